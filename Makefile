@@ -1,0 +1,42 @@
+# convscope — two commands do everything on a fresh Debian 12 machine with Swift:
+#   make run    install missing system packages, build release, open the explorer on resnet50
+#   make test   same setup, then the whole test suite (unit tests + end-to-end scripts)
+SHELL := /bin/bash
+SWIFT ?= swift
+APT_PACKAGES := libopenblas-dev libncursesw5-dev ncurses-term libpng-dev libjpeg62-turbo-dev tmux pkg-config
+MODEL ?= resnet50
+BIN := .build/release/convscope
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test deps build build-debug unit-tests e2e-tests bench clean
+
+## Install the system packages that are missing (apt-get update only when something is).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product convscope
+
+run: build
+	$(BIN) $(MODEL)
+
+unit-tests: deps
+	$(SWIFT) build -c release --build-tests
+	$(SWIFT) test -c release --skip-build --parallel --num-workers 2
+
+e2e-tests: build
+	@for t in Tests/e2e/*.sh; do [ -f "$$t" ] || continue; echo "== $$t"; bash "$$t" $(BIN) || exit 1; done
+
+test: unit-tests e2e-tests
+
+bench: build
+	$(BIN) bench --ops
+
+clean:
+	rm -rf .build

@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+// convscope — explore classic convolutional networks from a terminal.
+import PackageDescription
+
+let package = Package(
+  name: "convscope",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "convscope", targets: ["convscope"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // MARK: - C libraries (each imported by exactly one Swift file)
+    .systemLibrary(
+      name: "CBLAS", path: "Sources/CBLAS",
+      pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    // No pkgConfig: SwiftPM drops ncursesw's -D flags, the shim defines NCURSES_WIDECHAR itself.
+    .systemLibrary(
+      name: "CNCurses", path: "Sources/CNCurses",
+      providers: [.apt(["libncursesw5-dev"])]),
+
+    // MARK: - Layers of the design: TensorCore ← NN ← Models ← Explorer ← convscope
+    .target(name: "TensorCore", dependencies: ["CBLAS"]),
+    .target(name: "NN", dependencies: ["TensorCore"]),
+    .target(name: "Models", dependencies: ["NN"]),
+    .target(name: "Explorer", dependencies: ["Models", "CNCurses"]),
+    .executableTarget(
+      name: "convscope",
+      dependencies: [
+        "TensorCore", "NN", "Models", "Explorer",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Tests (one target per library target)
+    .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "NNTests", dependencies: ["NN"]),
+    .testTarget(name: "ModelsTests", dependencies: ["Models"]),
+    .testTarget(name: "ExplorerTests", dependencies: ["Explorer"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

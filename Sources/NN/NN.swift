@@ -1,0 +1,1 @@
+// NN: module tree, layers, static analysis, weights I/O and the executor (built on TensorCore).

@@ -1,0 +1,2 @@
+/// The program's version, printed by `convscope --version`.
+let convscopeVersion = "0.1.0"
