@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
@@ -61,6 +62,15 @@ static inline SCREEN *cs_newterm(void) { return newterm(NULL, stdout, stdin); }
 static inline int cs_locale_is_utf8(void) {
   const char *codeset = nl_langinfo(CODESET);
   return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
+/// The terminal's size from the kernel (TIOCGWINSZ on stdout); returns 0 on success.
+static inline int cs_window_size(int *lines, int *cols) {
+  struct winsize ws;
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0 || ws.ws_col == 0) return -1;
+  *lines = ws.ws_row;
+  *cols = ws.ws_col;
+  return 0;
 }
 
 static inline mmask_t cs_button1_double_clicked(void) { return BUTTON1_DOUBLE_CLICKED; }

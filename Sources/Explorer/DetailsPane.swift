@@ -15,7 +15,7 @@ package enum DetailsPane {
       out.append(StyledLine(piece.replacingOccurrences(of: ". ", with: "."), .title))
     }
     var kindLine = StyledLine(glyphs.text(node.kind), .kind)
-    if node.path.isEmpty { kindLine.append(" \(glyphs.separator) \(model.family)", .dim) }
+    if node.path.isEmpty && model.family != node.kind { kindLine.append(" \(glyphs.separator) \(model.family)", .dim) }
     if node.isBlock { kindLine.append(" \(glyphs.separator) forward step", .dim) }
     out.append(kindLine)
 

@@ -22,7 +22,7 @@ package struct ExplorerLayout: Equatable, Sendable {
   package init(size: TerminalSize) {
     self.size = size
     let inner = max(0, size.width - 3)
-    dividerX = 1 + Int((Double(inner) * 0.6).rounded())
+    dividerX = 1 + Int((Double(inner) * 0.62).rounded())
     headingRow = 1
     contentTop = 2
     contentHeight = max(0, size.height - 5)

@@ -85,6 +85,15 @@ extension ExplorerState {
     select(rows[min(max(0, row), rows.count - 1)])
   }
 
+  /// Opens the tree down to the node at `path` and selects it; false when no node has that path.
+  @discardableResult
+  package mutating func select(path: String) -> Bool {
+    guard let node = model.index(ofPath: path) else { return false }
+    reveal(node)
+    select(node)
+    return true
+  }
+
   /// Selects `node` (which must be visible), resetting the details scroll when it changes.
   package mutating func select(_ node: Int) {
     if node != selected { detailsScroll = 0 }

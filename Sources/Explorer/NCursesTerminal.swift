@@ -27,8 +27,10 @@ package final class NCursesTerminal: TerminalBackend {
     guard isatty(0) != 0, isatty(1) != 0 else {
       throw TerminalError(description: "the explorer needs a terminal: stdin and stdout must be a tty")
     }
-    // Exported LINES/COLUMNS would freeze the size; read it from the terminal instead.
+    // The size comes from the terminal (ioctl), never from exported LINES/COLUMNS, which would
+    // freeze it, nor from terminfo's 80×24 (what use_env(false) alone would give).
     use_env(false)
+    use_tioctl(true)
     guard let opened = cs_newterm() else {
       let term = String(cString: getenv("TERM") ?? strdup("(unset)"))
       throw TerminalError(description: "cannot open the terminal: unknown terminal type TERM=\(term)")
@@ -112,6 +114,9 @@ package final class NCursesTerminal: TerminalBackend {
 
   package func nextEvent(timeoutMilliseconds: Int) -> InputEvent? {
     guard isOpen else { return nil }
+    // Resizes are read from the kernel on every poll as well as from KEY_RESIZE: SIGWINCH alone
+    // was seen to go unnoticed under tmux.
+    if let resized = checkSize() { return resized }
     wtimeout(cs_stdscr(), Int32(timeoutMilliseconds))
     var ch: wint_t = 0
     let status = wget_wch(cs_stdscr(), &ch)
@@ -135,12 +140,25 @@ package final class NCursesTerminal: TerminalBackend {
     case KEY_DC: return .key(.delete)
     case KEY_BTAB: return .key(.backTab)
     case KEY_RESIZE:
+      if let resized = checkSize() { return resized }
       size = TerminalSize(width: Int(cs_cols()), height: Int(cs_lines()))
       previous = nil
       return .resize(size)
     case KEY_MOUSE: return mouseEvent()
     default: return nil
     }
+  }
+
+  /// A resize event when the kernel's window size differs from ``size`` (curses resized to match).
+  private func checkSize() -> InputEvent? {
+    var lines: Int32 = 0, cols: Int32 = 0
+    guard cs_window_size(&lines, &cols) == 0 else { return nil }
+    let current = TerminalSize(width: Int(cols), height: Int(lines))
+    guard current != size else { return nil }
+    resizeterm(lines, cols)
+    size = current
+    previous = nil
+    return .resize(size)
   }
 
   private func characterKey(_ ch: wint_t) -> InputEvent? {

@@ -31,24 +31,41 @@ package enum StatusBar {
     var line = StyledLine(position, .status)
     line.append(sep, .dim)
     let room = width - DisplayWidth.of(position) - DisplayWidth.of(sep) - DisplayWidth.of(right) - 2
-    var fitted = StyledLine()
     var used = 0
-    for segment in middle.segments where used < room {
-      let text = TextFit.truncate(segment.text, to: room - used, ellipsis: glyphs.ellipsis)
-      fitted.append(text, segment.role)
-      used += DisplayWidth.of(text)
+    if state.prompt != nil || state.notice != nil {
+      // A prompt or notice is cut with an ellipsis when it does not fit.
+      for segment in middle.segments where used < room {
+        let text = TextFit.truncate(segment.text, to: room - used, ellipsis: glyphs.ellipsis)
+        line.append(text, segment.role)
+        used += DisplayWidth.of(text)
+      }
+    } else {
+      // Hints are whole or absent: key, description and separator go together.
+      var k = 0
+      while k < middle.segments.count {
+        let group = Array(middle.segments[k..<min(k + 3, middle.segments.count)])
+        let w = group.reduce(0) { $0 + DisplayWidth.of($1.text) }
+        if used + w > room { break }
+        line.segments += group
+        used += w
+        k += 3
+      }
+      if let last = line.segments.last, last.text == sep {
+        line.segments.removeLast()
+        used -= DisplayWidth.of(sep)
+      }
     }
-    line.segments += fitted.segments
     line.append(String(repeating: " ", count: max(0, room - used) + 2), .status)
     line.append(right, .dim)
     return line
   }
 
+  /// Appends hints as groups of three segments: key, description, separator.
   private static func hints(_ line: inout StyledLine, _ list: [(String, String)], sep: String) {
-    for (k, (key, what)) in list.enumerated() {
-      if k > 0 { line.append(sep, .dim) }
+    for (key, what) in list {
       line.append(key, .key)
       line.append(" " + what, .status)
+      line.append(sep, .dim)
     }
   }
 }

@@ -26,8 +26,9 @@ package enum TreePane {
       shapeWidth = max(shapeWidth, DisplayWidth.of(state.glyphs.shape(node.outputShape)))
     }
     paramsWidth = max(paramsWidth, NumberFormat.grouped(state.model.totalParams).count)
-    kindWidth = min(kindWidth, 17)
     let available = width - 2
+    // Long kinds (AdaptiveAvgPool2d) are cut in a narrow pane so the shapes still fit.
+    kindWidth = min(kindWidth, available < 70 ? 11 : 17)
     let nameMin = max(14, min(needName, 24))
     var columns = Columns(name: 0, groupedParams: false)
     var used = 0

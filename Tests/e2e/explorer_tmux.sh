@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# End-to-end test of the explorer: drives the real binary inside a private tmux server and
+# asserts on the captured screen text, the exit status and the terminal state after exit.
+# Usage: Tests/e2e/explorer_tmux.sh PATH/TO/convscope     (make e2e-tests passes the release binary)
+# Every wait has a deadline and a watchdog ends the whole script, so it never hangs.
+set -u
+
+BIN=$(realpath "${1:-.build/release/convscope}")
+SOCKET="convscope-e2e-$$"
+WORK=$(mktemp -d)
+PASS=0
+FAIL=0
+SCREEN="$WORK/screen"
+
+tm() { timeout 10 tmux -L "$SOCKET" -f /dev/null "$@"; }
+
+cleanup() {
+  tm kill-server >/dev/null 2>&1
+  [ -n "${WATCHDOG:-}" ] && kill "$WATCHDOG" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'echo "e2e explorer: interrupted"; exit 1' INT TERM HUP
+
+# The whole script gets 300 seconds, whatever happens.
+( sleep 300; echo "e2e explorer: watchdog fired after 300 s"; kill -TERM $$ ) 2>/dev/null &
+WATCHDOG=$!
+
+if ! command -v tmux >/dev/null; then echo "e2e explorer: tmux is not installed"; exit 1; fi
+if [ ! -x "$BIN" ]; then echo "e2e explorer: no binary at $BIN"; exit 1; fi
+
+# start W H LANG ARGS...: a fresh session running the explorer; its exit status goes to $WORK/status.
+start() {
+  local width=$1 height=$2 lang=$3
+  shift 3
+  tm kill-server >/dev/null 2>&1
+  rm -f "$WORK/status"
+  tm new-session -d -s e2e -x "$width" -y "$height" \
+    "env TERM=xterm-256color LANG=$lang LC_ALL=$lang NCURSES_NO_UTF8_ACS=1 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; echo AFTER-EXIT; sleep 600"
+}
+
+capture() { tm capture-pane -p -t e2e > "$SCREEN" 2>/dev/null; }
+
+# wait_for REGEX [SECONDS]: poll the screen until REGEX appears or the deadline passes.
+wait_for() {
+  local regex=$1 deadline=$((SECONDS + ${2:-10}))
+  while [ $SECONDS -lt $deadline ]; do
+    capture
+    grep -Eq -- "$regex" "$SCREEN" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# wait_gone REGEX [SECONDS]: poll until REGEX is no longer on screen.
+wait_gone() {
+  local regex=$1 deadline=$((SECONDS + ${2:-10}))
+  while [ $SECONDS -lt $deadline ]; do
+    capture
+    grep -Eq -- "$regex" "$SCREEN" || return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# wait_exit STATUS: the binary exited with STATUS and the terminal is back to normal.
+wait_exit() {
+  local expected=$1 deadline=$((SECONDS + 10))
+  while [ $SECONDS -lt $deadline ] && [ ! -s "$WORK/status" ]; do sleep 0.1; done
+  [ "$(cat "$WORK/status" 2>/dev/null)" = "EXIT=$expected" ] || { echo "  status: $(cat "$WORK/status" 2>/dev/null)"; return 1; }
+  wait_for 'AFTER-EXIT' 5 || return 1
+  local flags
+  flags=$(tm display-message -p -t e2e '#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag}')
+  [ "$flags" = "0 1 0 0" ] || { echo "  terminal flags (alternate cursor mouse keypad): $flags"; return 1; }
+}
+
+check() {
+  local what=$1
+  shift
+  if "$@"; then
+    PASS=$((PASS + 1))
+    echo "ok   $what"
+  else
+    FAIL=$((FAIL + 1))
+    echo "FAIL $what"
+    capture
+    sed 's/^/     | /' "$SCREEN"
+  fi
+}
+
+keys() { tm send-keys -t e2e "$@"; }
+status_line() { capture; grep -E '^[│|] [0-9]+/[0-9]+' "$SCREEN" | head -1; }
+
+# --- start-up, movement, expand/collapse, search, help, coming keys, resize, quit with q ----------
+start 100 30 C.UTF-8 resnet50 --first-frame-report "$WORK/first-frame"
+check "start: header and tree of resnet50" wait_for '┌ resnet50 · 25,557,032 params · 4\.09 G MACs · input 1×3×224×224'
+check "start: opens expanded to the blocks" wait_for '▸ 0 +Bottleneck'
+check "start: status bar with position and theme" wait_for '1/[0-9]+ .*theme default'
+keys j
+check "move: j selects conv1" wait_for '^[│] 2/[0-9]+'
+check "move: details show the conv" wait_for 'hyper-parameters'
+keys j k
+check "move: k goes back up" wait_for '^[│] 2/[0-9]+'
+keys / l a y e r 2 . 0 Enter
+check "search: prompt jumps to layer2.0" wait_for 'match 1 of [0-9]+ for "layer2\.0"'
+keys l
+check "expand: l opens the block" wait_for '▾ 0 +Bottleneck'
+check "expand: its layers show" wait_for 'downsample +Sequential'
+keys h
+check "collapse: h closes it again" wait_gone 'downsample +Sequential'
+keys / c o n v 2 Enter
+check "search: conv2 has 16 matches" wait_for 'match 1 of 16 for "conv2"'
+keys n
+check "search: n goes to the next match" wait_for 'match 2 of 16'
+keys N N
+check "search: N goes back, wrapping" wait_for 'match 16 of 16'
+keys '?'
+check "help: the overlay lists the keys" wait_for 'keys \(\? or Esc closes\)'
+check "help: generated from the table" wait_for 'switch the focus between the tree and the details pane'
+keys Escape
+check "help: Esc closes it" wait_gone 'keys \(\? or Esc closes\)'
+keys m
+check "coming: m says the picker comes later" wait_for 'the model picker is coming in a later version'
+keys Tab
+check "tab: the details pane takes the focus" wait_for 'Tab tree'
+keys Tab
+tm resize-window -t e2e -x 50 -y 12
+check "resize: below 60x16 says too small" wait_for 'Terminal too small'
+check "resize: names the sizes" wait_for '50×12: convscope needs at least 60×16'
+tm resize-window -t e2e -x 120 -y 40
+check "resize: above the minimum draws again" wait_for '┌ resnet50 · 25,557,032 params'
+check "resize: uses the new width" wait_for '^└─{118}┘$'
+keys q
+check "quit with q: exit 0 and terminal restored" wait_exit 0
+FIRST_FRAME=$(cat "$WORK/first-frame" 2>/dev/null)
+
+# --- mouse: a click selects a row -------------------------------------------------------------
+start 100 30 C.UTF-8 resnet50
+wait_for '▸ 0 +Bottleneck' >/dev/null
+# SGR report, 1-based: left button pressed on row 5 (screen row 4 = conv1's row + 2) then released.
+keys -l $'\e[<0;12;6M\e[<0;12;6m'
+check "mouse: a click selects the row under it" wait_for '^[│] 4/[0-9]+'
+keys -l $'\e[<65;12;8M'
+check "mouse: the wheel scrolls the tree" wait_gone '▾ resnet50'
+keys C-c
+check "quit with Ctrl-C: exit 0 and terminal restored" wait_exit 0
+
+# --- SIGTERM restores the terminal too --------------------------------------------------------
+start 100 30 C.UTF-8 densenet121
+check "densenet121: opens on its dense layers" wait_for 'denselayer1 '
+PANE_PID=$(tm display-message -p -t e2e '#{pane_pid}')
+APP_PID=$(pgrep -P "$PANE_PID" -f "$BIN" | head -1)
+[ -n "$APP_PID" ] && kill -TERM "$APP_PID"
+check "SIGTERM: exit 143 and terminal restored" wait_exit 143
+
+# --- ASCII fallback when the locale is not UTF-8 ---------------------------------------------
+start 100 30 C resnet50
+check "ascii: plain frame and shapes" wait_for '^\+ resnet50 \| 25,557,032 params \| 4\.09 G MACs \| input 1x3x224x224'
+check "ascii: collapsed glyph" wait_for '\+ 0 +Bottleneck'
+keys q
+check "ascii: quit" wait_exit 0
+
+# --- an unknown model: one error line, exit 1, screen untouched -------------------------------
+check_unknown_model() {
+  local out err rc
+  out=$(timeout 10 "$BIN" nosuchnet 2> "$WORK/err")
+  rc=$?
+  err=$(cat "$WORK/err")
+  [ $rc -eq 1 ] && [ -z "$out" ] && [ "$(wc -l < "$WORK/err")" -eq 1 ] && [[ $err == "convscope: error: "* ]] \
+    || { echo "  rc=$rc stdout=[$out] stderr=[$err]"; return 1; }
+}
+check "unknown model: one error line and exit 1" check_unknown_model
+
+[ -n "$FIRST_FRAME" ] && echo "start-up to first frame (resnet50, 100x30): ${FIRST_FRAME#first_frame_ms=} ms"
+echo "e2e explorer: $PASS passed, $FAIL failed"
+[ $FAIL -eq 0 ]
