@@ -198,3 +198,13 @@ package struct SplitAttentionConfig: Sendable, Equatable {
     self.attentionChannels = attentionChannels
   }
 }
+
+extension Layer {
+  /// Whether a leaf of this layer writes a new tensor (views and no-ops do not count as activation memory).
+  package var allocates: Bool {
+    switch self {
+    case .identity, .flatten, .sequential: return false
+    default: return true
+    }
+  }
+}

@@ -39,7 +39,7 @@ final class Tracer {
   private func run(_ module: Module, path: String, _ x: Value) throws -> Value {
     let y = try compute(module, path: path, x)
     records[path, default: Record()].output = y
-    if module.children.isEmpty { charge(path, activation: y) }
+    if module.children.isEmpty && module.layer.allocates { charge(path, activation: y) }
     return y
   }
 
