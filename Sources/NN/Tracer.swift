@@ -297,14 +297,15 @@ final class Tracer {
     return Value(shape: shape, field: max(a.field, b.field), jump: max(a.jump, b.jump))
   }
 
-  /// Output size of a sliding window over H and W (PyTorch's formula, including ceil mode's last-window rule).
+  /// Output size of a sliding window over H and W: PyTorch's formula, with ceil mode's rule that the last window
+  /// must start inside the input or its left padding.
   private func window(_ m: Module, _ path: String, _ x: Value, kernel: Int, stride: Int, padding: Int, ceil: Bool)
     throws -> (Int, Int)
   {
     func size(_ input: Int) -> Int {
-      let span = input + 2 * padding - kernel
-      guard span >= 0 else { return 0 }
-      var out = (ceil ? (span + stride - 1) / stride : span / stride) + 1
+      let numerator = input + 2 * padding - kernel + (ceil ? stride - 1 : 0)
+      // Floor division, also for a negative numerator.
+      var out = (numerator >= 0 ? numerator / stride : -((-numerator + stride - 1) / stride)) + 1
       if ceil && (out - 1) * stride >= input + padding { out -= 1 }
       return out
     }
@@ -313,7 +314,7 @@ final class Tracer {
     guard oh > 0, ow > 0 else {
       throw AnalysisError.inputTooSmall(
         node: path, kind: m.kind, inputShape: x.shape,
-        detail: "a \(kernel)×\(kernel) window with padding \(padding) does not fit")
+        detail: "a \(kernel)×\(kernel) window with stride \(stride) and padding \(padding) leaves an output of \(oh)×\(ow)")
     }
     return (oh, ow)
   }
