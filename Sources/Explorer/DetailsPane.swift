@@ -16,10 +16,15 @@ package enum DetailsPane {
     }
     var kindLine = StyledLine(glyphs.text(node.kind), .kind)
     if node.path.isEmpty && model.family != node.kind { kindLine.append(" \(glyphs.separator) \(model.family)", .dim) }
-    if node.isBlock { kindLine.append(" \(glyphs.separator) forward step", .dim) }
+    if let step = node.step {
+      kindLine.append(" \(glyphs.separator) " + (step == node.path ? "a forward step" : "part of step \(step)"), .dim)
+    }
     out.append(kindLine)
 
     if node.path.isEmpty {
+      if !model.note.isEmpty {
+        for piece in TextFit.wrap(glyphs.text(model.note), width: width) { out.append(StyledLine(piece, .dim)) }
+      }
       out.append(StyledLine())
       for piece in TextFit.wrap(glyphs.text(model.familyDescription), width: width) { out.append(StyledLine(piece)) }
       if !model.formula.isEmpty {
@@ -31,22 +36,28 @@ package enum DetailsPane {
 
     out.append(StyledLine())
     if node.path.isEmpty { out += field("input", [(glyphs.shape(model.inputShape), .shape)], width: width) }
-    out += field("output", [(glyphs.shape(node.outputShape), .shape)], width: width)
+    out += field(
+      "output", node.outputShape.isEmpty ? [("none: never called itself", .dim)] : [(glyphs.shape(node.outputShape), .shape)],
+      width: width)
     out += field("params", share(node.params, of: model.totalParams), width: width)
     out += field("MACs", share(node.macs, of: model.totalMACs), width: width)
     if node.macs > 0 {
-      out += field("FLOPs", [(NumberFormat.compact(2 * node.macs) + " (2\(glyphs.times)MACs)", .dim)], width: width)
+      out += field("FLOPs", [(DisplayFormat.compact(2 * node.macs) + " (2\(glyphs.times)MACs)", .dim)], width: width)
     }
-    out += field("element ops", [(NumberFormat.grouped(node.elementOps), .number)], width: width)
-    out += field(
-      "activation", [(NumberFormat.bytes(node.activationBytes), .number), ("float32 output", .dim)], width: width)
+    out += field("element ops", [(DisplayFormat.grouped(node.elementOps), .number)], width: width)
+    out += field("output size", [(DisplayFormat.bytes(node.activationBytes), .number), ("float32", .dim)], width: width)
+    if !node.children.isEmpty {
+      out += field(
+        "activations", [(DisplayFormat.bytes(node.subtreeActivationBytes), .number), ("all tensors inside", .dim)],
+        width: width)
+    }
     if let rf = node.receptiveField {
       var parts: [(String, StyleRole)] = [("\(rf)\(glyphs.times)\(rf) px", .number)]
       if let jump = node.jumpStride { parts.append(("stride \(jump)", .dim)) }
       out += field("receptive fld", parts, width: width)
     }
     if node.bufferElements > 0 {
-      out += field("buffers", [(NumberFormat.grouped(node.bufferElements), .number), ("not learnable", .dim)], width: width)
+      out += field("buffers", [(DisplayFormat.grouped(node.bufferElements), .number), ("not learnable", .dim)], width: width)
     }
     if !node.uncounted.isEmpty {
       out += field("not counted", [(glyphs.text(node.uncounted.joined(separator: ", ")), .warning)], width: width)
@@ -58,8 +69,11 @@ package enum DetailsPane {
     if !node.hyperParameters.isEmpty {
       out.append(StyledLine())
       out.append(StyledLine("hyper-parameters", .heading))
-      for (name, value) in node.hyperParameters {
-        out += field("  " + glyphs.text(name), [(glyphs.text(value), .normal)], width: width)
+      // Labels of one section share a column, as wide as the longest (within half the pane).
+      let labels = node.hyperParameters.map { "  " + glyphs.text($0.0) }
+      let column = min(max(labelWidth, (labels.map { DisplayWidth.of($0) }.max() ?? 0) + 1), width / 2)
+      for (label, (_, value)) in zip(labels, node.hyperParameters) {
+        out += field(label, [(glyphs.text(value), .normal)], width: width, labelColumns: column)
       }
     }
     out += tensors("parameters", node.parameters, glyphs: glyphs, width: width)
@@ -69,7 +83,7 @@ package enum DetailsPane {
 
   /// A count with its share of the model total.
   private static func share(_ value: Int, of total: Int) -> [(String, StyleRole)] {
-    [(NumberFormat.grouped(value), .number), (NumberFormat.percent(value, of: total), .dim)]
+    [(DisplayFormat.grouped(value), .number), (DisplayFormat.percent(value, of: total), .dim)]
   }
 
   /// A tensor list: name, shape and element count per tensor.
@@ -78,17 +92,21 @@ package enum DetailsPane {
   {
     guard !list.isEmpty else { return [] }
     var out = [StyledLine(), StyledLine(heading, .heading)]
+    let column = min(max(labelWidth, (list.map { DisplayWidth.of($0.name) }.max() ?? 0) + 3), width / 2)
     for tensor in list {
+      let shape = tensor.shape.isEmpty ? "scalar" : glyphs.shape(tensor.shape)
       out += field(
-        "  " + tensor.name,
-        [(glyphs.shape(tensor.shape), .shape), (NumberFormat.grouped(tensor.count), .number)], width: width)
+        "  " + tensor.name, [(shape, .shape), (DisplayFormat.grouped(tensor.count), .number)], width: width,
+        labelColumns: column)
     }
     return out
   }
 
   /// `label  part  part…` with the parts flowing onto indented lines when they do not fit.
-  private static func field(_ label: String, _ parts: [(String, StyleRole)], width: Int) -> [StyledLine] {
-    let labelColumns = max(labelWidth, DisplayWidth.of(label) + 1)
+  private static func field(
+    _ label: String, _ parts: [(String, StyleRole)], width: Int, labelColumns column: Int = labelWidth
+  ) -> [StyledLine] {
+    let labelColumns = max(column, DisplayWidth.of(label) + 1)
     let valueWidth = max(1, width - labelColumns)
     var lines: [StyledLine] = []
     var current = StyledLine(TextFit.padRight(label, to: labelColumns), .label)

@@ -37,6 +37,8 @@ package struct ExplorerNode: Equatable, Sendable {
   package var elementOps: Int
   /// Bytes of this node's output activations (float32).
   package var activationBytes: Int
+  /// Bytes of every tensor produced inside the subtree in one forward pass (float32, no reuse).
+  package var subtreeActivationBytes: Int
   /// Receptive field of one output element on the input, and the output's stride, in input pixels.
   package var receptiveField: Int?
   package var jumpStride: Int?
@@ -45,17 +47,19 @@ package struct ExplorerNode: Equatable, Sendable {
   /// The node's own parameter and buffer tensors (not its children's).
   package var parameters: [TensorSummary]
   package var buffers: [TensorSummary]
-  /// Whether this node is a step of the forward pass (stem, a block, the head).
-  package var isBlock: Bool
+  /// The forward step this node is (a block's path) or belongs to (`stem`, `head`), if any.
+  package var step: String?
+  /// Whether this node is a step of the forward pass or part of the stem or head.
+  package var isBlock: Bool { step != nil }
   /// Work the counter could not count (named, never silently zero).
   package var uncounted: [String]
 
   package init(
     name: String, path: String, kind: String, depth: Int = 0, parent: Int? = nil, children: [Int] = [],
     outputShape: [Int] = [], params: Int = 0, bufferElements: Int = 0, macs: Int = 0, elementOps: Int = 0,
-    activationBytes: Int = 0, receptiveField: Int? = nil, jumpStride: Int? = nil,
+    activationBytes: Int = 0, subtreeActivationBytes: Int = 0, receptiveField: Int? = nil, jumpStride: Int? = nil,
     hyperParameters: [(String, String)] = [], parameters: [TensorSummary] = [], buffers: [TensorSummary] = [],
-    isBlock: Bool = false, uncounted: [String] = []
+    step: String? = nil, uncounted: [String] = []
   ) {
     self.name = name
     self.path = path
@@ -69,12 +73,13 @@ package struct ExplorerNode: Equatable, Sendable {
     self.macs = macs
     self.elementOps = elementOps
     self.activationBytes = activationBytes
+    self.subtreeActivationBytes = subtreeActivationBytes
     self.receptiveField = receptiveField
     self.jumpStride = jumpStride
     self.hyperParameters = hyperParameters
     self.parameters = parameters
     self.buffers = buffers
-    self.isBlock = isBlock
+    self.step = step
     self.uncounted = uncounted
   }
 
@@ -93,18 +98,21 @@ package struct ExplorerModel: Equatable, Sendable {
   package var familyDescription: String
   /// The family's key formula, in plain text.
   package var formula: String
+  /// What this variant is, in one line.
+  package var note: String
   package var inputShape: [Int]
   /// Nodes in pre-order: `nodes[0]` is the root, children follow their parent.
   package var nodes: [ExplorerNode]
 
   package init(
-    name: String, family: String, familyDescription: String, formula: String, inputShape: [Int],
+    name: String, family: String, familyDescription: String, formula: String, note: String = "", inputShape: [Int],
     nodes: [ExplorerNode]
   ) {
     self.name = name
     self.family = family
     self.familyDescription = familyDescription
     self.formula = formula
+    self.note = note
     self.inputShape = inputShape
     self.nodes = nodes
   }

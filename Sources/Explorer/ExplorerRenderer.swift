@@ -50,9 +50,9 @@ package enum ExplorerRenderer {
     let sep = " \(glyphs.separator) "
     var title = StyledLine(" \(model.name)", .title)
     title.append(sep, .border)
-    title.append("\(NumberFormat.grouped(model.totalParams)) params", .normal)
+    title.append("\(DisplayFormat.grouped(model.totalParams)) params", .normal)
     title.append(sep, .border)
-    title.append("\(NumberFormat.compact(model.totalMACs)) MACs", .normal)
+    title.append("\(DisplayFormat.compact(model.totalMACs)) MACs", .normal)
     title.append(sep, .border)
     title.append("input \(glyphs.shape(model.inputShape)) ", .normal)
     grid.put(title, x: 1, y: 0, maxWidth: grid.width - 3)

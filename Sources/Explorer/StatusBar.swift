@@ -6,6 +6,10 @@ package enum StatusBar {
     let sep = " \(glyphs.separator) "
     let position = "\(state.selectedRow + 1)/\(state.rows.count)"
     let right = "theme \(state.themeName)"
+    /// Columns left for the middle part.
+    func room(_ width: Int) -> Int {
+      width - DisplayWidth.of(position) - DisplayWidth.of(sep) - DisplayWidth.of(right) - 2
+    }
     var middle = StyledLine()
     if let prompt = state.prompt {
       middle.append("/", .key)
@@ -19,18 +23,29 @@ package enum StatusBar {
     } else if let notice = state.notice {
       middle.append(notice.text, notice.isWarning ? .warning : .message)
     } else if state.overlay != nil {
-      hints(&middle, [(glyphs.keyUpDown, "scroll"), ("Esc", "close"), ("q", "quit")], sep: sep)
+      hints(&middle, [(glyphs.keyUpDown, "scroll"), ("Esc", "close"), ("q", "quit")], room: room(width), sep: sep)
     } else {
-      var list: [(String, String)] = [
-        (glyphs.keyUpDown, "move"), (glyphs.keyLeftRight, "fold"), ("/", "search"),
+      // Listed in display order; when they do not all fit, the lowest priority (last number) go first.
+      var list: [(String, String, Int)] = [
+        (glyphs.keyUpDown, "move", 2), (glyphs.keyLeftRight, "fold", 4), ("/", "search", 3),
       ]
-      if state.search != nil { list.append(("n N", "matches")) }
-      list += [("Tab", state.focus == .tree ? "details" : "tree"), ("?", "help"), ("q", "quit")]
-      hints(&middle, list, sep: sep)
+      if state.search != nil { list.append(("n N", "matches", 5)) }
+      list += [("Tab", state.focus == .tree ? "details" : "tree", 6), ("?", "help", 0), ("q", "quit", 1)]
+      var budget = room(width)
+      var kept = Set<Int>()
+      for (k, item) in list.enumerated().sorted(by: { $0.element.2 < $1.element.2 }) {
+        let w = DisplayWidth.of(item.0) + 1 + DisplayWidth.of(item.1) + DisplayWidth.of(sep)
+        if w <= budget + DisplayWidth.of(sep) {
+          kept.insert(k)
+          budget -= w
+        }
+      }
+      let shown = list.enumerated().filter { kept.contains($0.offset) }.map { ($0.element.0, $0.element.1) }
+      hints(&middle, shown, room: room(width), sep: sep)
     }
     var line = StyledLine(position, .status)
     line.append(sep, .dim)
-    let room = width - DisplayWidth.of(position) - DisplayWidth.of(sep) - DisplayWidth.of(right) - 2
+    let room = room(width)
     var used = 0
     if state.prompt != nil || state.notice != nil {
       // A prompt or notice is cut with an ellipsis when it does not fit.
@@ -61,7 +76,7 @@ package enum StatusBar {
   }
 
   /// Appends hints as groups of three segments: key, description, separator.
-  private static func hints(_ line: inout StyledLine, _ list: [(String, String)], sep: String) {
+  private static func hints(_ line: inout StyledLine, _ list: [(String, String)], room: Int, sep: String) {
     for (key, what) in list {
       line.append(key, .key)
       line.append(" " + what, .status)

@@ -25,10 +25,10 @@ package enum TreePane {
       kindWidth = max(kindWidth, DisplayWidth.of(node.kind))
       shapeWidth = max(shapeWidth, DisplayWidth.of(state.glyphs.shape(node.outputShape)))
     }
-    paramsWidth = max(paramsWidth, NumberFormat.grouped(state.model.totalParams).count)
+    paramsWidth = max(paramsWidth, DisplayFormat.grouped(state.model.totalParams).count)
     let available = width - 2
     // Long kinds (AdaptiveAvgPool2d) are cut in a narrow pane so the shapes still fit.
-    kindWidth = min(kindWidth, available < 70 ? 11 : 17)
+    kindWidth = min(kindWidth, available < 70 ? 11 : 20)
     let nameMin = max(14, min(needName, 24))
     var columns = Columns(name: 0, groupedParams: false)
     var used = 0
@@ -77,12 +77,15 @@ package enum TreePane {
     if let w = columns.kind {
       line.append(" " + TextFit.padRight(TextFit.truncate(node.kind, to: w, ellipsis: glyphs.ellipsis), to: w), .kind)
     }
-    if let w = columns.shape { line.append(" " + TextFit.padRight(glyphs.shape(node.outputShape), to: w), .shape) }
+    if let w = columns.shape {
+      let shape = node.outputShape.isEmpty ? "-" : glyphs.shape(node.outputShape)
+      line.append(" " + TextFit.padRight(shape, to: w), .shape)
+    }
     if let w = columns.params {
-      let text = columns.groupedParams ? NumberFormat.grouped(node.params) : NumberFormat.compact(node.params)
+      let text = columns.groupedParams ? DisplayFormat.grouped(node.params) : DisplayFormat.compact(node.params)
       line.append(" " + TextFit.padLeft(text, to: w), .number)
     }
-    if let w = columns.macs { line.append(" " + TextFit.padLeft(NumberFormat.compact(node.macs), to: w), .number) }
+    if let w = columns.macs { line.append(" " + TextFit.padLeft(DisplayFormat.compact(node.macs), to: w), .number) }
     if let w = columns.bar {
       let total = state.model.totalMACs
       let bar = glyphs.bar(fraction: total > 0 ? Double(node.macs) / Double(total) : 0, width: w)

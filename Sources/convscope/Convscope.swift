@@ -8,8 +8,10 @@ struct Convscope: ParsableCommand {
     abstract: "Explore classic convolutional networks (ResNet, DenseNet, SENet, SKNet, ResNeSt) from a terminal.",
     version: convscopeVersion,
     subcommands: [
+      ExploreCommand.self,
       ListCommand.self,
       SummaryCommand.self,
-    ]
+    ],
+    defaultSubcommand: ExploreCommand.self
   )
 }

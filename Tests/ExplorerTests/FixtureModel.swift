@@ -16,7 +16,7 @@ enum FixtureModel {
       nodes.append(ExplorerNode(
         name: name, path: path, kind: kind, depth: depth, parent: parent, outputShape: shape, params: params,
         macs: macs, elementOps: shape.reduce(1, *), activationBytes: 4 * shape.reduce(1, *), receptiveField: 3,
-        jumpStride: 1, hyperParameters: hyper, parameters: tensors, isBlock: block))
+        jumpStride: 1, hyperParameters: hyper, parameters: tensors, step: block ? path : nil))
       if let parent { nodes[parent].children.append(index) }
       return index
     }

@@ -55,18 +55,18 @@ final class ScreenGridTests: XCTestCase {
   }
 
   func testNumberFormats() {
-    XCTAssertEqual(NumberFormat.grouped(25_557_032), "25,557,032")
-    XCTAssertEqual(NumberFormat.grouped(999), "999")
-    XCTAssertEqual(NumberFormat.compact(4_089_184_256), "4.09 G")
-    XCTAssertEqual(NumberFormat.compact(668_000_000), "668 M")
-    XCTAssertEqual(NumberFormat.compact(9_408), "9.41 K")
-    XCTAssertEqual(NumberFormat.compact(999_999), "1.00 M")
-    XCTAssertEqual(NumberFormat.compact(512), "512")
-    XCTAssertEqual(NumberFormat.percent(1, of: 4), "25.0 %")
-    XCTAssertEqual(NumberFormat.percent(1, of: 1_000_000), "<0.01 %")
-    XCTAssertEqual(NumberFormat.percent(5, of: 5), "100 %")
-    XCTAssertEqual(NumberFormat.bytes(802_816), "784 KiB")
-    XCTAssertEqual(NumberFormat.bytes(12), "12 B")
+    XCTAssertEqual(DisplayFormat.grouped(25_557_032), "25,557,032")
+    XCTAssertEqual(DisplayFormat.grouped(999), "999")
+    XCTAssertEqual(DisplayFormat.compact(4_089_184_256), "4.09 G")
+    XCTAssertEqual(DisplayFormat.compact(668_000_000), "668 M")
+    XCTAssertEqual(DisplayFormat.compact(9_408), "9.41 K")
+    XCTAssertEqual(DisplayFormat.compact(999_999), "1.00 M")
+    XCTAssertEqual(DisplayFormat.compact(512), "512")
+    XCTAssertEqual(DisplayFormat.percent(1, of: 4), "25.0 %")
+    XCTAssertEqual(DisplayFormat.percent(1, of: 1_000_000), "<0.01 %")
+    XCTAssertEqual(DisplayFormat.percent(5, of: 5), "100 %")
+    XCTAssertEqual(DisplayFormat.bytes(802_816), "784 KiB")
+    XCTAssertEqual(DisplayFormat.bytes(12), "12 B")
   }
 
   func testNearestColours() {

@@ -1,17 +1,10 @@
-import Foundation
+import NN
 
-/// How counts, shares and sizes are written on screen.
-package enum NumberFormat {
+/// How counts, shares and sizes are written on screen: three significant digits, as a glance needs
+/// (the headless reports use NN's ``NN/NumberFormat`` with fixed decimals).
+package enum DisplayFormat {
   /// Digits in groups of three: `25,557,032`.
-  package static func grouped(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var out = ""
-    for (i, ch) in digits.enumerated() {
-      if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-      out.append(ch)
-    }
-    return value < 0 ? "-" + out : out
-  }
+  package static func grouped(_ value: Int) -> String { NumberFormat.grouped(value) }
 
   /// Three significant digits with a K/M/G/T suffix: `4.09 G`, `668 M`, `9.41 K`, `512`.
   package static func compact(_ value: Int) -> String {
@@ -44,6 +37,6 @@ package enum NumberFormat {
   /// `x` with three significant digits (fewer decimals for larger numbers, trailing zeros kept).
   private static func significant(_ x: Double, maxDecimals: Int = 2) -> String {
     let decimals = x >= 99.95 ? 0 : x >= 9.995 ? min(1, maxDecimals) : maxDecimals
-    return String(format: "%.\(decimals)f", x)
+    return NumberFormat.fixed(x, decimals)
   }
 }
