@@ -20,10 +20,13 @@ package enum ExplorerApp {
   static let pollMilliseconds = 40
 
   /// Runs the explorer on `terminal` from `initial` until the user quits or a signal arrives;
-  /// the terminal is shut down on every path out. `onFirstFrame` runs after the first present.
+  /// the terminal is shut down on every path out. `onFirstFrame` runs after the first present;
+  /// `onTick` runs after every poll (about every 40 ms) to merge work finished elsewhere (a forward
+  /// pass on another thread) into the state, returning whether it changed anything.
   @discardableResult
   package static func run(
-    _ initial: ExplorerState, on terminal: TerminalBackend, onFirstFrame: () -> Void = {}
+    _ initial: ExplorerState, on terminal: TerminalBackend, onFirstFrame: () -> Void = {},
+    onTick: (inout ExplorerState) -> Bool = { _ in false }
   ) -> (exit: Exit, state: ExplorerState) {
     defer { terminal.shutdown() }
     var state = initial
@@ -48,6 +51,7 @@ package enum ExplorerApp {
         dirty = true
         timeout = 0
       }
+      if onTick(&state) { dirty = true }
     }
     return (.quit, state)
   }

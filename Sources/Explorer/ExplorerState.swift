@@ -36,6 +36,11 @@ package struct SearchResult: Equatable, Sendable {
 package struct Notice: Equatable, Sendable {
   package var text: String
   package var isWarning: Bool
+
+  package init(text: String, isWarning: Bool) {
+    self.text = text
+    self.isWarning = isWarning
+  }
 }
 
 /// Everything the explorer shows, as a value: ``ExplorerState/reduce(_:)`` changes it and

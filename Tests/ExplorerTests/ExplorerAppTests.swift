@@ -58,3 +58,24 @@ final class ExplorerAppTests: XCTestCase {
     XCTAssertTrue(terminal.screen.text.unicodeScalars.allSatisfy(\.isASCII))
   }
 }
+
+/// The tick hook lets work done elsewhere change the state between polls, and triggers a redraw.
+final class ExplorerAppTickTests: XCTestCase {
+  func testTickChangesAreDrawn() {
+    let terminal = MemoryTerminal(size: TerminalSize(width: 80, height: 24))
+    terminal.quitWhenDrained = false
+    var ticks = 0
+    let (_, final) = ExplorerApp.run(ExplorerState(model: FixtureModel.make()), on: terminal, onTick: { state in
+      ticks += 1
+      if ticks == 1 {
+        state.notice = Notice(text: "step 1/12 done", isWarning: false)
+        return true
+      }
+      state.shouldQuit = true
+      return false
+    })
+    XCTAssertEqual(terminal.frames, 2)
+    XCTAssertTrue(terminal.screen.text.contains("step 1/12 done"))
+    XCTAssertTrue(final.shouldQuit)
+  }
+}

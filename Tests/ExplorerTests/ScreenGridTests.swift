@@ -55,8 +55,6 @@ final class ScreenGridTests: XCTestCase {
   }
 
   func testNumberFormats() {
-    XCTAssertEqual(DisplayFormat.grouped(25_557_032), "25,557,032")
-    XCTAssertEqual(DisplayFormat.grouped(999), "999")
     XCTAssertEqual(DisplayFormat.compact(4_089_184_256), "4.09 G")
     XCTAssertEqual(DisplayFormat.compact(668_000_000), "668 M")
     XCTAssertEqual(DisplayFormat.compact(9_408), "9.41 K")

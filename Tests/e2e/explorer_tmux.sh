@@ -146,13 +146,22 @@ check "mouse: the wheel scrolls the tree" wait_gone '▾ resnet50'
 keys C-c
 check "quit with Ctrl-C: exit 0 and terminal restored" wait_exit 0
 
-# --- SIGTERM restores the terminal too --------------------------------------------------------
+# --- SIGTERM and SIGINT restore the terminal too ----------------------------------------------
+# signal_app SIG: sends SIG to the explorer (the child of the pane's shell).
+signal_app() {
+  local pane app
+  pane=$(tm display-message -p -t e2e '#{pane_pid}')
+  app=$(pgrep -P "$pane" -f "$BIN" | head -1)
+  [ -n "$app" ] && kill "-$1" "$app"
+}
 start 100 30 C.UTF-8 densenet121
 check "densenet121: opens on its dense layers" wait_for 'denselayer1 '
-PANE_PID=$(tm display-message -p -t e2e '#{pane_pid}')
-APP_PID=$(pgrep -P "$PANE_PID" -f "$BIN" | head -1)
-[ -n "$APP_PID" ] && kill -TERM "$APP_PID"
+signal_app TERM
 check "SIGTERM: exit 143 and terminal restored" wait_exit 143
+start 100 30 C.UTF-8 seresnet50
+check "seresnet50: opens" wait_for '┌ seresnet50 · '
+signal_app INT
+check "SIGINT: exit 130 and terminal restored" wait_exit 130
 
 # --- ASCII fallback when the locale is not UTF-8 ---------------------------------------------
 start 100 30 C resnet50
