@@ -71,6 +71,8 @@ extension Analysis {
     out += "  \"total_element_ops\": \(totalElementOps),\n"
     out += "  \"params_bytes\": \(parameterBytes),\n"
     out += "  \"activation_bytes\": \(activationBytes),\n"
+    out += "  \"torchinfo_mult_adds\": \(otherConventions.torchinfoMultAdds),\n"
+    out += "  \"fvcore_flops\": \(otherConventions.fvcoreTotal),\n"
     out += "  \"nodes\": [\n"
     out += nodes.map { node in
       let shape = node.outputShape.map(JSON.ints) ?? "null"
@@ -97,6 +99,9 @@ extension Analysis {
       HyperParameter("Element ops (BN, activations, pooling, adds, attention)", NumberFormat.grouped(totalElementOps)),
       HyperParameter("Params size", NumberFormat.megabytes(parameterBytes)),
       HyperParameter("Activation memory (forward, float32, no reuse)", NumberFormat.megabytes(activationBytes)),
+      HyperParameter(
+        "For comparison", "torchinfo Total mult-adds " + NumberFormat.grouped(otherConventions.torchinfoMultAdds)
+          + " · fvcore total " + NumberFormat.grouped(otherConventions.fvcoreTotal)),
       HyperParameter("Uncounted ops", uncounted.isEmpty ? "none" : uncounted.joined(separator: ", ")),
     ]
   }

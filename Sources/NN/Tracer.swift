@@ -17,6 +17,10 @@ final class Tracer {
     var elementOps = 0
     var activationBytes = 0
     var uncounted: [String] = []
+    /// Elements normalised by batch norm (fvcore counts 2 per element in eval mode).
+    var batchNormElements = 0
+    /// Input elements of adaptive average pooling ops (fvcore counts one per element).
+    var adaptivePoolElements = 0
   }
 
   private let root: Module
@@ -56,10 +60,12 @@ final class Tracer {
     case .batchNorm2d(let c):
       try expectChannels(m, path, x, c.channels, rank: 4)
       charge(path, ops: 2 * x.count)
+      records[path, default: Record()].batchNormElements += x.count
       return x
     case .batchNormAct(let c):
       try expectChannels(m, path, x, c.channels, rank: 4)
       charge(path, ops: 2 * x.count, activation: x)
+      records[path, default: Record()].batchNormElements += x.count
       return try runChildren(m, path, x)
     case .linear(let c):
       guard x.shape.count == 2, x.shape[1] == c.inFeatures else {
@@ -87,6 +93,7 @@ final class Tracer {
     case .adaptiveAvgPool2d:
       try expectRank(m, path, x, 4)
       charge(path, ops: x.count)
+      records[path, default: Record()].adaptivePoolElements += x.count
       return pooled(x)
     case .softmax:
       charge(path, ops: 3 * x.count)
@@ -237,6 +244,7 @@ final class Tracer {
         state = flattened(state)
       case .globalAvgPool:
         charge(ownerPath, ops: state.count)
+        records[ownerPath, default: Record()].adaptivePoolElements += state.count
         state = pooled(state)
         charge(ownerPath, activation: state)
       case .scale(let gate):
@@ -368,6 +376,24 @@ final class Tracer {
   }
 
   // MARK: - Roll-up
+
+  /// The totals other tools would report for this run (figures.md §2): torchinfo's "Total mult-adds" counts, for
+  /// every leaf module that ran, each parameter's elements × N·OH·OW for a class named *Conv*, else × N; fvcore
+  /// adds 2 per batch-normalised element and 1 per adaptive-average-pooled input element to conv+linear MACs.
+  func otherConventions() -> Analysis.OtherConventions {
+    var torchinfo = 0
+    for entry in root.walk() where entry.module.children.isEmpty {
+      guard let shape = records[entry.path]?.output?.shape, !entry.module.parameters.isEmpty else { continue }
+      let perElement = entry.module.kind.contains("Conv") && shape.count == 4 ? shape[0] * shape[2] * shape[3] : shape[0]
+      torchinfo += entry.module.ownParameterCount * perElement
+    }
+    let batchNorm = records.values.reduce(0) { $0 + $1.batchNormElements }
+    let pooling = records.values.reduce(0) { $0 + $1.adaptivePoolElements }
+    let macs = records.values.reduce(0) { $0 + $1.macs }
+    return Analysis.OtherConventions(
+      torchinfoMultAdds: torchinfo, fvcoreBatchNorm: 2 * batchNorm, fvcoreAdaptivePool: pooling,
+      fvcoreTotal: macs + 2 * batchNorm + pooling)
+  }
 
   /// Per-node results in pre-order with subtree totals.
   func rollUp() -> [Analysis.Node] {

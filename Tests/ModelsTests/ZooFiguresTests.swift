@@ -20,6 +20,18 @@ final class ZooFiguresTests: XCTestCase {
     }
   }
 
+  /// The reconciliation with other tools (README, figures.md §2) reproduces their totals exactly.
+  func testTorchinfoAndFvcoreTotalsAreReproduced() throws {
+    XCTAssertEqual(Set(ReferenceFigures.otherTools.map(\.model)), Set(Zoo.names))
+    for figure in ReferenceFigures.otherTools {
+      let other = try Zoo.model(named: figure.model).analyze().otherConventions
+      XCTAssertEqual(other.torchinfoMultAdds, figure.torchinfo, "\(figure.model) torchinfo")
+      if let bn = figure.fvcoreBatchNorm { XCTAssertEqual(other.fvcoreBatchNorm, bn, "\(figure.model) fvcore BN") }
+      if let pool = figure.fvcorePool { XCTAssertEqual(other.fvcoreAdaptivePool, pool, "\(figure.model) fvcore pool") }
+      if let total = figure.fvcore { XCTAssertEqual(other.fvcoreTotal, total, "\(figure.model) fvcore total") }
+    }
+  }
+
   func testStagesEqualFigures() throws {
     var analyses: [String: Analysis] = [:]
     for stage in ReferenceFigures.stages {
