@@ -56,6 +56,15 @@ final class ZooFiguresTests: XCTestCase {
     }
   }
 
+  /// ResNet-18's theoretical receptive field at layer4 is the well-known 435 pixels, with stride 32.
+  func testReceptiveFieldOfResNet18() throws {
+    let analysis = try Zoo.model(named: "resnet18").analyze()
+    XCTAssertEqual(analysis.node("layer4")?.receptiveField, 435)
+    XCTAssertEqual(analysis.node("layer4")?.jump, 32)
+    XCTAssertEqual(analysis.node("maxpool")?.receptiveField, 11)
+    XCTAssertEqual(analysis.node("layer2.0.downsample")?.receptiveField, 43)  // 1×1 conv on layer1's output
+  }
+
   /// MACs scale with the batch and with the output area; params do not.
   func testBatchAndInputSizeScaling() throws {
     let model = try Zoo.model(named: "resnet50")
