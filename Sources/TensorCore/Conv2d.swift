@@ -15,11 +15,13 @@ extension Ops {
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
     dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false
   ) throws -> Tensor {
-    let g = try Conv2dGeometry(input: input.shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
-    let out = try Tensor(uninitialized: g.outputShape)
-    try conv2d(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
-               fusedReLU: fusedReLU, into: out)
-    return out
+    let g = try Conv2dGeometry(
+      input: input.shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
+    return try returning(g.outputShape) { out in
+      try conv2d(
+        input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+        fusedReLU: fusedReLU, into: out)
+    }
   }
 
   /// Convolution writing into `out` (N×OC×OH×OW, contiguous or a channel view of a larger buffer,
@@ -29,10 +31,13 @@ extension Ops {
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
     dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false, into out: Tensor, workspace: ConvWorkspace? = nil
   ) throws {
-    let g = try Conv2dGeometry(input: input.shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
+    let g = try Conv2dGeometry(
+      input: input.shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
     try requireShape(out, g.outputShape, "conv2d")
     if let bias, bias.shape != [g.oc] {
-      throw TensorError(op: "conv2d", "bias must have shape \(g.oc) for weight \(formatShape(weight.shape)), got \(formatShape(bias.shape))")
+      throw TensorError(
+        op: "conv2d",
+        "bias must have shape \(g.oc) for weight \(formatShape(weight.shape)), got \(formatShape(bias.shape))")
     }
     try requireNoOverlap(out, input, "conv2d")
     let w = weight.isContiguous ? weight : weight.copy()
@@ -56,8 +61,9 @@ extension Ops {
             im2col(g, x: xg, cols: scratch)  // K × OH·OW
             matrix = UnsafePointer(scratch)
           }
-          GEMM.sgemm(m: g.ocg, n: g.ohw, k: g.k, a: w.sample(0) + group * g.ocg * g.k, lda: g.k,
-                     b: matrix, ldb: g.ohw, c: y + group * g.ocg * g.ohw, ldc: g.ohw)
+          GEMM.sgemm(
+            m: g.ocg, n: g.ohw, k: g.k, a: w.sample(0) + group * g.ocg * g.k, lda: g.k,
+            b: matrix, ldb: g.ohw, c: y + group * g.ocg * g.ohw, ldc: g.ohw)
         }
       }
       epilogue(y, channels: g.oc, plane: g.ohw, bias: b.map { UnsafePointer($0.sample(0)) }, relu: fusedReLU)
@@ -65,7 +71,9 @@ extension Ops {
   }
 
   /// Adds the per-channel bias and applies ReLU over C planes of `plane` elements, in one pass.
-  static func epilogue(_ y: UnsafeMutablePointer<Float>, channels: Int, plane: Int, bias: UnsafePointer<Float>?, relu: Bool) {
+  static func epilogue(
+    _ y: UnsafeMutablePointer<Float>, channels: Int, plane: Int, bias: UnsafePointer<Float>?, relu: Bool
+  ) {
     guard bias != nil || relu else { return }
     Threads.parallelFor(channels, costPerItem: plane) { range in
       for c in range {
@@ -82,7 +90,9 @@ extension Ops {
 
   /// Depthwise convolution, one output plane at a time: Cg = 1, each output channel oc reads
   /// input channel oc / OCg; weight OC×1×KH×KW; y is OC×OH×OW for one sample.
-  static func depthwise(_ g: Conv2dGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+  static func depthwise(
+    _ g: Conv2dGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
+  ) {
     Threads.parallelFor(g.oc, costPerItem: g.ohw * g.kh * g.kw) { range in
       for o in range {
         let plane = x + (o / g.ocg) * g.h * g.w

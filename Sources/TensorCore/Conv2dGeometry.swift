@@ -26,27 +26,43 @@ package struct Conv2dGeometry: Sendable, Hashable {
   package var workspaceCount: Int { isPointwise || isDepthwise ? 0 : k * ohw }
 
   /// Checks an input shape N×C×H×W against a weight shape OC×(C/groups)×KH×KW, as PyTorch does.
-  package init(input: [Int], weight: [Int], stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) throws {
+  package init(input: [Int], weight: [Int], stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1)
+    throws
+  {
     let op = "conv2d"
     guard input.count == 4 else { throw TensorError(op: op, "input must be N×C×H×W, got \(formatShape(input))") }
-    guard weight.count == 4 else { throw TensorError(op: op, "weight must be OC×C/groups×KH×KW, got \(formatShape(weight))") }
+    guard weight.count == 4 else {
+      throw TensorError(op: op, "weight must be OC×C/groups×KH×KW, got \(formatShape(weight))")
+    }
     guard stride >= 1, padding >= 0, dilation >= 1, groups >= 1 else {
-      throw TensorError(op: op, "needs stride ≥ 1, padding ≥ 0, dilation ≥ 1, groups ≥ 1; got stride \(stride), padding \(padding), dilation \(dilation), groups \(groups)")
+      throw TensorError(
+        op: op,
+        "needs stride ≥ 1, padding ≥ 0, dilation ≥ 1, groups ≥ 1; got stride \(stride), padding \(padding), dilation \(dilation), groups \(groups)"
+      )
     }
     (n, c, h, w) = (input[0], input[1], input[2], input[3])
     (oc, kh, kw) = (weight[0], weight[2], weight[3])
     (self.stride, self.padding, self.dilation, self.groups) = (stride, padding, dilation, groups)
     guard c % groups == 0, oc % groups == 0 else {
-      throw TensorError(op: op, "groups \(groups) must divide input channels and output channels; input \(formatShape(input)), weight \(formatShape(weight))")
+      throw TensorError(
+        op: op,
+        "groups \(groups) must divide input channels and output channels; input \(formatShape(input)), weight \(formatShape(weight))"
+      )
     }
     guard weight[1] == c / groups else {
-      throw TensorError(op: op, "input \(formatShape(input)) has \(c) channels, weight \(formatShape(weight)) expects \(weight[1] * groups) (\(weight[1]) × groups \(groups))")
+      throw TensorError(
+        op: op,
+        "input \(formatShape(input)) has \(c) channels, weight \(formatShape(weight)) expects \(weight[1] * groups) (\(weight[1]) × groups \(groups))"
+      )
     }
     let effH = dilation * (kh - 1) + 1, effW = dilation * (kw - 1) + 1
     oh = (h + 2 * padding - effH) / stride + 1
     ow = (w + 2 * padding - effW) / stride + 1
     guard kh >= 1, kw >= 1, h + 2 * padding >= effH, w + 2 * padding >= effW else {
-      throw TensorError(op: op, "kernel \(kh)×\(kw) (dilation \(dilation)) larger than padded input; input \(formatShape(input)), weight \(formatShape(weight)), padding \(padding)")
+      throw TensorError(
+        op: op,
+        "kernel \(kh)×\(kw) (dilation \(dilation)) larger than padded input; input \(formatShape(input)), weight \(formatShape(weight)), padding \(padding)"
+      )
     }
   }
 }

@@ -16,7 +16,9 @@ extension Ops {
   ) throws -> [Int] {
     guard input.count == 4 else { throw TensorError(op: op, "input must be N×C×H×W, got \(formatShape(input))") }
     guard kernelSize >= 1, stride >= 1, padding >= 0 else {
-      throw TensorError(op: op, "needs kernel ≥ 1, stride ≥ 1, padding ≥ 0; got kernel \(kernelSize), stride \(stride), padding \(padding)")
+      throw TensorError(
+        op: op,
+        "needs kernel ≥ 1, stride ≥ 1, padding ≥ 0; got kernel \(kernelSize), stride \(stride), padding \(padding)")
     }
     guard 2 * padding <= kernelSize else {
       throw TensorError(op: op, "padding \(padding) must be at most half of kernel \(kernelSize)")
@@ -33,19 +35,22 @@ extension Ops {
   package static func maxPool2d(
     _ input: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false
   ) throws -> Tensor {
-    let shape = try poolOutputShape("maxPool2d", input: input.shape, kernelSize: kernelSize, stride: stride ?? kernelSize,
-                                    padding: padding, ceilMode: ceilMode)
-    let out = try Tensor(uninitialized: shape)
-    try maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode, into: out)
-    return out
+    let shape = try poolOutputShape(
+      "maxPool2d", input: input.shape, kernelSize: kernelSize, stride: stride ?? kernelSize,
+      padding: padding, ceilMode: ceilMode)
+    return try returning(shape) { out in
+      try maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode, into: out)
+    }
   }
 
   /// Max pooling into `out` (N×C×OH×OW, not overlapping the input).
   package static func maxPool2d(
     _ input: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false, into out: Tensor
   ) throws {
-    try pool("maxPool2d", input, kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, ceilMode: ceilMode,
-             into: out) { src, w, r0, r1, c0, c1, _ in
+    try pool(
+      "maxPool2d", input, kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, ceilMode: ceilMode,
+      into: out
+    ) { src, w, r0, r1, c0, c1, _ in
       var m = -Float.infinity
       for r in r0..<r1 {
         for c in c0..<c1 { m = max(m, src[r * w + c]) }
@@ -60,12 +65,14 @@ extension Ops {
     _ input: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false,
     countIncludePad: Bool = true
   ) throws -> Tensor {
-    let shape = try poolOutputShape("avgPool2d", input: input.shape, kernelSize: kernelSize, stride: stride ?? kernelSize,
-                                    padding: padding, ceilMode: ceilMode)
-    let out = try Tensor(uninitialized: shape)
-    try avgPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode,
-                  countIncludePad: countIncludePad, into: out)
-    return out
+    let shape = try poolOutputShape(
+      "avgPool2d", input: input.shape, kernelSize: kernelSize, stride: stride ?? kernelSize,
+      padding: padding, ceilMode: ceilMode)
+    return try returning(shape) { out in
+      try avgPool2d(
+        input, kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode,
+        countIncludePad: countIncludePad, into: out)
+    }
   }
 
   /// Average pooling into `out` (N×C×OH×OW, not overlapping the input).
@@ -73,8 +80,10 @@ extension Ops {
     _ input: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false,
     countIncludePad: Bool = true, into out: Tensor
   ) throws {
-    try pool("avgPool2d", input, kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, ceilMode: ceilMode,
-             into: out) { src, w, r0, r1, c0, c1, paddedArea in
+    try pool(
+      "avgPool2d", input, kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, ceilMode: ceilMode,
+      into: out
+    ) { src, w, r0, r1, c0, c1, paddedArea in
       var sum: Float = 0
       for r in r0..<r1 {
         for c in c0..<c1 { sum += src[r * w + c] }

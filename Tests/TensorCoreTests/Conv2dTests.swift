@@ -17,10 +17,12 @@ final class Conv2dTests: XCTestCase {
     let x = try Tensor.normal([t.n, t.c, t.h, t.w], generator: &rng)
     let weight = try Tensor.normal([t.oc, t.c / t.groups, t.k, t.kw ?? t.k], generator: &rng)
     let bias = t.bias ? try Tensor.normal([t.oc], generator: &rng) : nil
-    let y = try Ops.conv2d(x, weight: weight, bias: bias, stride: t.stride, padding: t.padding, dilation: t.dilation,
-                           groups: t.groups, fusedReLU: t.relu)
-    let expected = Reference.conv2d(x, weight, bias, stride: t.stride, padding: t.padding, dilation: t.dilation,
-                                    groups: t.groups, relu: t.relu)
+    let y = try Ops.conv2d(
+      x, weight: weight, bias: bias, stride: t.stride, padding: t.padding, dilation: t.dilation,
+      groups: t.groups, fusedReLU: t.relu)
+    let expected = Reference.conv2d(
+      x, weight, bias, stride: t.stride, padding: t.padding, dilation: t.dilation,
+      groups: t.groups, relu: t.relu)
     assertClose(y, expected, terms: weight.sampleCount, "\(t)")
   }
 
