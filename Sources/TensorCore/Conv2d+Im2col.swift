@@ -4,7 +4,7 @@ extension Ops {
   ///
   /// Rows are independent, so threads split them; each row is written sequentially, stride-1 rows
   /// by block copies of input rows with the padded borders zeroed, so the pass streams at memory speed.
-  static func im2col(_ g: Conv2dGeometry, x: UnsafePointer<Float>, cols: UnsafeMutablePointer<Float>) {
+  package static func im2col(_ g: Conv2dGeometry, x: UnsafePointer<Float>, cols: UnsafeMutablePointer<Float>) {
     let taps = g.kh * g.kw
     Threads.parallelFor(g.k, costPerItem: g.ohw) { rows in
       for r in rows {
@@ -23,6 +23,8 @@ extension Ops {
             let src = plane + ih * g.w + colOff
             if g.stride == 1 {
               (dst + lo).update(from: src + lo, count: hi - lo)
+            } else if g.stride == 2 {
+              gatherEven(from: src + 2 * lo, to: dst + lo, count: hi - lo)
             } else {
               for o in lo..<hi { dst[o] = src[o * g.stride] }
             }
@@ -30,6 +32,23 @@ extension Ops {
           dst += g.ow
         }
       }
+    }
+  }
+
+  /// dst[i] = src[2·i] for i < count, eight at a time (stride-2 convs: the stem, downsampling 3×3s).
+  /// Reads no further than src[2·(count − 1)].
+  @inline(__always)
+  static func gatherEven(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+    let raw = UnsafeRawPointer(src), out = UnsafeMutableRawPointer(dst)
+    var i = 0
+    while i + 8 < count {  // the 16-float load ends at src[2i + 15] < src[2·(count − 1)]
+      let pairs = raw.loadUnaligned(fromByteOffset: 2 * i * 4, as: SIMD16<Float>.self)
+      out.storeBytes(of: pairs.evenHalf, toByteOffset: i * 4, as: SIMD8<Float>.self)
+      i += 8
+    }
+    while i < count {
+      dst[i] = src[2 * i]
+      i += 1
     }
   }
 }

@@ -61,12 +61,36 @@ extension Ops {
             im2col(g, x: xg, cols: scratch)  // K × OH·OW
             matrix = UnsafePointer(scratch)
           }
-          GEMM.sgemm(
-            m: g.ocg, n: g.ohw, k: g.k, a: w.sample(0) + group * g.ocg * g.k, lda: g.k,
-            b: matrix, ldb: g.ohw, c: y + group * g.ocg * g.ohw, ldc: g.ohw)
+          let wg = w.sample(0) + group * g.ocg * g.k  // OCg × K
+          let yg = y + group * g.ocg * g.ohw  // OCg × OH·OW
+          if g.usesSwappedGEMM {
+            let yT = scratch + g.im2colCount  // OH·OW × OCg
+            GEMM.sgemm(
+              transA: true, transB: true, m: g.ohw, n: g.ocg, k: g.k, a: matrix, lda: g.ohw, b: wg, ldb: g.k,
+              c: yT, ldc: g.ocg)
+            transpose(yT, rows: g.ohw, columns: g.ocg, into: yg)
+          } else {
+            GEMM.sgemm(m: g.ocg, n: g.ohw, k: g.k, a: wg, lda: g.k, b: matrix, ldb: g.ohw, c: yg, ldc: g.ohw)
+          }
         }
       }
       epilogue(y, channels: g.oc, plane: g.ohw, bias: b.map { UnsafePointer($0.sample(0)) }, relu: fusedReLU)
+    }
+  }
+
+  /// dst (columns × rows) = srcᵀ, src being rows × columns. Works in strips of 16 columns (one
+  /// cache line of each src row), because walking a whole column of a power-of-two-wide src hits
+  /// one cache set over and over.
+  static func transpose(
+    _ src: UnsafePointer<Float>, rows: Int, columns: Int, into dst: UnsafeMutablePointer<Float>
+  ) {
+    let strip = 16
+    for c0 in stride(from: 0, to: columns, by: strip) {
+      let width = min(strip, columns - c0)
+      for r in 0..<rows {
+        let line = src + r * columns + c0
+        for j in 0..<width { dst[(c0 + j) * rows + r] = line[j] }
+      }
     }
   }
 

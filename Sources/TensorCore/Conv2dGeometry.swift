@@ -22,8 +22,16 @@ package struct Conv2dGeometry: Sendable, Hashable {
   package var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
   /// One input channel per group (depthwise, possibly with a channel multiplier).
   package var isDepthwise: Bool { cg == 1 && groups > 1 }
-  /// Floats of im2col buffer that `conv2d(into:)` needs: K × OH·OW (0 for pointwise and depthwise).
-  package var workspaceCount: Int { isPointwise || isDepthwise ? 0 : k * ohw }
+  /// Floats of scratch that `conv2d(into:)` needs: the im2col matrix, then Yᵀ when `usesSwappedGEMM`.
+  package var workspaceCount: Int { im2colCount + (usesSwappedGEMM ? ohw * ocg : 0) }
+  /// Floats of the im2col matrix, K × OH·OW (0 when the input planes serve as they are).
+  package var im2colCount: Int { isPointwise || isDepthwise ? 0 : k * ohw }
+  /// Whether each group's GEMM computes Yᵀ (OH·OW × OCg) = Bᵀ·Wᵀ and transposes it into place,
+  /// instead of Y = W·B. With few output pixels and many channels (ResNet-50's 7×7 stage) OpenBLAS
+  /// is up to ~35% faster that way round on this machine (benchmarks/RESULTS.md); elsewhere the
+  /// direct orientation is as fast or faster and needs no transpose. Fixed by shape, so results are
+  /// reproducible run to run.
+  package var usesSwappedGEMM: Bool { !isDepthwise && ohw < 100 && ocg > ohw }
 
   /// Checks an input shape N×C×H×W against a weight shape OC×(C/groups)×KH×KW, as PyTorch does.
   package init(input: [Int], weight: [Int], stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1)

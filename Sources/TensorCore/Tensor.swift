@@ -105,6 +105,12 @@ package struct Tensor: Sendable {
     return offset + index[0] * batchStride + inner
   }
 
+  /// Sets every element to `value` (e.g. zeroing an accumulator before `multiply(accumulate:)`).
+  package func fill(_ value: Float) {
+    let per = sampleCount
+    for n in 0..<shape[0] { sample(n).update(repeating: value, count: per) }
+  }
+
   /// A contiguous deep copy.
   package func copy() -> Tensor {
     let out = Tensor(
