@@ -4,7 +4,7 @@ extension Ops {
   ///
   /// Rows are independent, so threads split them; each row is written sequentially, stride-1 rows
   /// by block copies of input rows with the padded borders zeroed, so the pass streams at memory speed.
-  package static func im2col(_ g: Conv2dGeometry, x: UnsafePointer<Float>, cols: UnsafeMutablePointer<Float>) {
+  static func im2col(_ g: Conv2dGeometry, x: UnsafePointer<Float>, cols: UnsafeMutablePointer<Float>) {
     let taps = g.kh * g.kw
     Threads.parallelFor(g.k, costPerItem: g.ohw) { rows in
       for r in rows {

@@ -63,6 +63,8 @@ final class Conv2dTests: XCTestCase {
       Case(n: 3, c: 6, h: 12, w: 11, oc: 4, k: 3, stride: 1, padding: 2, dilation: 2, groups: 2, relu: true),
       Case(n: 1, c: 2, h: 4, w: 4, oc: 3, k: 5, padding: 2, bias: true),  // kernel larger than input
       Case(n: 3, c: 16, h: 7, w: 7, oc: 64, k: 3, padding: 1, bias: true, relu: true),  // swapped GEMM, im2col
+      Case(n: 1, c: 3, h: 9, w: 45, oc: 4, k: 7, stride: 2, padding: 3),  // stride-2 rows long enough for SIMD
+      Case(n: 3, c: 2, h: 6, w: 38, oc: 3, k: 3, stride: 2, padding: 1, dilation: 2),
       Case(n: 3, c: 32, h: 6, w: 5, oc: 48, k: 1, bias: false),  // swapped GEMM, pointwise
       Case(n: 1, c: 8, h: 9, w: 9, oc: 40, k: 1, stride: 2, groups: 2),  // swapped GEMM per group
     ]
