@@ -3,7 +3,9 @@
 /// Per sample and group the output is one GEMM, Y_g (OCg × OH·OW) = W_g (OCg × K) · B_g (K × OH·OW)
 /// with K = Cg·KH·KW, written straight into NCHW. B_g is the group's input planes themselves for
 /// 1×1 stride-1 convs and the group's im2col matrix otherwise, so no group ever copies the whole
-/// input. Depthwise convs (one input channel per group) use a direct kernel instead of M = 1 GEMMs.
+/// input. For small maps with many channels the GEMM runs the other way round, Yᵀ = Bᵀ·Wᵀ, and is
+/// transposed into place (`Conv2dGeometry.usesSwappedGEMM`). Depthwise convs (one input channel
+/// per group) use a direct kernel instead of M = 1 GEMMs.
 extension Ops {
   /// Convolution returning a new N×OC×OH×OW tensor.
   /// - Parameters:
@@ -25,8 +27,9 @@ extension Ops {
   }
 
   /// Convolution writing into `out` (N×OC×OH×OW, contiguous or a channel view of a larger buffer,
-  /// not overlapping `input`). `workspace` holds the im2col matrix (K × OH·OW floats,
-  /// `Conv2dGeometry.workspaceCount`); without one a temporary is allocated.
+  /// not overlapping `input`). `workspace` holds the scratch, `Conv2dGeometry.workspaceCount` floats:
+  /// the im2col matrix (K × OH·OW), then Yᵀ (OH·OW × OCg) for the swapped GEMM; without one a
+  /// temporary is allocated.
   package static func conv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
     dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false, into out: Tensor, workspace: ConvWorkspace? = nil

@@ -51,6 +51,10 @@ package struct Conv2dGeometry: Sendable, Hashable {
     (n, c, h, w) = (input[0], input[1], input[2], input[3])
     (oc, kh, kw) = (weight[0], weight[2], weight[3])
     (self.stride, self.padding, self.dilation, self.groups) = (stride, padding, dilation, groups)
+    guard n >= 1, c >= 1, oc >= 1 else {
+      throw TensorError(
+        op: op, "needs a non-empty batch and channels; input \(formatShape(input)), weight \(formatShape(weight))")
+    }
     guard c % groups == 0, oc % groups == 0 else {
       throw TensorError(
         op: op,
