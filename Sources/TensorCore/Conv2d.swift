@@ -2,7 +2,8 @@
 ///
 /// Per sample and group the output is one GEMM, Y_g (OCg × OH·OW) = W_g (OCg × K) · B_g (K × OH·OW)
 /// with K = Cg·KH·KW, written straight into NCHW. B_g is the group's input planes themselves for
-/// 1×1 stride-1 convs and the group's im2col matrix otherwise, so no group ever copies the whole
+/// 1×1 stride-1 convs and the group's im2col matrix otherwise (built in cache-sized tiles of output
+/// pixels when large), so no group ever copies the whole
 /// input. For small maps with many channels the GEMM runs the other way round, Yᵀ = Bᵀ·Wᵀ, and is
 /// transposed into place (`Conv2dGeometry.usesSwappedGEMM`). Depthwise convs (one input channel
 /// per group) use a direct kernel instead of M = 1 GEMMs.
@@ -28,7 +29,7 @@ extension Ops {
 
   /// Convolution writing into `out` (N×OC×OH×OW, contiguous or a channel view of a larger buffer,
   /// not overlapping `input`). `workspace` holds the scratch, `Conv2dGeometry.workspaceCount` floats:
-  /// the im2col matrix (K × OH·OW), then Yᵀ (OH·OW × OCg) for the swapped GEMM; without one a
+  /// the im2col tile (K × `im2colTile`), then Yᵀ (OH·OW × OCg) for the swapped GEMM; without one a
   /// temporary is allocated.
   package static func conv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
@@ -57,27 +58,40 @@ extension Ops {
       } else {
         for group in 0..<g.groups {
           let xg = x + group * g.cg * g.h * g.w  // Cg×H×W
-          let matrix: UnsafePointer<Float>
-          if g.isPointwise {
-            matrix = xg  // Cg × H·W
-          } else {
-            im2col(g, x: xg, cols: scratch)  // K × OH·OW
-            matrix = UnsafePointer(scratch)
-          }
           let wg = w.sample(0) + group * g.ocg * g.k  // OCg × K
           let yg = y + group * g.ocg * g.ohw  // OCg × OH·OW
-          if g.usesSwappedGEMM {
-            let yT = scratch + g.im2colCount  // OH·OW × OCg
-            GEMM.sgemm(
-              transA: true, transB: true, m: g.ohw, n: g.ocg, k: g.k, a: matrix, lda: g.ohw, b: wg, ldb: g.k,
-              c: yT, ldc: g.ocg)
-            transpose(yT, rows: g.ohw, columns: g.ocg, into: yg)
+          let yT = scratch + g.im2colCount  // OH·OW × OCg, when swapped
+          if g.isPointwise {  // B = the group's input planes, Cg × H·W
+            gemm(g, weight: wg, matrix: xg, ldb: g.ohw, columns: 0..<g.ohw, y: yg, yT: yT)
           } else {
-            GEMM.sgemm(m: g.ocg, n: g.ohw, k: g.k, a: wg, lda: g.k, b: matrix, ldb: g.ohw, c: yg, ldc: g.ohw)
+            // im2col one tile of output pixels at a time (K × tile), so that the GEMM reads it from cache.
+            for start in Swift.stride(from: 0, to: g.ohw, by: g.im2colTile) {
+              let columns = start..<min(start + g.im2colTile, g.ohw)
+              im2col(g, x: xg, cols: scratch, columns: columns)
+              gemm(g, weight: wg, matrix: scratch, ldb: columns.count, columns: columns, y: yg, yT: yT)
+            }
           }
+          if g.usesSwappedGEMM { transpose(yT, rows: g.ohw, columns: g.ocg, into: yg) }
         }
       }
       epilogue(y, channels: g.oc, plane: g.ohw, bias: b.map { UnsafePointer($0.sample(0)) }, relu: fusedReLU)
+    }
+  }
+
+  /// One group's GEMM for output pixels `columns`: Y[:, columns] = W·B, with B (K × P) at `matrix`
+  /// and row pitch `ldb`; or, swapped, Yᵀ[columns, :] = Bᵀ·Wᵀ into `yT` (OH·OW × OCg).
+  static func gemm(
+    _ g: Conv2dGeometry, weight: UnsafePointer<Float>, matrix: UnsafePointer<Float>, ldb: Int, columns: Range<Int>,
+    y: UnsafeMutablePointer<Float>, yT: UnsafeMutablePointer<Float>
+  ) {
+    if g.usesSwappedGEMM {
+      GEMM.sgemm(
+        transA: true, transB: true, m: columns.count, n: g.ocg, k: g.k, a: matrix, lda: ldb, b: weight, ldb: g.k,
+        c: yT + columns.lowerBound * g.ocg, ldc: g.ocg)
+    } else {
+      GEMM.sgemm(
+        m: g.ocg, n: columns.count, k: g.k, a: weight, lda: g.k, b: matrix, ldb: ldb, c: y + columns.lowerBound,
+        ldc: g.ohw)
     }
   }
 

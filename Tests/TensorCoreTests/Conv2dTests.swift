@@ -71,6 +71,21 @@ final class Conv2dTests: XCTestCase {
     for (i, t) in cases.enumerated() { try check(t, seed: 100 + UInt64(i)) }
   }
 
+  /// im2col matrices over 2 × `im2colTileBytes` are built in tiles whose boundaries fall mid-row.
+  func testTiledIm2col() throws {
+    let cases = [
+      Case(c: 3, h: 201, w: 203, oc: 4, k: 3, padding: 1, bias: true),
+      Case(c: 3, h: 401, w: 401, oc: 70, k: 3, stride: 2, padding: 1, bias: false),
+    ]
+    for t in cases {
+      let g = try Conv2dGeometry(
+        input: [t.n, t.c, t.h, t.w], weight: [t.oc, t.c, t.k, t.k], stride: t.stride, padding: t.padding)
+      XCTAssertLessThan(g.im2colTile, g.ohw, "\(t) should be tiled")
+      XCTAssertNotEqual(g.im2colTile % g.ow, 0, "\(t): a tile should end mid-row")
+      try check(t, seed: 200)
+    }
+  }
+
   /// The conv reads a channel view of a batch of 3 and writes into a channel view of a larger buffer,
   /// as a DenseNet executor does; the channels around the written range stay untouched.
   func testChannelViewsInAndOut() throws {
