@@ -3,10 +3,10 @@
 /// Per sample and group the output is one GEMM, Y_g (OCg × OH·OW) = W_g (OCg × K) · B_g (K × OH·OW)
 /// with K = Cg·KH·KW, written straight into NCHW. B_g is the group's input planes themselves for
 /// 1×1 stride-1 convs and the group's im2col matrix otherwise (built in cache-sized tiles of output
-/// pixels when large), so no group ever copies the whole
-/// input. For small maps with many channels the GEMM runs the other way round, Yᵀ = Bᵀ·Wᵀ, and is
-/// transposed into place (`Conv2dGeometry.usesSwappedGEMM`). Depthwise convs (one input channel
-/// per group) use a direct kernel instead of M = 1 GEMMs.
+/// pixels when large), so no group ever copies the whole input. For small maps with many channels
+/// the GEMM runs the other way round, Yᵀ = Bᵀ·Wᵀ, and is transposed into place
+/// (`Conv2dGeometry.usesSwappedGEMM`). Depthwise convs (one input channel per group) use a direct
+/// kernel instead of M = 1 GEMMs.
 extension Ops {
   /// Convolution returning a new N×OC×OH×OW tensor.
   /// - Parameters:
