@@ -51,7 +51,8 @@ final class Tracer {
     switch m.layer {
     case .conv2d(let c):
       try expectChannels(m, path, x, c.inChannels, rank: 4)
-      let (oh, ow) = try window(m, path, x, kernel: c.dilation * (c.kernel - 1) + 1, stride: c.stride, padding: c.padding, ceil: false)
+      let (oh, ow) = try window(
+        m, path, x, kernel: c.dilation * (c.kernel - 1) + 1, stride: c.stride, padding: c.padding, ceil: false)
       let y = Value(
         shape: [x.shape[0], c.outChannels, oh, ow], field: x.field + (c.kernel - 1) * c.dilation * x.jump,
         jump: x.jump * c.stride)
@@ -133,7 +134,8 @@ final class Tracer {
       return try selectiveKernel(m, path, x, c)
     case .selectiveKernelAttention(let branches, let channels):
       guard x.shape.count == 5, x.shape[1] == branches, x.shape[2] == channels else {
-        throw AnalysisError.shapeMismatch(node: path, kind: m.kind, expected: "N×\(branches)×\(channels)×H×W", got: x.shape)
+        throw AnalysisError.shapeMismatch(
+          node: path, kind: m.kind, expected: "N×\(branches)×\(channels)×H×W", got: x.shape)
       }
       let n = x.shape[0]
       let summed = Value(shape: [n, channels, x.shape[3], x.shape[4]], field: x.field, jump: x.jump)
@@ -157,7 +159,8 @@ final class Tracer {
     var input = x
     if c.splitInput {
       guard x.shape[1] % c.branches == 0 else {
-        throw AnalysisError.shapeMismatch(node: path, kind: m.kind, expected: "channels divisible by \(c.branches)", got: x.shape)
+        throw AnalysisError.shapeMismatch(
+          node: path, kind: m.kind, expected: "channels divisible by \(c.branches)", got: x.shape)
       }
       input.shape[1] = x.shape[1] / c.branches
     }
@@ -298,7 +301,8 @@ final class Tracer {
   private func concatenate(_ a: Value, _ b: Value, at path: String, _ m: Module) throws -> Value {
     guard a.shape.count == 4, b.shape.count == 4, a.shape[0] == b.shape[0], a.shape[2...] == b.shape[2...] else {
       throw AnalysisError.shapeMismatch(
-        node: path, kind: m.kind, expected: "N×C×\(a.shape.dropFirst(2).map(String.init).joined(separator: "×")) to concatenate", got: b.shape)
+        node: path, kind: m.kind,
+        expected: "N×C×\(a.shape.dropFirst(2).map(String.init).joined(separator: "×")) to concatenate", got: b.shape)
     }
     var shape = a.shape
     shape[1] += b.shape[1]
@@ -322,7 +326,8 @@ final class Tracer {
     guard oh > 0, ow > 0 else {
       throw AnalysisError.inputTooSmall(
         node: path, kind: m.kind, inputShape: x.shape,
-        detail: "a \(kernel)×\(kernel) window with stride \(stride) and padding \(padding) leaves an output of \(oh)×\(ow)")
+        detail:
+          "a \(kernel)×\(kernel) window with stride \(stride) and padding \(padding) leaves an output of \(oh)×\(ow)")
     }
     return (oh, ow)
   }
@@ -369,7 +374,8 @@ final class Tracer {
   {
     let list = try required(m, path, listName)
     guard list.children.count == count else {
-      throw AnalysisError.malformed(node: path, reason: "\(listName) holds \(list.children.count) modules, expected \(count)")
+      throw AnalysisError.malformed(
+        node: path, reason: "\(listName) holds \(list.children.count) modules, expected \(count)")
     }
     let listPath = Module.join(path, listName)
     return list.children.map { (Module.join(listPath, $0.name), $0) }
@@ -384,7 +390,8 @@ final class Tracer {
     var torchinfo = 0
     for entry in root.walk() where entry.module.children.isEmpty {
       guard let shape = records[entry.path]?.output?.shape, !entry.module.parameters.isEmpty else { continue }
-      let perElement = entry.module.kind.contains("Conv") && shape.count == 4 ? shape[0] * shape[2] * shape[3] : shape[0]
+      let perElement =
+        entry.module.kind.contains("Conv") && shape.count == 4 ? shape[0] * shape[2] * shape[3] : shape[0]
       torchinfo += entry.module.ownParameterCount * perElement
     }
     let batchNorm = records.values.reduce(0) { $0 + $1.batchNormElements }
@@ -399,7 +406,9 @@ final class Tracer {
   func rollUp() -> [Analysis.Node] {
     var nodes: [Analysis.Node] = []
     @discardableResult
-    func visit(_ m: Module, _ path: String, _ depth: Int) -> (params: Int, buffers: Int, macs: Int, ops: Int, bytes: Int, uncounted: [String]) {
+    func visit(_ m: Module, _ path: String, _ depth: Int) -> (
+      params: Int, buffers: Int, macs: Int, ops: Int, bytes: Int, uncounted: [String]
+    ) {
       let slot = nodes.count
       nodes.append(placeholder)
       let own = records[path] ?? Record()

@@ -61,7 +61,8 @@ enum ReferenceFigures {
     OtherTools("seresnet50", torchinfo: 4091769368, fvcore: 4114027520, fvcoreBatchNorm: 22227968, fvcorePool: 100352),
     OtherTools("skresnet18", torchinfo: 1814340968, fvcore: 1820835840, fvcoreBatchNorm: 6473216, fvcorePool: 25088),
     OtherTools("skresnet34", torchinfo: 3664241480, fvcore: 3674499552, fvcoreBatchNorm: 10236896, fvcorePool: 25088),
-    OtherTools("skresnext50_32x4d", torchinfo: 4462720808, fvcore: 4497132736, fvcoreBatchNorm: 34321600, fvcorePool: 100352),
+    OtherTools(
+      "skresnext50_32x4d", torchinfo: 4462720808, fvcore: 4497132736, fvcoreBatchNorm: 34321600, fvcorePool: 100352),
     OtherTools("resnest14d", torchinfo: 2749430920, fvcore: 2764157888, fvcoreBatchNorm: 14652352, fvcorePool: 100352),
     OtherTools("resnest26d", torchinfo: 3623433768, fvcore: 3643413376, fvcoreBatchNorm: 19921792, fvcorePool: 100352),
     OtherTools("resnest50d", torchinfo: 5371235592, fvcore: 5399965376, fvcoreBatchNorm: 28704448, fvcorePool: 100352),
