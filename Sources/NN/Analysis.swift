@@ -32,6 +32,9 @@ package struct Analysis: Sendable {
     package let jump: Int?
     /// Ops in this subtree the counter cannot count (shown, never silently zero). Empty for every zoo model.
     package let uncounted: [String]
+
+    /// The last path segment (`"conv1"`, `"0"`); `""` for the root.
+    package var name: String { path.split(separator: ".").last.map(String.init) ?? "" }
   }
 
   /// What torchinfo and fvcore would report for the same run, for reconciling numbers (README, figures.md §2).
