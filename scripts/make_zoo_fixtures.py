@@ -8,7 +8,6 @@ state_dict entries as name=d0,d1,... (a scalar is name=). Needs torch 1.13, torc
 The three CIFAR nets are written here from the seed's listings with its bugs fixed (global pooling, no squeeze).
 """
 import os
-import sys
 
 import timm
 import torch
@@ -128,6 +127,10 @@ def densenet_bc_100():
     return m
 
 
+# Written module for module (one file each); every zoo model also gets a digest line in digests.txt.
+DETAILED = ["resnet18", "resnet50", "densenet121", "densenet_bc_100", "senet18", "seresnet50", "skresnet18",
+            "skresnext50_32x4d", "sknet_cifar", "resnest14d"]
+
 MODELS = {
     "resnet18": (lambda: torchvision.models.resnet18(), 224),
     "resnet50": (lambda: torchvision.models.resnet50(), 224),
@@ -139,6 +142,16 @@ MODELS = {
     "skresnext50_32x4d": (lambda: timm.create_model("skresnext50_32x4d"), 224),
     "sknet_cifar": (lambda: SKNet(), 32),
     "resnest14d": (lambda: timm.create_model("resnest14d"), 224),
+    "resnet34": (lambda: torchvision.models.resnet34(), 224),
+    "resnet101": (lambda: torchvision.models.resnet101(), 224),
+    "resnet152": (lambda: torchvision.models.resnet152(), 224),
+    "densenet161": (lambda: torchvision.models.densenet161(), 224),
+    "densenet169": (lambda: torchvision.models.densenet169(), 224),
+    "densenet201": (lambda: torchvision.models.densenet201(), 224),
+    "skresnet34": (lambda: timm.create_model("skresnet34"), 224),
+    "resnest26d": (lambda: timm.create_model("resnest26d"), 224),
+    "resnest50d": (lambda: timm.create_model("resnest50d"), 224),
+    "resnest101e": (lambda: timm.create_model("resnest101e"), 224),
 }
 
 
@@ -146,7 +159,15 @@ def dims(shape):
     return ",".join(str(d) for d in shape)
 
 
-def write(name, make, size):
+def fnv1a64(data):
+    h = 0xcbf29ce484222325
+    for b in data:
+        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    return h
+
+
+def describe(name, make, size):
+    """The module lines of a model, as documented at the top."""
     torch.manual_seed(0)
     model = make().eval()
     outputs = {}
@@ -165,13 +186,21 @@ def write(name, make, size):
         own = {**dict(module.named_parameters(recurse=False)), **dict(module.named_buffers(recurse=False))}
         tensors = " ".join(f"{k}={dims(v.shape)}" for k, v in own.items())
         lines.append(f"{path or '-'} {type(module).__name__} {outputs.get(path, '-')} {tensors}".rstrip())
-    with open(os.path.join(OUT, name + ".txt"), "w") as f:
-        f.write(f"# {name} input 2x3x{size}x{size} params {sum(p.numel() for p in model.parameters())}\n")
-        f.write("\n".join(lines) + "\n")
+    header = f"# {name} input 2x3x{size}x{size} params {sum(p.numel() for p in model.parameters())}"
+    return header, lines
 
 
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
-    for name in sys.argv[1:] or MODELS:
-        write(name, *MODELS[name])
-        print(name)
+    digests = []
+    for name, (make, size) in MODELS.items():
+        header, lines = describe(name, make, size)
+        text = "\n".join(lines) + "\n"
+        digests.append(f"{name} {size} {len(lines)} {fnv1a64(text.encode()):016x}")
+        if name in DETAILED:
+            with open(os.path.join(OUT, name + ".txt"), "w") as f:
+                f.write(header + "\n" + text)
+        print(digests[-1])
+    with open(os.path.join(OUT, "digests.txt"), "w") as f:
+        f.write("# model input_size modules fnv1a64(module lines of every model, as in the detailed files)\n")
+        f.write("\n".join(digests) + "\n")

@@ -78,19 +78,23 @@ enum DenseNet {
 
   /// BN-ReLU-1×1 conv to bnSize·k, BN-ReLU-3×3 conv to k; its input is the block's concatenation so far.
   static func denseLayer(_ name: String, _ inChannels: Int, growthRate k: Int, bnSize: Int) -> Module {
-    .container(name, kind: "_DenseLayer", layer: .sequential, [
-      .batchNorm2d("norm1", inChannels), .relu("relu1"),
-      conv1x1("conv1", inChannels, bnSize * k),          // (N, 4k, H, W)
-      .batchNorm2d("norm2", bnSize * k), .relu("relu2"),
-      conv3x3("conv2", bnSize * k, k),                   // (N, k, H, W)
-    ])
+    .container(
+      name, kind: "_DenseLayer", layer: .sequential,
+      [
+        .batchNorm2d("norm1", inChannels), .relu("relu1"),
+        conv1x1("conv1", inChannels, bnSize * k),  // (N, 4k, H, W)
+        .batchNorm2d("norm2", bnSize * k), .relu("relu2"),
+        conv3x3("conv2", bnSize * k, k),  // (N, k, H, W)
+      ])
   }
 
   /// BN-ReLU-1×1 conv halving the channels, then 2×2 average pooling halving the resolution.
   static func transition(_ name: String, _ inChannels: Int, _ outChannels: Int) -> Module {
-    .container(name, kind: "_Transition", layer: .sequential, [
-      .batchNorm2d("norm", inChannels), .relu("relu"), conv1x1("conv", inChannels, outChannels),
-      .avgPool2d("pool", kernel: 2, stride: 2),
-    ])
+    .container(
+      name, kind: "_Transition", layer: .sequential,
+      [
+        .batchNorm2d("norm", inChannels), .relu("relu"), conv1x1("conv", inChannels, outChannels),
+        .avgPool2d("pool", kernel: 2, stride: 2),
+      ])
   }
 }

@@ -9,7 +9,7 @@ enum ResNeSt {
     let avd = stride > 1
     var children: [Module] = [
       conv1x1("conv1", inPlanes, planes), .batchNorm2d("bn1", planes), .relu("act1"),
-      splitAttention("conv2", planes, planes, stride: 1),          // (N, planes, H, W)
+      splitAttention("conv2", planes, planes, stride: 1),  // (N, planes, H, W)
       .identity("bn2"), .identity("drop_block"), .identity("act2"),
     ]
     var body = ["conv1", "bn1", "act1", "conv2", "bn2", "drop_block", "act2"]

@@ -7,15 +7,17 @@ enum SENet {
   /// timm `Bottleneck` with `attn_layer='se'`: torchvision's v1.5 bottleneck, SE after bn3, before the add.
   static let seBottleneck = ResidualBlock(expansion: 4) { inPlanes, planes, stride, downsample in
     let out = 4 * planes
-    return residualBlock("Bottleneck", [
-      conv1x1("conv1", inPlanes, planes), .batchNorm2d("bn1", planes), .relu("act1"),
-      conv3x3("conv2", planes, planes, stride: stride), .batchNorm2d("bn2", planes),
-      .identity("drop_block"), .relu("act2"), .identity("aa"),
-      conv1x1("conv3", planes, out), .batchNorm2d("bn3", out),
-      squeezeExcite("se", out, reduced: makeDivisible(Double(out) / 16, divisor: 8)),
-      .relu("act3"),
-    ], body: ["conv1", "bn1", "act1", "conv2", "bn2", "drop_block", "act2", "aa", "conv3", "bn3", "se"],
-    downsample: downsample, post: ["act3"])
+    return residualBlock(
+      "Bottleneck",
+      [
+        conv1x1("conv1", inPlanes, planes), .batchNorm2d("bn1", planes), .relu("act1"),
+        conv3x3("conv2", planes, planes, stride: stride), .batchNorm2d("bn2", planes),
+        .identity("drop_block"), .relu("act2"), .identity("aa"),
+        conv1x1("conv3", planes, out), .batchNorm2d("bn3", out),
+        squeezeExcite("se", out, reduced: makeDivisible(Double(out) / 16, divisor: 8)),
+        .relu("act3"),
+      ], body: ["conv1", "bn1", "act1", "conv2", "bn2", "drop_block", "act2", "aa", "conv3", "bn3", "se"],
+      downsample: downsample, post: ["act3"])
   }
 
   /// kuangliu's PreActBlock: BN-ReLU first, SE on the residual branch (fc1/fc2 on the block), no ReLU after the add.
@@ -27,12 +29,15 @@ enum SENet {
     ]
     if projected { children.append(.sequential("shortcut", [conv1x1("", inPlanes, planes, stride: stride)])) }
     children += [
-      .conv2d("fc1", planes, planes / 16, kernel: 1, bias: true), .conv2d("fc2", planes / 16, planes, kernel: 1, bias: true),
+      .conv2d("fc1", planes, planes / 16, kernel: 1, bias: true),
+      .conv2d("fc2", planes / 16, planes, kernel: 1, bias: true),
     ]
     let residual = ResidualConfig(
       pre: [.module("bn1"), .relu],
-      body: [.module("conv1"), .module("bn2"), .relu, .module("conv2"),
-        .scale([.module("fc1"), .relu, .module("fc2"), .sigmoid])],
+      body: [
+        .module("conv1"), .module("bn2"), .relu, .module("conv2"),
+        .scale([.module("fc1"), .relu, .module("fc2"), .sigmoid]),
+      ],
       shortcut: projected ? [.module("shortcut")] : [], shortcutFromPre: projected)
     return .container("", kind: "PreActBlock", layer: .residual(residual), children)
   }

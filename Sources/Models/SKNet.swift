@@ -6,38 +6,51 @@ import NN
 enum SKNet {
   /// timm `SelectiveKernelBasic`: conv1 = SK (split input, r=1/8, divisor 16), conv2 = 3×3 ConvNormAct without act.
   static let basic = ResidualBlock(expansion: 1) { inPlanes, planes, stride, downsample in
-    residualBlock("SelectiveKernelBasic", [
-      selectiveKernel("conv1", inPlanes, planes, stride: stride, groups: 1,
-        attentionChannels: makeDivisible(Double(planes) / 8, divisor: 16), splitInput: true),
-      convNormAct("conv2", planes, planes, kernel: 3, act: false),
-      .relu("act"),
-    ], body: ["conv1", "conv2"], downsample: downsample, post: ["act"])
+    residualBlock(
+      "SelectiveKernelBasic",
+      [
+        selectiveKernel(
+          "conv1", inPlanes, planes, stride: stride, groups: 1,
+          attentionChannels: makeDivisible(Double(planes) / 8, divisor: 16), splitInput: true),
+        convNormAct("conv2", planes, planes, kernel: 3, act: false),
+        .relu("act"),
+      ], body: ["conv1", "conv2"], downsample: downsample, post: ["act"])
   }
 
   /// timm `SelectiveKernelBottleneck`, ResNeXt 32×4d widths: 1×1 → SK (groups 32, r=1/16, divisor 32) → 1×1.
   static let bottleneck = ResidualBlock(expansion: 4) { inPlanes, planes, stride, downsample in
     let width = planes * 4 / 64 * 32
-    return residualBlock("SelectiveKernelBottleneck", [
-      convNormAct("conv1", inPlanes, width, kernel: 1),
-      selectiveKernel("conv2", width, width, stride: stride, groups: 32,
-        attentionChannels: makeDivisible(Double(width) / 16, divisor: 32), splitInput: false),
-      convNormAct("conv3", width, 4 * planes, kernel: 1, act: false),
-      .relu("act"),
-    ], body: ["conv1", "conv2", "conv3"], downsample: downsample, post: ["act"])
+    return residualBlock(
+      "SelectiveKernelBottleneck",
+      [
+        convNormAct("conv1", inPlanes, width, kernel: 1),
+        selectiveKernel(
+          "conv2", width, width, stride: stride, groups: 32,
+          attentionChannels: makeDivisible(Double(width) / 16, divisor: 32), splitInput: false),
+        convNormAct("conv3", width, 4 * planes, kernel: 1, act: false),
+        .relu("act"),
+      ], body: ["conv1", "conv2", "conv3"], downsample: downsample, post: ["act"])
   }
 
   /// The seed's `SKUnit`: 1×1 (bias) → BN → SKConv → BN → 1×1 (bias) → BN, plus a projection or identity shortcut.
   static func skUnit(_ inFeatures: Int, _ outFeatures: Int, stride: Int) -> Module {
     let mid = outFeatures / 2
-    let feas = Module.sequential("feas", [
-      .conv2d("", inFeatures, mid, kernel: 1, bias: true), .batchNorm2d("", mid),
-      skConv("", mid, branches: 2, groups: 8, ratio: 2, stride: stride), .batchNorm2d("", mid),
-      .conv2d("", mid, outFeatures, kernel: 1, bias: true), .batchNorm2d("", outFeatures),
-    ])
-    let shortcut = Module.sequential("shortcut", inFeatures == outFeatures ? [] : [
-      .conv2d("", inFeatures, outFeatures, kernel: 1, stride: stride, bias: true), .batchNorm2d("", outFeatures),
-    ])
-    return .container("", kind: "SKUnit",
+    let feas = Module.sequential(
+      "feas",
+      [
+        .conv2d("", inFeatures, mid, kernel: 1, bias: true), .batchNorm2d("", mid),
+        skConv("", mid, branches: 2, groups: 8, ratio: 2, stride: stride), .batchNorm2d("", mid),
+        .conv2d("", mid, outFeatures, kernel: 1, bias: true), .batchNorm2d("", outFeatures),
+      ])
+    let shortcut = Module.sequential(
+      "shortcut",
+      inFeatures == outFeatures
+        ? []
+        : [
+          .conv2d("", inFeatures, outFeatures, kernel: 1, stride: stride, bias: true), .batchNorm2d("", outFeatures),
+        ])
+    return .container(
+      "", kind: "SKUnit",
       layer: .residual(ResidualConfig(body: [.module("feas")], shortcut: [.module("shortcut")])), [feas, shortcut])
   }
 
@@ -53,7 +66,8 @@ enum SKNet {
       for index in 0..<3 {
         units += [skUnit(inFeatures, outFeatures, stride: index == 0 ? 2 : 1), .relu("")]
         inFeatures = outFeatures
-        steps.append(Network.Step("\(name).\(2 * index)", [.module("\(name).\(2 * index)"), .module("\(name).\(2 * index + 1)")]))
+        steps.append(
+          Network.Step("\(name).\(2 * index)", [.module("\(name).\(2 * index)"), .module("\(name).\(2 * index + 1)")]))
       }
       children.append(.sequential(name, units))
     }
@@ -73,7 +87,9 @@ enum SKNet {
     ZooModel("skresnet34", family: .sknet, note: "timm skresnet34: SelectiveKernelBasic × [3, 4, 6, 3]") {
       ResNetSkeleton(block: basic, layers: [3, 4, 6, 3], style: .timm).build()
     },
-    ZooModel("skresnext50_32x4d", family: .sknet, note: "timm skresnext50_32x4d = SKNet-50: ResNeXt-50 32×4d with SK convs") {
+    ZooModel(
+      "skresnext50_32x4d", family: .sknet, note: "timm skresnext50_32x4d = SKNet-50: ResNeXt-50 32×4d with SK convs"
+    ) {
       ResNetSkeleton(block: bottleneck, layers: [3, 4, 6, 3], style: .timm).build()
     },
   ]

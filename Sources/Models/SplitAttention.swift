@@ -8,14 +8,17 @@ func splitAttention(
 ) -> Module {
   let mid = outChannels * radix
   let attn = makeDivisible(Double(inChannels * radix) * 0.25, divisor: 8, minimum: 32)
-  return .container(name, kind: "SplitAttn",
+  return .container(
+    name, kind: "SplitAttn",
     layer: .splitAttention(
-      SplitAttentionConfig(radix: radix, cardinality: cardinality, channels: outChannels, attentionChannels: attn)), [
-      .conv2d("conv", inChannels, mid, kernel: 3, stride: stride, padding: 1, groups: cardinality * radix),  // U: (N, R·C, OH, OW)
+      SplitAttentionConfig(radix: radix, cardinality: cardinality, channels: outChannels, attentionChannels: attn)),
+    [
+      // U: (N, R·C, OH, OW), radix-major.
+      .conv2d("conv", inChannels, mid, kernel: 3, stride: stride, padding: 1, groups: cardinality * radix),
       .batchNorm2d("bn0", mid), .identity("drop"), .relu("act0"),
-      .conv2d("fc1", outChannels, attn, kernel: 1, groups: cardinality, bias: true),   // (N, attn, 1, 1)
+      .conv2d("fc1", outChannels, attn, kernel: 1, groups: cardinality, bias: true),  // (N, attn, 1, 1)
       .batchNorm2d("bn1", attn), .relu("act1"),
-      .conv2d("fc2", attn, mid, kernel: 1, groups: cardinality, bias: true),           // (N, R·C, 1, 1)
+      .conv2d("fc2", attn, mid, kernel: 1, groups: cardinality, bias: true),  // (N, R·C, 1, 1)
       Module("rsoftmax", kind: "RadixSoftmax", layer: .radixSoftmax(radix: radix, cardinality: cardinality)),
     ])
 }

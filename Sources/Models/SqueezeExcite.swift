@@ -3,12 +3,14 @@ import NN
 
 /// timm `SEModule`: x ⊙ gate(fc2(act(bn(fc1(mean_HW(x)))))), 1×1 convs with bias, `bn` an Identity.
 func squeezeExcite(_ name: String, _ channels: Int, reduced: Int) -> Module {
-  .container(name, kind: "SEModule", layer: .squeezeExcite, [
-    .conv2d("fc1", channels, reduced, kernel: 1, bias: true),   // (N, C/r, 1, 1)
-    .identity("bn"), .relu("act"),
-    .conv2d("fc2", reduced, channels, kernel: 1, bias: true),   // (N, C, 1, 1)
-    .sigmoid("gate"),
-  ])
+  .container(
+    name, kind: "SEModule", layer: .squeezeExcite,
+    [
+      .conv2d("fc1", channels, reduced, kernel: 1, bias: true),  // (N, C/r, 1, 1)
+      .identity("bn"), .relu("act"),
+      .conv2d("fc2", reduced, channels, kernel: 1, bias: true),  // (N, C, 1, 1)
+      .sigmoid("gate"),
+    ])
 }
 
 /// timm's `make_divisible`: round v to a multiple of `divisor` (at least `minimum`), never more than 10 % down.

@@ -71,6 +71,8 @@ extension Analysis {
     out += "  \"total_element_ops\": \(totalElementOps),\n"
     out += "  \"params_bytes\": \(parameterBytes),\n"
     out += "  \"activation_bytes\": \(activationBytes),\n"
+    out += "  \"torchinfo_mult_adds\": \(otherConventions.torchinfoMultAdds),\n"
+    out += "  \"fvcore_flops\": \(otherConventions.fvcoreTotal),\n"
     out += "  \"nodes\": [\n"
     out += nodes.map { node in
       let shape = node.outputShape.map(JSON.ints) ?? "null"
@@ -92,11 +94,17 @@ extension Analysis {
       HyperParameter("Input", NumberFormat.shape(inputShape) + " → output " + NumberFormat.shape(outputShape)),
       HyperParameter("Total params", NumberFormat.grouped(totalParams)),
       HyperParameter("Buffers (BN running statistics)", NumberFormat.grouped(totalBuffers)),
-      HyperParameter("Total MACs (conv + linear)", NumberFormat.grouped(totalMACs) + " (" + NumberFormat.scaled(totalMACs) + ")"),
-      HyperParameter("FLOPs (2 × MACs)", NumberFormat.grouped(totalFLOPs) + " (" + NumberFormat.scaled(totalFLOPs) + ")"),
+      HyperParameter(
+        "Total MACs (conv + linear)", NumberFormat.grouped(totalMACs) + " (" + NumberFormat.scaled(totalMACs) + ")"),
+      HyperParameter(
+        "FLOPs (2 × MACs)", NumberFormat.grouped(totalFLOPs) + " (" + NumberFormat.scaled(totalFLOPs) + ")"),
       HyperParameter("Element ops (BN, activations, pooling, adds, attention)", NumberFormat.grouped(totalElementOps)),
       HyperParameter("Params size", NumberFormat.megabytes(parameterBytes)),
       HyperParameter("Activation memory (forward, float32, no reuse)", NumberFormat.megabytes(activationBytes)),
+      HyperParameter(
+        "For comparison",
+        "torchinfo Total mult-adds " + NumberFormat.grouped(otherConventions.torchinfoMultAdds)
+          + " · fvcore total " + NumberFormat.grouped(otherConventions.fvcoreTotal)),
       HyperParameter("Uncounted ops", uncounted.isEmpty ? "none" : uncounted.joined(separator: ", ")),
     ]
   }

@@ -9,6 +9,7 @@ struct Convscope: ParsableCommand {
     version: convscopeVersion,
     subcommands: [
       ExploreCommand.self,
+      BenchCommand.self,
       ListCommand.self,
       SummaryCommand.self,
     ],

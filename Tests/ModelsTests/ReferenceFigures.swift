@@ -35,6 +35,43 @@ enum ReferenceFigures {
     }
   }
 
+  struct OtherTools {
+    let model: String
+    let torchinfo: Int
+    let fvcore: Int?
+    let fvcoreBatchNorm: Int?
+    let fvcorePool: Int?
+    init(_ model: String, torchinfo: Int, fvcore: Int?, fvcoreBatchNorm: Int?, fvcorePool: Int?) {
+      (self.model, self.torchinfo, self.fvcore) = (model, torchinfo, fvcore)
+      (self.fvcoreBatchNorm, self.fvcorePool) = (fvcoreBatchNorm, fvcorePool)
+    }
+  }
+
+  /// §1, §9, §10: what torchinfo and fvcore report (fvcore only where figures.md gives it).
+  static let otherTools: [OtherTools] = [
+    OtherTools("resnet18", torchinfo: 1814083944, fvcore: 1819065856, fvcoreBatchNorm: 4967424, fvcorePool: 25088),
+    OtherTools("resnet34", torchinfo: 3663779432, fvcore: 3671262720, fvcoreBatchNorm: 7476224, fvcorePool: 25088),
+    OtherTools("resnet50", torchinfo: 4089238376, fvcore: 4111512576, fvcoreBatchNorm: 22227968, fvcorePool: 100352),
+    OtherTools("resnet101", torchinfo: 7801511784, fvcore: 7833969664, fvcoreBatchNorm: 32463872, fvcorePool: 100352),
+    OtherTools("resnet152", torchinfo: 11513779048, fvcore: 11558835200, fvcoreBatchNorm: 45108224, fvcorePool: 100352),
+    OtherTools("densenet121", torchinfo: 2834246312, fvcore: 2865546752, fvcoreBatchNorm: 31334912, fvcorePool: 50176),
+    OtherTools("densenet169", torchinfo: 3360002728, fvcore: 3397970816, fvcoreBatchNorm: 38045952, fvcorePool: 81536),
+    OtherTools("densenet201", torchinfo: 4291595944, fvcore: 4340870784, fvcoreBatchNorm: 49410816, fvcorePool: 94080),
+    OtherTools("densenet161", torchinfo: 7728128008, fvcore: 7786843488, fvcoreBatchNorm: 58828224, fvcorePool: 108192),
+    OtherTools("seresnet50", torchinfo: 4091769368, fvcore: 4114027520, fvcoreBatchNorm: 22227968, fvcorePool: 100352),
+    OtherTools("skresnet18", torchinfo: 1814340968, fvcore: 1820835840, fvcoreBatchNorm: 6473216, fvcorePool: 25088),
+    OtherTools("skresnet34", torchinfo: 3664241480, fvcore: 3674499552, fvcoreBatchNorm: 10236896, fvcorePool: 25088),
+    OtherTools(
+      "skresnext50_32x4d", torchinfo: 4462720808, fvcore: 4497132736, fvcoreBatchNorm: 34321600, fvcorePool: 100352),
+    OtherTools("resnest14d", torchinfo: 2749430920, fvcore: 2764157888, fvcoreBatchNorm: 14652352, fvcorePool: 100352),
+    OtherTools("resnest26d", torchinfo: 3623433768, fvcore: 3643413376, fvcoreBatchNorm: 19921792, fvcorePool: 100352),
+    OtherTools("resnest50d", torchinfo: 5371235592, fvcore: 5399965376, fvcoreBatchNorm: 28704448, fvcorePool: 100352),
+    OtherTools("densenet_bc_100", torchinfo: 287953690, fvcore: nil, fvcoreBatchNorm: 8553216, fvcorePool: nil),
+    OtherTools("senet18", torchinfo: 555518722, fvcore: nil, fvcoreBatchNorm: 1228800, fvcorePool: nil),
+    OtherTools("sknet_cifar", torchinfo: 353758922, fvcore: nil, fvcoreBatchNorm: nil, fvcorePool: nil),
+    OtherTools("resnest101e", torchinfo: 10200717192, fvcore: nil, fvcoreBatchNorm: nil, fvcorePool: nil),
+  ]
+
   /// §1, §9, §10: totals at the default input.
   static let totals: [Total] = [
     Total("resnet18", params: 11689512, macs: 1814073344, stateDictEntries: 122),

@@ -20,6 +20,18 @@ final class ZooFiguresTests: XCTestCase {
     }
   }
 
+  /// The reconciliation with other tools (README, figures.md §2) reproduces their totals exactly.
+  func testTorchinfoAndFvcoreTotalsAreReproduced() throws {
+    XCTAssertEqual(Set(ReferenceFigures.otherTools.map(\.model)), Set(Zoo.names))
+    for figure in ReferenceFigures.otherTools {
+      let other = try Zoo.model(named: figure.model).analyze().otherConventions
+      XCTAssertEqual(other.torchinfoMultAdds, figure.torchinfo, "\(figure.model) torchinfo")
+      if let bn = figure.fvcoreBatchNorm { XCTAssertEqual(other.fvcoreBatchNorm, bn, "\(figure.model) fvcore BN") }
+      if let pool = figure.fvcorePool { XCTAssertEqual(other.fvcoreAdaptivePool, pool, "\(figure.model) fvcore pool") }
+      if let total = figure.fvcore { XCTAssertEqual(other.fvcoreTotal, total, "\(figure.model) fvcore total") }
+    }
+  }
+
   func testStagesEqualFigures() throws {
     var analyses: [String: Analysis] = [:]
     for stage in ReferenceFigures.stages {
@@ -42,6 +54,15 @@ final class ZooFiguresTests: XCTestCase {
       XCTAssertEqual(node.params, block.params, "\(block.model) \(block.path) params")
       if let macs = block.macs { XCTAssertEqual(node.macs, macs, "\(block.model) \(block.path) MACs") }
     }
+  }
+
+  /// ResNet-18's theoretical receptive field at layer4 is the well-known 435 pixels, with stride 32.
+  func testReceptiveFieldOfResNet18() throws {
+    let analysis = try Zoo.model(named: "resnet18").analyze()
+    XCTAssertEqual(analysis.node("layer4")?.receptiveField, 435)
+    XCTAssertEqual(analysis.node("layer4")?.jump, 32)
+    XCTAssertEqual(analysis.node("maxpool")?.receptiveField, 11)
+    XCTAssertEqual(analysis.node("layer2.0.downsample")?.receptiveField, 43)  // 1×1 conv on layer1's output
   }
 
   /// MACs scale with the batch and with the output area; params do not.

@@ -50,7 +50,9 @@ final class ZooStepsTests: XCTestCase {
     }
     XCTAssertEqual(Set(Family.allCases.map(\.summary)).count, 5)
     XCTAssertEqual(Set(Family.allCases.map(\.formula)).count, 5)
-    XCTAssertEqual(Zoo.models.filter { $0.family == .sknet }.map(\.name), ["sknet_cifar", "skresnet18", "skresnet34", "skresnext50_32x4d"])
+    XCTAssertEqual(
+      Zoo.models.filter { $0.family == .sknet }.map(\.name),
+      ["sknet_cifar", "skresnet18", "skresnet34", "skresnext50_32x4d"])
   }
 
   func testUnknownModelNamesTheChoices() {
@@ -66,7 +68,8 @@ final class ZooStepsTests: XCTestCase {
     XCTAssertThrowsError(try model.analyze(size: 16)) { error in
       XCTAssertEqual(
         String(describing: error),
-        "input too small: features.transition3.pool (AvgPool2d) gets 1×512×1×1: a 2×2 window with stride 2 and padding 0 leaves an output of 0×0")
+        "input too small: features.transition3.pool (AvgPool2d) gets 1×512×1×1: a 2×2 window with stride 2 and padding 0 leaves an output of 0×0"
+      )
     }
     XCTAssertEqual(try model.analyze(size: 32).outputShape, [1, 1000])
   }
@@ -83,7 +86,9 @@ final class ZooStepsTests: XCTestCase {
     XCTAssertEqual(first["num_classes"] as? Int, 1000)
     XCTAssertEqual(first["params"] as? Int, 11_689_512)
     XCTAssertEqual(first["macs"] as? Int, 1_814_073_344)
-    XCTAssertTrue(Zoo.listingTable(rows).contains("resnest101e        ResNeSt   224×224     1000  48,275,016  10,200,565,760   10.20 G"))
+    XCTAssertTrue(
+      Zoo.listingTable(rows).contains(
+        "resnest101e        ResNeSt   224×224     1000  48,275,016  10,200,565,760   10.20 G"))
   }
 
   /// The attention blocks carry the typed structure the executor needs.

@@ -107,7 +107,8 @@ final class AnalysisTests: XCTestCase {
     func layer(_ c: Int) -> Module {
       .container("", kind: "_DenseLayer", layer: .sequential, [.conv2d("conv", c, 2, kernel: 3, padding: 1)])
     }
-    let block = Module.container("block", kind: "_DenseBlock", layer: .denseBlock, [layer(3).named("l1"), layer(5).named("l2")])
+    let block = Module.container(
+      "block", kind: "_DenseBlock", layer: .denseBlock, [layer(3).named("l1"), layer(5).named("l2")])
     let features = Module.container("features", kind: "Sequential", layer: .sequential, [block])
     let network = Network(
       kind: "Net", children: [features],
@@ -138,7 +139,10 @@ final class AnalysisTests: XCTestCase {
     XCTAssertEqual(conv.parameters, [TensorSpec("weight", [16, 2, 3, 3])])
     XCTAssertEqual(
       conv.hyperParameters.map { "\($0.label)=\($0.value)" },
-      ["in_channels=8", "out_channels=16", "kernel_size=3×3", "stride=2", "padding=2", "dilation=2", "groups=4", "bias=no"])
+      [
+        "in_channels=8", "out_channels=16", "kernel_size=3×3", "stride=2", "padding=2", "dilation=2", "groups=4",
+        "bias=no",
+      ])
     guard case .conv2d(let config) = conv.layer else { return XCTFail("not a conv") }
     XCTAssertEqual(config, Conv2dConfig(8, 16, kernel: 3, stride: 2, padding: 2, dilation: 2, groups: 4))
   }

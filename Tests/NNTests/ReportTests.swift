@@ -14,7 +14,9 @@ final class ReportTests: XCTestCase {
       ])
     let network = Network(
       kind: "Net", children: [block, .linear("fc", 4, 2)],
-      steps: [Network.Step("block", [.module("block")]), Network.Step("head", [.globalAvgPool, .flatten, .module("fc")])])
+      steps: [
+        Network.Step("block", [.module("block")]), Network.Step("head", [.globalAvgPool, .flatten, .module("fc")]),
+      ])
     return try Analysis(network: network, inputShape: [1, 3, 4, 4])
   }
 
@@ -43,7 +45,9 @@ final class ReportTests: XCTestCase {
     XCTAssertEqual(object["total_params"] as? Int, a.totalParams)
     XCTAssertEqual(object["total_macs"] as? Int, a.totalMACs)
     let nodes = try XCTUnwrap(object["nodes"] as? [[String: Any]])
-    XCTAssertEqual(nodes.map { $0["path"] as? String }, ["", "block", "block.conv1", "block.conv2", "block.downsample", "block.downsample.0", "fc"])
+    XCTAssertEqual(
+      nodes.map { $0["path"] as? String },
+      ["", "block", "block.conv1", "block.conv2", "block.downsample", "block.downsample.0", "fc"])
     XCTAssertEqual(nodes[2]["output_shape"] as? [Int], [1, 4, 4, 4])
     XCTAssertEqual(nodes[2]["macs"] as? Int, 16 * 4 * 3 * 9)
     XCTAssertEqual(nodes[1]["params"] as? Int, 4 * 27 + 4 * 36 + 12)
@@ -52,7 +56,8 @@ final class ReportTests: XCTestCase {
 
   func testMarkdownTable() throws {
     let md = try analysis().markdown(model: "net", depth: 1)
-    XCTAssertTrue(md.hasPrefix("| Layer | Kind | Output shape | Params | MACs | % MACs |\n|---|---|---|---:|---:|---:|\n| net |"))
+    XCTAssertTrue(
+      md.hasPrefix("| Layer | Kind | Output shape | Params | MACs | % MACs |\n|---|---|---|---:|---:|---:|\n| net |"))
     XCTAssertTrue(md.contains("| `block` | BasicBlock | 1×4×4×4 |"))
     XCTAssertTrue(md.contains("- **Total params**: 274"))
   }
