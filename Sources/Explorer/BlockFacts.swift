@@ -27,13 +27,14 @@ enum BlockFacts {
     let body = convs.filter { !$0.path.hasPrefix("downsample") && !$0.path.hasPrefix("shortcut") }
     let out = body.last?.config.outChannels ?? first.config.outChannels
     let width = body.count > 1 ? body.first?.config.outChannels ?? out : out
-    let stride = block.walk().map { entry -> Int in
-      switch entry.module.layer {
-      case .conv2d(let c): c.stride
-      case .avgPool2d(let p), .maxPool2d(let p): p.stride
-      default: 1
-      }
-    }.max() ?? 1
+    let stride =
+      block.walk().map { entry -> Int in
+        switch entry.module.layer {
+        case .conv2d(let c): c.stride
+        case .avgPool2d(let p), .maxPool2d(let p): p.stride
+        default: 1
+        }
+      }.max() ?? 1
     let groups = body.map(\.config.groups).max() ?? 1
     var facts: [(String, String)] = [
       ("channels", "\(first.config.inChannels) → \(out)"), ("width", "\(width)"), ("stride", "\(stride)"),
@@ -56,10 +57,12 @@ enum BlockFacts {
   private static func selectiveKernel(_ sk: Module) -> [(String, String)] {
     let branches = (sk.child("paths") ?? sk.child("convs"))?.children ?? []
     return branches.enumerated().compactMap { m, branch in
-      guard let conv = branch.walk().lazy.compactMap({ entry -> Conv2dConfig? in
-        if case .conv2d(let c) = entry.module.layer { return c }
-        return nil
-      }).first else { return nil }
+      guard
+        let conv = branch.walk().lazy.compactMap({ entry -> Conv2dConfig? in
+          if case .conv2d(let c) = entry.module.layer { return c }
+          return nil
+        }).first
+      else { return nil }
       let field = conv.dilation * (conv.kernel - 1) + 1
       var text = "\(conv.kernel)×\(conv.kernel)"
       if conv.dilation > 1 { text += ", dilation \(conv.dilation) (sees \(field)×\(field))" }

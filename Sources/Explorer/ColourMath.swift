@@ -20,8 +20,10 @@ package enum ColourMath {
 
   /// The ANSI colour (0–7) closest to (r, g, b).
   package static func nearest8(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> Int {
-    let basics = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
-                  (229, 229, 229)]
+    let basics = [
+      (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
+      (229, 229, 229),
+    ]
     var best = 0
     for (i, c) in basics.enumerated()
     where distance(c, (Int(r), Int(g), Int(b))) < distance(basics[best], (Int(r), Int(g), Int(b))) {

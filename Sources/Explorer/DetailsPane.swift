@@ -30,14 +30,17 @@ package enum DetailsPane {
       if !model.formula.isEmpty {
         out.append(StyledLine())
         out.append(StyledLine("formula", .heading))
-        for piece in TextFit.wrap(glyphs.text(model.formula), width: width - 2) { out.append(StyledLine("  " + piece, .shape)) }
+        for piece in TextFit.wrap(glyphs.text(model.formula), width: width - 2) {
+          out.append(StyledLine("  " + piece, .shape))
+        }
       }
     }
 
     out.append(StyledLine())
     if node.path.isEmpty { out += field("input", [(glyphs.shape(model.inputShape), .shape)], width: width) }
     out += field(
-      "output", node.outputShape.isEmpty ? [("none: never called itself", .dim)] : [(glyphs.shape(node.outputShape), .shape)],
+      "output",
+      node.outputShape.isEmpty ? [("none: never called itself", .dim)] : [(glyphs.shape(node.outputShape), .shape)],
       width: width)
     out += field("params", share(node.params, of: model.totalParams), width: width)
     out += field("MACs", share(node.macs, of: model.totalMACs), width: width)
@@ -45,7 +48,8 @@ package enum DetailsPane {
       out += field("FLOPs", [(DisplayFormat.compact(2 * node.macs) + " (2\(glyphs.times)MACs)", .dim)], width: width)
     }
     out += field("element ops", [(DisplayFormat.grouped(node.elementOps), .number)], width: width)
-    out += field("output size", [(DisplayFormat.bytes(node.activationBytes), .number), ("float32", .dim)], width: width)
+    out += field(
+      "output size", [(DisplayFormat.bytes(node.activationBytes), .number), ("float32", .dim)], width: width)
     if !node.children.isEmpty {
       out += field(
         "activations", [(DisplayFormat.bytes(node.subtreeActivationBytes), .number), ("all tensors inside", .dim)],
@@ -57,7 +61,8 @@ package enum DetailsPane {
       out += field("receptive fld", parts, width: width)
     }
     if node.bufferElements > 0 {
-      out += field("buffers", [(DisplayFormat.grouped(node.bufferElements), .number), ("not learnable", .dim)], width: width)
+      out += field(
+        "buffers", [(DisplayFormat.grouped(node.bufferElements), .number), ("not learnable", .dim)], width: width)
     }
     if !node.uncounted.isEmpty {
       out += field("not counted", [(glyphs.text(node.uncounted.joined(separator: ", ")), .warning)], width: width)

@@ -15,8 +15,10 @@ package enum ExplorerBenchmark {
 
   /// Renders `frames` frames of `model` fully expanded at `size`, moving the selection down one
   /// row per frame (so every frame differs), and reports the mean and the worst frame.
-  package static func render(_ model: ExplorerModel, size: TerminalSize, frames: Int = 200,
-                             glyphs: GlyphSet = .unicode) -> RenderResult {
+  package static func render(
+    _ model: ExplorerModel, size: TerminalSize, frames: Int = 200,
+    glyphs: GlyphSet = .unicode
+  ) -> RenderResult {
     var state = ExplorerState(model: model, glyphs: glyphs, size: size)
     state.expandAll()
     _ = ExplorerRenderer.render(state, size: size)  // warm-up

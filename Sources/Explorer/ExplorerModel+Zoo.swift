@@ -24,16 +24,17 @@ extension ExplorerModel {
       let parent = ancestry.last
       let index = nodes.count
       let module = entry.module
-      nodes.append(ExplorerNode(
-        name: entry.path.isEmpty ? zoo.name : module.name, path: entry.path, kind: module.kind, depth: entry.depth,
-        parent: parent, outputShape: counted.outputShape ?? [], params: counted.params,
-        bufferElements: counted.buffers, macs: counted.macs, elementOps: counted.elementOps,
-        activationBytes: counted.outputBytes, subtreeActivationBytes: counted.activationBytes,
-        receptiveField: counted.receptiveField, jumpStride: counted.jump,
-        hyperParameters: BlockFacts.of(module) + module.hyperParameters.map { ($0.label, $0.value) },
-        parameters: module.parameters.map { TensorSummary(name: $0.name, shape: $0.shape) },
-        buffers: module.buffers.map { TensorSummary(name: $0.name, shape: $0.shape) },
-        step: steps[entry.path], uncounted: counted.uncounted))
+      nodes.append(
+        ExplorerNode(
+          name: entry.path.isEmpty ? zoo.name : module.name, path: entry.path, kind: module.kind, depth: entry.depth,
+          parent: parent, outputShape: counted.outputShape ?? [], params: counted.params,
+          bufferElements: counted.buffers, macs: counted.macs, elementOps: counted.elementOps,
+          activationBytes: counted.outputBytes, subtreeActivationBytes: counted.activationBytes,
+          receptiveField: counted.receptiveField, jumpStride: counted.jump,
+          hyperParameters: BlockFacts.of(module) + module.hyperParameters.map { ($0.label, $0.value) },
+          parameters: module.parameters.map { TensorSummary(name: $0.name, shape: $0.shape) },
+          buffers: module.buffers.map { TensorSummary(name: $0.name, shape: $0.shape) },
+          step: steps[entry.path], uncounted: counted.uncounted))
       if let parent { nodes[parent].children.append(index) }
       ancestry.append(index)
     }

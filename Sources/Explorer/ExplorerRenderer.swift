@@ -14,8 +14,9 @@ package enum ExplorerRenderer {
     drawTree(&grid, state: state, layout: layout)
     drawDetails(&grid, state: state, layout: layout)
     if case .help(let scroll) = state.overlay { drawHelp(&grid, scroll: scroll, state: state, layout: layout) }
-    grid.put(StatusBar.line(for: state, width: layout.statusWidth), x: layout.statusX, y: layout.statusRow,
-             maxWidth: layout.statusWidth)
+    grid.put(
+      StatusBar.line(for: state, width: layout.statusWidth), x: layout.statusX, y: layout.statusRow,
+      maxWidth: layout.statusWidth)
     if state.glyphs.isASCII { grid.replaceNonASCII() }
     return grid
   }
@@ -73,15 +74,18 @@ package enum ExplorerRenderer {
       let y = layout.contentTop + row - state.treeScroll
       let line = TreePane.line(for: rows[row], in: state, columns: columns)
       grid.put(line, x: layout.treeX, y: y, maxWidth: layout.treeWidth)
-      if rows[row] == state.selected { grid.restyle(y: y, x: layout.treeX, width: layout.treeWidth, role: selectedRole) }
+      if rows[row] == state.selected {
+        grid.restyle(y: y, x: layout.treeX, width: layout.treeWidth, role: selectedRole)
+      }
     }
     let marginX = layout.dividerX - 1
     if state.treeScroll > 0 {
       grid.put(state.glyphs.moreAbove, x: marginX, y: layout.contentTop, role: .dim, maxWidth: 1)
     }
     if end < rows.count {
-      grid.put(state.glyphs.moreBelow, x: marginX, y: layout.contentTop + layout.contentHeight - 1, role: .dim,
-               maxWidth: 1)
+      grid.put(
+        state.glyphs.moreBelow, x: marginX, y: layout.contentTop + layout.contentHeight - 1, role: .dim,
+        maxWidth: 1)
     }
   }
 
@@ -97,8 +101,9 @@ package enum ExplorerRenderer {
     let marginX = grid.width - 2
     if scroll > 0 { grid.put(state.glyphs.moreAbove, x: marginX, y: layout.contentTop, role: .dim, maxWidth: 1) }
     if end < lines.count {
-      grid.put(state.glyphs.moreBelow, x: marginX, y: layout.contentTop + layout.contentHeight - 1, role: .dim,
-               maxWidth: 1)
+      grid.put(
+        state.glyphs.moreBelow, x: marginX, y: layout.contentTop + layout.contentHeight - 1, role: .dim,
+        maxWidth: 1)
     }
   }
 
@@ -107,8 +112,9 @@ package enum ExplorerRenderer {
   private static func drawHelp(_ grid: inout ScreenGrid, scroll: Int, state: ExplorerState, layout: ExplorerLayout) {
     let rect = layout.helpRect
     let glyphs = state.glyphs
-    drawBox(&grid, x: rect.x, y: rect.y, width: rect.width, height: rect.height, glyphs: glyphs,
-            title: " keys (? or Esc closes) ")
+    drawBox(
+      &grid, x: rect.x, y: rect.y, width: rect.width, height: rect.height, glyphs: glyphs,
+      title: " keys (? or Esc closes) ")
     let lines = HelpOverlay.lines(glyphs: glyphs, width: rect.width - 4)
     let visible = layout.helpVisibleRows
     let end = min(lines.count, scroll + visible)

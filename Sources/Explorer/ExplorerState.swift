@@ -71,8 +71,10 @@ package struct ExplorerState: Equatable, Sendable {
   package let subtreeEnd: [Int]
 
   /// The state of a freshly opened model: the tree expanded down to its blocks, the root selected.
-  package init(model: ExplorerModel, glyphs: GlyphSet = .unicode, themeName: String = "default",
-               size: TerminalSize = TerminalSize(width: 80, height: 24)) {
+  package init(
+    model: ExplorerModel, glyphs: GlyphSet = .unicode, themeName: String = "default",
+    size: TerminalSize = TerminalSize(width: 80, height: 24)
+  ) {
     self.model = model
     self.glyphs = glyphs
     self.themeName = themeName

@@ -14,19 +14,24 @@ package struct KeyBinding: Sendable {
 package enum KeyBindings {
   /// Every binding, in the order help lists them.
   package static let table: [KeyBinding] = [
-    row([(.up, .moveUp), (.down, .moveDown), (.character("k"), .moveUp), (.character("j"), .moveDown)],
-        "↑↓ j k", "Up Down j k", "move the selection (scroll the details pane when it has the focus)"),
-    row([(.left, .collapse), (.right, .expand), (.character("h"), .collapse), (.character("l"), .expand)],
-        "←→ h l", "Left Right h l", "collapse / expand the selected node (collapse on a leaf goes to its parent)"),
+    row(
+      [(.up, .moveUp), (.down, .moveDown), (.character("k"), .moveUp), (.character("j"), .moveDown)],
+      "↑↓ j k", "Up Down j k", "move the selection (scroll the details pane when it has the focus)"),
+    row(
+      [(.left, .collapse), (.right, .expand), (.character("h"), .collapse), (.character("l"), .expand)],
+      "←→ h l", "Left Right h l", "collapse / expand the selected node (collapse on a leaf goes to its parent)"),
     row([(.enter, .toggle), (.character(" "), .toggle)], "Enter Space", "Enter Space", "toggle the selected node"),
-    row([(.character("g"), .top), (.home, .top), (.character("G"), .bottom), (.end, .bottom)],
-        "g G", "g G", "go to the top / bottom"),
+    row(
+      [(.character("g"), .top), (.home, .top), (.character("G"), .bottom), (.end, .bottom)],
+      "g G", "g G", "go to the top / bottom"),
     row([(.pageUp, .pageUp), (.pageDown, .pageDown)], "PgUp PgDn", "PgUp PgDn", "page up / down"),
-    row([(.tab, .switchFocus), (.backTab, .switchFocus)], "Tab", "Tab",
-        "switch the focus between the tree and the details pane"),
+    row(
+      [(.tab, .switchFocus), (.backTab, .switchFocus)], "Tab", "Tab",
+      "switch the focus between the tree and the details pane"),
     row([(.character("/"), .search)], "/", "/", "search paths and kinds (Enter keeps, Esc cancels)"),
-    row([(.character("n"), .nextMatch), (.character("N"), .previousMatch)], "n N", "n N",
-        "next / previous search match"),
+    row(
+      [(.character("n"), .nextMatch), (.character("N"), .previousMatch)], "n N", "n N",
+      "next / previous search match"),
     row([(.character("m"), .modelPicker)], "m", "m", "model picker"),
     row([(.character("c"), .compare)], "c", "c", "compare models side by side (+ add, - remove)"),
     row([(.character("i"), .inputSize)], "i", "i", "change the input size"),
@@ -39,8 +44,9 @@ package enum KeyBindings {
     row([(.character("t"), .nextTheme)], "t", "t", "next theme"),
     row([(.character("?"), .help)], "?", "?", "show / hide this help"),
     row([(.escape, .escape)], "Esc", "Esc", "close the topmost overlay or cancel a prompt"),
-    row([(.character("q"), .quit), (.control("c"), .quit)], "q Ctrl-C", "q Ctrl-C",
-        "quit (q from anywhere but a text prompt, Ctrl-C from anywhere)"),
+    row(
+      [(.character("q"), .quit), (.control("c"), .quit)], "q Ctrl-C", "q Ctrl-C",
+      "quit (q from anywhere but a text prompt, Ctrl-C from anywhere)"),
   ]
 
   /// What the mouse does, listed after the keys.

@@ -43,10 +43,11 @@ struct ExploreCommand: ParsableCommand {
   private func printRenderBenchmark(_ model: ExplorerModel) {
     for size in [TerminalSize(width: 80, height: 24), TerminalSize(width: 160, height: 48)] {
       let result = ExplorerBenchmark.render(model, size: size)
-      print(String(
-        format: "render %@ fully expanded (%d nodes) at %dx%d: mean %.3f ms, max %.3f ms over %d frames",
-        result.model, result.nodes, size.width, size.height, result.meanMilliseconds, result.maxMilliseconds,
-        result.frames))
+      print(
+        String(
+          format: "render %@ fully expanded (%d nodes) at %dx%d: mean %.3f ms, max %.3f ms over %d frames",
+          result.model, result.nodes, size.width, size.height, result.meanMilliseconds, result.maxMilliseconds,
+          result.frames))
     }
     if let elapsed = ExplorerBenchmark.millisecondsSinceProcessStart() {
       print(String(format: "process start to end of benchmark: %.0f ms", elapsed))

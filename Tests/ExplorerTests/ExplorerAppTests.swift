@@ -29,7 +29,8 @@ final class ExplorerAppTests: XCTestCase {
     XCTAssertTrue(terminal.isShutDown, "a signal restores the terminal too")
     XCTAssertEqual(terminal.frames, 2)
     XCTAssertGreaterThan(terminal.lastChangedCells, 0)
-    XCTAssertLessThan(terminal.lastChangedCells, 80 * 24 / 2, "moving the selection redraws rows and details, not the screen")
+    XCTAssertLessThan(
+      terminal.lastChangedCells, 80 * 24 / 2, "moving the selection redraws rows and details, not the screen")
   }
 
   func testResizeRedrawsAtOnceAndTooSmallRecovers() {
@@ -65,15 +66,17 @@ final class ExplorerAppTickTests: XCTestCase {
     let terminal = MemoryTerminal(size: TerminalSize(width: 80, height: 24))
     terminal.quitWhenDrained = false
     var ticks = 0
-    let (_, final) = ExplorerApp.run(ExplorerState(model: FixtureModel.make()), on: terminal, onTick: { state in
-      ticks += 1
-      if ticks == 1 {
-        state.notice = Notice(text: "step 1/12 done", isWarning: false)
-        return true
-      }
-      state.shouldQuit = true
-      return false
-    })
+    let (_, final) = ExplorerApp.run(
+      ExplorerState(model: FixtureModel.make()), on: terminal,
+      onTick: { state in
+        ticks += 1
+        if ticks == 1 {
+          state.notice = Notice(text: "step 1/12 done", isWarning: false)
+          return true
+        }
+        state.shouldQuit = true
+        return false
+      })
     XCTAssertEqual(terminal.frames, 2)
     XCTAssertTrue(terminal.screen.text.contains("step 1/12 done"))
     XCTAssertTrue(final.shouldQuit)

@@ -7,7 +7,8 @@ final class KeyBindingsTests: XCTestCase {
   private static let readmeURL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("README.md")
-  private static let begin = "<!-- keys:begin (generated from KeyBindings.table; CONVSCOPE_RECORD_SNAPSHOTS=1 rewrites) -->"
+  private static let begin =
+    "<!-- keys:begin (generated from KeyBindings.table; CONVSCOPE_RECORD_SNAPSHOTS=1 rewrites) -->"
   private static let end = "<!-- keys:end -->"
 
   func testEveryKeyOfTheDesignIsBound() {

@@ -17,8 +17,10 @@ final class ReduceTests: XCTestCase {
     let state = fresh()
     XCTAssertEqual(
       paths(state),
-      ["", "conv1", "bn1", "relu", "layer1", "layer1.0", "layer1.1", "layer1.2", "layer2", "layer2.0", "layer2.1",
-       "fc"])
+      [
+        "", "conv1", "bn1", "relu", "layer1", "layer1.0", "layer1.1", "layer1.2", "layer2", "layer2.0", "layer2.1",
+        "fc",
+      ])
     XCTAssertEqual(state.selected, 0)
     XCTAssertEqual(state.focus, .tree)
   }
@@ -91,8 +93,9 @@ final class ReduceTests: XCTestCase {
   }
 
   func testSearchPromptTakesTypedKeysAndExpandsToMatches() {
-    let typing = press(fresh(), .character("/"), .character("c"), .character("o"), .character("n"),
-                       .character("v"), .character("2"))
+    let typing = press(
+      fresh(), .character("/"), .character("c"), .character("o"), .character("n"),
+      .character("v"), .character("2"))
     XCTAssertEqual(typing.prompt?.text, "conv2")
     XCTAssertEqual(typing.selectedNode.path, "layer1.0.conv2", "the search jumps as you type")
     XCTAssertTrue(typing.expanded[typing.model.index(ofPath: "layer1.0")!], "the match's parents open")
@@ -102,8 +105,9 @@ final class ReduceTests: XCTestCase {
     XCTAssertEqual(kept.selectedNode.path, "layer1.0.conv2")
     XCTAssertTrue(kept.notice?.text.contains("match 1 of 5") ?? false)
     XCTAssertEqual(press(kept, .character("n")).selectedNode.path, "layer1.1.conv2")
-    XCTAssertEqual(press(kept, .character("n"), .character("n"), .character("n"), .character("n")).selectedNode.path,
-                   "layer2.1.conv2")
+    XCTAssertEqual(
+      press(kept, .character("n"), .character("n"), .character("n"), .character("n")).selectedNode.path,
+      "layer2.1.conv2")
     XCTAssertEqual(press(kept, .character("N")).selectedNode.path, "layer2.1.conv2", "N wraps around")
     XCTAssertEqual(press(kept, .character("n"), .character("N")).selectedNode.path, "layer1.0.conv2")
     // Keys are text inside the prompt: q types a q instead of quitting.
@@ -175,8 +179,9 @@ final class ReduceTests: XCTestCase {
     XCTAssertTrue((small.treeScroll..<small.treeScroll + height).contains(small.selectedRow))
     let tiny = small.reduce(.resize(TerminalSize(width: 40, height: 10)))
     XCTAssertTrue(tiny.size.isTooSmall)
-    XCTAssertEqual(press(tiny, .up).selectedNode.path, press(small, .up).selectedNode.path,
-                   "keys still work while too small")
+    XCTAssertEqual(
+      press(tiny, .up).selectedNode.path, press(small, .up).selectedNode.path,
+      "keys still work while too small")
     XCTAssertTrue(press(tiny, .character("q")).shouldQuit)
   }
 
@@ -193,8 +198,9 @@ final class ReduceTests: XCTestCase {
     XCTAssertEqual(toggled.rows.count, 16, "a click on the glyph toggles")
     let details = state.reduce(.mouse(MouseEvent(x: layout.detailsX + 2, y: layout.contentTop + 1, kind: .press)))
     XCTAssertEqual(details.focus, .details)
-    XCTAssertEqual(details.reduce(.mouse(MouseEvent(x: 5, y: 30, kind: .press))).focus, .details,
-                   "a click outside the panes changes nothing")
+    XCTAssertEqual(
+      details.reduce(.mouse(MouseEvent(x: 5, y: 30, kind: .press))).focus, .details,
+      "a click outside the panes changes nothing")
 
     var tall = fresh(TerminalSize(width: 60, height: 16))
     tall.expandAll()
@@ -203,8 +209,11 @@ final class ReduceTests: XCTestCase {
     XCTAssertEqual(wheeled.selectedRow, 3, "the selection is dragged into view")
     XCTAssertEqual(wheeled.reduce(.mouse(MouseEvent(x: 10, y: 5, kind: .wheelUp))).treeScroll, 0)
     let onConv = press(tall, .down)
-    let detailsWheel = onConv.reduce(.mouse(MouseEvent(x: ExplorerLayout(size: tall.size).detailsX + 1, y: 5,
-                                                       kind: .wheelDown)))
+    let detailsWheel = onConv.reduce(
+      .mouse(
+        MouseEvent(
+          x: ExplorerLayout(size: tall.size).detailsX + 1, y: 5,
+          kind: .wheelDown)))
     XCTAssertEqual(detailsWheel.detailsScroll, 3)
     XCTAssertEqual(detailsWheel.selected, onConv.selected)
   }

@@ -11,8 +11,10 @@ enum Snapshot {
   static var isRecording: Bool { ProcessInfo.processInfo.environment["CONVSCOPE_RECORD_SNAPSHOTS"] == "1" }
 
   /// Compares `grid`'s text with the snapshot `name`, or writes it when recording.
-  static func assertMatches(_ grid: ScreenGrid, named name: String, file: StaticString = #filePath,
-                            line: UInt = #line) {
+  static func assertMatches(
+    _ grid: ScreenGrid, named name: String, file: StaticString = #filePath,
+    line: UInt = #line
+  ) {
     let url = directory.appendingPathComponent(name + ".txt")
     let text = grid.text + "\n"
     if isRecording {
