@@ -54,7 +54,7 @@ package struct ExplorerLayout: Equatable, Sendable {
   package var helpVisibleRows: Int { max(0, helpRect.height - 2) }
 
   package var helpRect: (x: Int, y: Int, width: Int, height: Int) {
-    let width = min(84, size.width - 4)
+    let width = min(84, size.width - 2)
     let height = size.height - 3
     return ((size.width - width) / 2, 1, width, height)
   }

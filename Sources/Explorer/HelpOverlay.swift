@@ -8,7 +8,10 @@ package enum HelpOverlay {
     let textWidth = max(8, width - keyWidth)
     var out: [StyledLine] = []
     for (binding, label) in zip(KeyBindings.table, labels) {
-      for (k, piece) in TextFit.wrap(binding.summary, width: textWidth).enumerated() {
+      // Keys whose feature a later version brings say so (they answer with a one-line notice).
+      let coming = binding.keys.allSatisfy { $0.1.comingFeature != nil }
+      let summary = binding.summary + (coming ? " (coming)" : "")
+      for (k, piece) in TextFit.wrap(summary, width: textWidth).enumerated() {
         var line = StyledLine(TextFit.padRight(k == 0 ? label : "", to: keyWidth), .key)
         line.append(piece)
         out.append(line)

@@ -32,7 +32,7 @@ package final class NCursesTerminal: TerminalBackend {
     use_env(false)
     use_tioctl(true)
     guard let opened = cs_newterm() else {
-      let term = String(cString: getenv("TERM") ?? strdup("(unset)"))
+      let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
       throw TerminalError(description: "cannot open the terminal: unknown terminal type TERM=\(term)")
     }
     screen = opened

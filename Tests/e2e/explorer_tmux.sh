@@ -181,6 +181,23 @@ check_unknown_model() {
 }
 check "unknown model: one error line and exit 1" check_unknown_model
 
+check_not_a_tty() {
+  local err rc
+  err=$(timeout 10 "$BIN" resnet50 < /dev/null 2>&1 > /dev/null)
+  rc=$?
+  [ $rc -eq 1 ] && [[ $err == "convscope: error: the explorer needs a terminal"* ]] || { echo "  rc=$rc [$err]"; return 1; }
+}
+check "not a terminal: one error line and exit 1" check_not_a_tty
+
+# An unknown TERM: newterm fails, the explorer says so in one line instead of exiting inside curses.
+tm kill-server >/dev/null 2>&1
+rm -f "$WORK/status"
+tm new-session -d -s e2e -x 100 -y 30 \
+  "env TERM=nosuchterm $BIN resnet50; echo \"EXIT=\$?\" > $WORK/status; sleep 600"
+check "unknown TERM: one error line" wait_for '^convscope: error: cannot open the terminal: unknown terminal type TERM=nosuchterm'
+check_status_1() { wait_for 'error' 5 && [ "$(cat "$WORK/status" 2>/dev/null)" = "EXIT=1" ]; }
+check "unknown TERM: exit 1" check_status_1
+
 [ -n "$FIRST_FRAME" ] && echo "start-up to first frame (resnet50, 100x30): ${FIRST_FRAME#first_frame_ms=} ms"
 echo "e2e explorer: $PASS passed, $FAIL failed"
 [ $FAIL -eq 0 ]
