@@ -116,7 +116,8 @@ package enum DetailsPane {
     out += field(
       "element ops", [(DisplayFormat.grouped(node.elementOps), .number)], width: width,
       compact: [(DisplayFormat.compact(node.elementOps), .number)])
-    out += field("output size", [(DisplayFormat.bytes(node.activationBytes), .number), ("float32", .dim)], width: width)
+    out += field(
+      "output size", [(DisplayFormat.bytes(node.activationBytes), .number), ("float32", .dim)], width: width)
     if !node.children.isEmpty {
       out += field(
         "activations", [(DisplayFormat.bytes(node.subtreeActivationBytes), .number), ("all tensors inside", .dim)],

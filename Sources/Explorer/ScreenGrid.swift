@@ -12,6 +12,9 @@ package struct ScreenGrid: Equatable, Sendable {
     cells = Array(repeating: fill, count: self.width * self.height)
   }
 
+  /// The grid's size as a terminal size.
+  package var size: TerminalSize { TerminalSize(width: width, height: height) }
+
   package subscript(x: Int, y: Int) -> Cell {
     get { cells[y * width + x] }
     set { cells[y * width + x] = newValue }
