@@ -49,14 +49,7 @@ extension Ops {
   ) throws {
     try pool(
       "maxPool2d", input, kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, ceilMode: ceilMode,
-      into: out
-    ) { src, w, r0, r1, c0, c1, _ in
-      var m = -Float.infinity
-      for r in r0..<r1 {
-        for c in c0..<c1 { m = max(m, src[r * w + c]) }
-      }
-      return m
-    }
+      kind: .max, into: out)
   }
 
   /// Average pooling; `countIncludePad` divides by the window size clipped to the padded input
@@ -82,36 +75,63 @@ extension Ops {
   ) throws {
     try pool(
       "avgPool2d", input, kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, ceilMode: ceilMode,
-      into: out
-    ) { src, w, r0, r1, c0, c1, paddedArea in
-      var sum: Float = 0
-      for r in r0..<r1 {
-        for c in c0..<c1 { sum += src[r * w + c] }
-      }
-      return sum / Float(countIncludePad ? paddedArea : (r1 - r0) * (c1 - c0))
-    }
+      kind: .average(countIncludePad: countIncludePad), into: out)
   }
 
-  /// Runs `reduce(plane, W, rowStart, rowEnd, colStart, colEnd, paddedArea)` for every output
-  /// element: the window clipped to the input, and its area clipped only to the padded input.
+  /// What a pooling window computes.
+  private enum PoolKind {
+    case max
+    /// The mean; `countIncludePad` divides by the window's area clipped only to the padded input.
+    case average(countIncludePad: Bool)
+  }
+
+  /// Pools every window of every plane. A window spans rows [i·s − p, i·s − p + k) clipped to the
+  /// padded input [−p, H + p) (its area is the count-include-pad divisor), then to the input; the
+  /// same for columns. Separably: the rows of a window are first reduced into one row of W
+  /// (contiguous, so it vectorises), then each window's columns of that row.
   private static func pool(
-    _ op: String, _ input: Tensor, kernelSize k: Int, stride s: Int, padding p: Int, ceilMode: Bool, into out: Tensor,
-    _ reduce: (UnsafePointer<Float>, Int, Int, Int, Int, Int, Int) -> Float
+    _ op: String, _ input: Tensor, kernelSize k: Int, stride s: Int, padding p: Int, ceilMode: Bool, kind: PoolKind,
+    into out: Tensor
   ) throws {
     let shape = try poolOutputShape(op, input: input.shape, kernelSize: k, stride: s, padding: p, ceilMode: ceilMode)
     try requireShape(out, shape, op)
     try requireNoOverlap(out, input, op)
     let (c, h, w, oh, ow) = (input.shape[1], input.shape[2], input.shape[3], shape[2], shape[3])
-    Threads.parallelFor(input.shape[0] * c, costPerItem: oh * ow * k * k) { range in
+    let (isMax, includePad) =
+      switch kind {
+      case .max: (true, false)
+      case .average(let countIncludePad): (false, countIncludePad)
+      }
+    Threads.parallelFor(input.shape[0] * c, costPerItem: oh * w * k + oh * ow * k) { range in
+      let rowBuffer = UnsafeMutablePointer<Float>.allocate(capacity: w)  // one window's rows reduced: W
+      defer { rowBuffer.deallocate() }
       for nc in range {
         let (n, ch) = nc.quotientAndRemainder(dividingBy: c)
         let src = UnsafePointer(input.sample(n) + ch * h * w), dst = out.sample(n) + ch * oh * ow
         for i in 0..<oh {
           let rStart = i * s - p, rEnd = min(rStart + k, h + p)
+          let r0 = max(rStart, 0), r1 = min(rEnd, h)
+          rowBuffer.update(from: src + r0 * w, count: w)
+          for r in (r0 + 1)..<max(r1, r0 + 1) {
+            let row = src + r * w
+            if isMax {
+              for x in 0..<w { rowBuffer[x] = max(rowBuffer[x], row[x]) }
+            } else {
+              for x in 0..<w { rowBuffer[x] += row[x] }
+            }
+          }
+          let line = dst + i * ow
           for j in 0..<ow {
             let cStart = j * s - p, cEnd = min(cStart + k, w + p)
-            let area = (rEnd - rStart) * (cEnd - cStart)
-            dst[i * ow + j] = reduce(src, w, max(rStart, 0), min(rEnd, h), max(cStart, 0), min(cEnd, w), area)
+            let c0 = max(cStart, 0), c1 = min(cEnd, w)
+            var acc = rowBuffer[c0]
+            for x in (c0 + 1)..<max(c1, c0 + 1) { acc = isMax ? max(acc, rowBuffer[x]) : acc + rowBuffer[x] }
+            if isMax {
+              line[j] = acc
+            } else {
+              let divisor = includePad ? (rEnd - rStart) * (cEnd - cStart) : (r1 - r0) * (c1 - c0)
+              line[j] = acc / Float(divisor)
+            }
           }
         }
       }

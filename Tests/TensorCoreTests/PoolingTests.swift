@@ -45,6 +45,18 @@ final class PoolingTests: XCTestCase {
     assertClose(
       try Ops.maxPool2d(x, kernelSize: 3, stride: 2, padding: 1),
       Reference.pool(x, max: true, k: 3, s: 2, p: 1, ceilMode: false, countIncludePad: true), terms: 9, "stem max")
+    // Ceil mode where the last window would start in the right padding and is dropped (5 → 3, not 4).
+    let small = try Tensor.normal([3, 2, 5, 5], generator: &rng)
+    for isMax in [true, false] {
+      let y =
+        isMax
+        ? try Ops.maxPool2d(small, kernelSize: 2, stride: 2, padding: 1, ceilMode: true)
+        : try Ops.avgPool2d(small, kernelSize: 2, stride: 2, padding: 1, ceilMode: true, countIncludePad: true)
+      XCTAssertEqual(y.shape, [3, 2, 3, 3])
+      assertClose(
+        y, Reference.pool(small, max: isMax, k: 2, s: 2, p: 1, ceilMode: true, countIncludePad: true), terms: 4,
+        "dropped window, max \(isMax)")
+    }
     // Into a channel view of a bigger buffer.
     let buffer = try Tensor(zeros: [3, 7, 5, 5])
     try Ops.maxPool2d(x, kernelSize: 3, stride: 2, padding: 1, into: try buffer.channels(2..<7))
