@@ -1,10 +1,3 @@
-/// What can happen to the explorer: input from the terminal.
-package enum ExplorerAction: Equatable, Sendable {
-  case key(Key)
-  case mouse(MouseEvent)
-  case resize(TerminalSize)
-}
-
 extension ExplorerState {
   /// The one function that changes the state: returns the state after `action`.
   package func reduce(_ action: ExplorerAction) -> ExplorerState {
