@@ -1,0 +1,1 @@
+enum ResNeSt { static let zoo: [ZooModel] = [] }

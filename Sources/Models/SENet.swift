@@ -1,0 +1,1 @@
+enum SENet { static let zoo: [ZooModel] = [] }

@@ -1,0 +1,1 @@
+enum SKNet { static let zoo: [ZooModel] = [] }
