@@ -8,6 +8,7 @@ struct Convscope: ParsableCommand {
     abstract: "Explore classic convolutional networks (ResNet, DenseNet, SENet, SKNet, ResNeSt) from a terminal.",
     version: convscopeVersion,
     subcommands: [
+      BenchCommand.self
     ]
   )
 }
