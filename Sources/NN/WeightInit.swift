@@ -47,8 +47,14 @@ package struct SplitMix64: RandomNumberGenerator, Sendable {
   }
 }
 
-/// Seeded initial weights for a model's state dict.
+/// Seeded initial weights for a model's state dict, and seeded inputs.
 package enum WeightInit {
+  /// A deterministic input: U(−2, 2) from the stream of key `"input"` under `seed`, in C order.
+  package static func input(seed: UInt64, shape: [Int]) -> [Float] {
+    var generator = SplitMix64(seed: seed, key: "input")
+    return generator.uniform(count: shape.reduce(1, *), low: -2, high: 2)
+  }
+
   /// The state dict for `specs` under `seed`: F32 tensors, counters as I64 zeros, in spec order.
   package static func stateDict(specs: [ParameterSpec], seed: UInt64, testStatistics: Bool = false) -> SafetensorsFile {
     let shapes = Dictionary(specs.map { ($0.key, $0.shape) }, uniquingKeysWith: { a, _ in a })
