@@ -23,6 +23,12 @@ package struct ZooModel: Sendable {
     self.builder = build
   }
 
+  /// What makes this model's family different, one paragraph (the explorer shows it).
+  package var summary: String { family.summary }
+
+  /// The family's key formula.
+  package var formula: String { family.formula }
+
   /// Builds the module tree (cheap: no tensors).
   package func build() -> Network { builder() }
 

@@ -32,9 +32,26 @@ package struct Analysis: Sendable {
     package let jump: Int?
     /// Ops in this subtree the counter cannot count (shown, never silently zero). Empty for every zoo model.
     package let uncounted: [String]
+
+    /// The last path segment (`"conv1"`, `"0"`); `""` for the root.
+    package var name: String { path.split(separator: ".").last.map(String.init) ?? "" }
+  }
+
+  /// What torchinfo and fvcore would report for the same run, for reconciling numbers (README, figures.md §2).
+  package struct OtherConventions: Sendable, Equatable {
+    /// torchinfo's "Total mult-adds": conv+linear MACs plus conv biases per output pixel, BN γ/β and linear biases
+    /// once per sample, counted over leaf modules only.
+    package let torchinfoMultAdds: Int
+    /// fvcore's batch-norm term: 2 per normalised element (eval mode).
+    package let fvcoreBatchNorm: Int
+    /// fvcore's adaptive-average-pool term: 1 per input element of `adaptive_avg_pool2d` (not of `mean`).
+    package let fvcoreAdaptivePool: Int
+    /// fvcore's `FlopCountAnalysis.total()`: conv+linear MACs + the two terms above.
+    package let fvcoreTotal: Int
   }
 
   package let inputShape: [Int]
+  package let otherConventions: OtherConventions
   /// Every node of the tree in pre-order, root first (the same order as `Module.walk()`).
   package let nodes: [Node]
   private let index: [String: Int]
@@ -44,6 +61,7 @@ package struct Analysis: Sendable {
     let tracer = Tracer(root: network.root)
     try tracer.trace(inputShape)
     nodes = tracer.rollUp()
+    otherConventions = tracer.otherConventions()
     index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($0.element.path, $0.offset) })
   }
 

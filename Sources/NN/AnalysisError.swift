@@ -16,7 +16,8 @@ package enum AnalysisError: Error, Equatable, CustomStringConvertible {
     case .inputTooSmall(let node, let kind, let shape, let detail):
       return "input too small: \(AnalysisError.label(node)) (\(kind)) gets \(AnalysisError.format(shape)): \(detail)"
     case .shapeMismatch(let node, let kind, let expected, let got):
-      return "shape mismatch at \(AnalysisError.label(node)) (\(kind)): expected \(expected), got \(AnalysisError.format(got))"
+      return
+        "shape mismatch at \(AnalysisError.label(node)) (\(kind)): expected \(expected), got \(AnalysisError.format(got))"
     case .malformed(let node, let reason):
       return "malformed network at \(AnalysisError.label(node)): \(reason)"
     }

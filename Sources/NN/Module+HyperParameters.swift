@@ -76,22 +76,3 @@ extension Module {
     return list
   }
 }
-
-extension Op {
-  /// A compact one-line rendering of an op list (`conv1 → bn1 → relu → conv2 → bn2`).
-  package static func describe(_ ops: [Op]) -> String {
-    ops.map(\.description).joined(separator: " → ")
-  }
-
-  package var description: String {
-    switch self {
-    case .module(let path): return path
-    case .dense(let path): return "cat(x, \(path)(x))"
-    case .relu: return "relu"
-    case .sigmoid: return "sigmoid"
-    case .flatten: return "flatten"
-    case .globalAvgPool: return "mean_HW"
-    case .scale(let ops): return "x·(\(Op.describe(ops)))(mean_HW x)"
-    }
-  }
-}

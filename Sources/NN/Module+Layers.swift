@@ -5,7 +5,8 @@ extension Module {
     _ name: String, _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
     dilation: Int = 1, groups: Int = 1, bias: Bool = false
   ) -> Module {
-    precondition(inChannels % groups == 0 && outChannels % groups == 0, "conv2d \(name): channels not divisible by groups")
+    precondition(
+      inChannels % groups == 0 && outChannels % groups == 0, "conv2d \(name): channels not divisible by groups")
     let config = Conv2dConfig(
       inChannels, outChannels, kernel: kernel, stride: stride, padding: padding, dilation: dilation, groups: groups,
       bias: bias)
@@ -33,7 +34,8 @@ extension Module {
   package static func linear(_ name: String, _ inFeatures: Int, _ outFeatures: Int, bias: Bool = true) -> Module {
     var tensors = [TensorSpec("weight", [outFeatures, inFeatures])]
     if bias { tensors.append(TensorSpec("bias", [outFeatures])) }
-    return Module(name, kind: "Linear", layer: .linear(LinearConfig(inFeatures, outFeatures, bias: bias)), parameters: tensors)
+    return Module(
+      name, kind: "Linear", layer: .linear(LinearConfig(inFeatures, outFeatures, bias: bias)), parameters: tensors)
   }
 
   package static func relu(_ name: String) -> Module { Module(name, kind: "ReLU", layer: .relu) }

@@ -17,6 +17,10 @@ final class Tracer {
     var elementOps = 0
     var activationBytes = 0
     var uncounted: [String] = []
+    /// Elements normalised by batch norm (fvcore counts 2 per element in eval mode).
+    var batchNormElements = 0
+    /// Input elements of adaptive average pooling ops (fvcore counts one per element).
+    var adaptivePoolElements = 0
   }
 
   private let root: Module
@@ -39,7 +43,7 @@ final class Tracer {
   private func run(_ module: Module, path: String, _ x: Value) throws -> Value {
     let y = try compute(module, path: path, x)
     records[path, default: Record()].output = y
-    if module.children.isEmpty { charge(path, activation: y) }
+    if module.children.isEmpty && module.layer.allocates { charge(path, activation: y) }
     return y
   }
 
@@ -47,7 +51,8 @@ final class Tracer {
     switch m.layer {
     case .conv2d(let c):
       try expectChannels(m, path, x, c.inChannels, rank: 4)
-      let (oh, ow) = try window(m, path, x, kernel: c.dilation * (c.kernel - 1) + 1, stride: c.stride, padding: c.padding, ceil: false)
+      let (oh, ow) = try window(
+        m, path, x, kernel: c.dilation * (c.kernel - 1) + 1, stride: c.stride, padding: c.padding, ceil: false)
       let y = Value(
         shape: [x.shape[0], c.outChannels, oh, ow], field: x.field + (c.kernel - 1) * c.dilation * x.jump,
         jump: x.jump * c.stride)
@@ -56,10 +61,12 @@ final class Tracer {
     case .batchNorm2d(let c):
       try expectChannels(m, path, x, c.channels, rank: 4)
       charge(path, ops: 2 * x.count)
+      records[path, default: Record()].batchNormElements += x.count
       return x
     case .batchNormAct(let c):
       try expectChannels(m, path, x, c.channels, rank: 4)
       charge(path, ops: 2 * x.count, activation: x)
+      records[path, default: Record()].batchNormElements += x.count
       return try runChildren(m, path, x)
     case .linear(let c):
       guard x.shape.count == 2, x.shape[1] == c.inFeatures else {
@@ -87,6 +94,7 @@ final class Tracer {
     case .adaptiveAvgPool2d:
       try expectRank(m, path, x, 4)
       charge(path, ops: x.count)
+      records[path, default: Record()].adaptivePoolElements += x.count
       return pooled(x)
     case .softmax:
       charge(path, ops: 3 * x.count)
@@ -126,7 +134,8 @@ final class Tracer {
       return try selectiveKernel(m, path, x, c)
     case .selectiveKernelAttention(let branches, let channels):
       guard x.shape.count == 5, x.shape[1] == branches, x.shape[2] == channels else {
-        throw AnalysisError.shapeMismatch(node: path, kind: m.kind, expected: "N×\(branches)×\(channels)×H×W", got: x.shape)
+        throw AnalysisError.shapeMismatch(
+          node: path, kind: m.kind, expected: "N×\(branches)×\(channels)×H×W", got: x.shape)
       }
       let n = x.shape[0]
       let summed = Value(shape: [n, channels, x.shape[3], x.shape[4]], field: x.field, jump: x.jump)
@@ -150,7 +159,8 @@ final class Tracer {
     var input = x
     if c.splitInput {
       guard x.shape[1] % c.branches == 0 else {
-        throw AnalysisError.shapeMismatch(node: path, kind: m.kind, expected: "channels divisible by \(c.branches)", got: x.shape)
+        throw AnalysisError.shapeMismatch(
+          node: path, kind: m.kind, expected: "channels divisible by \(c.branches)", got: x.shape)
       }
       input.shape[1] = x.shape[1] / c.branches
     }
@@ -237,6 +247,7 @@ final class Tracer {
         state = flattened(state)
       case .globalAvgPool:
         charge(ownerPath, ops: state.count)
+        records[ownerPath, default: Record()].adaptivePoolElements += state.count
         state = pooled(state)
         charge(ownerPath, activation: state)
       case .scale(let gate):
@@ -290,21 +301,23 @@ final class Tracer {
   private func concatenate(_ a: Value, _ b: Value, at path: String, _ m: Module) throws -> Value {
     guard a.shape.count == 4, b.shape.count == 4, a.shape[0] == b.shape[0], a.shape[2...] == b.shape[2...] else {
       throw AnalysisError.shapeMismatch(
-        node: path, kind: m.kind, expected: "N×C×\(a.shape.dropFirst(2).map(String.init).joined(separator: "×")) to concatenate", got: b.shape)
+        node: path, kind: m.kind,
+        expected: "N×C×\(a.shape.dropFirst(2).map(String.init).joined(separator: "×")) to concatenate", got: b.shape)
     }
     var shape = a.shape
     shape[1] += b.shape[1]
     return Value(shape: shape, field: max(a.field, b.field), jump: max(a.jump, b.jump))
   }
 
-  /// Output size of a sliding window over H and W (PyTorch's formula, including ceil mode's last-window rule).
+  /// Output size of a sliding window over H and W: PyTorch's formula, with ceil mode's rule that the last window
+  /// must start inside the input or its left padding.
   private func window(_ m: Module, _ path: String, _ x: Value, kernel: Int, stride: Int, padding: Int, ceil: Bool)
     throws -> (Int, Int)
   {
     func size(_ input: Int) -> Int {
-      let span = input + 2 * padding - kernel
-      guard span >= 0 else { return 0 }
-      var out = (ceil ? (span + stride - 1) / stride : span / stride) + 1
+      let numerator = input + 2 * padding - kernel + (ceil ? stride - 1 : 0)
+      // Floor division, also for a negative numerator.
+      var out = (numerator >= 0 ? numerator / stride : -((-numerator + stride - 1) / stride)) + 1
       if ceil && (out - 1) * stride >= input + padding { out -= 1 }
       return out
     }
@@ -313,7 +326,8 @@ final class Tracer {
     guard oh > 0, ow > 0 else {
       throw AnalysisError.inputTooSmall(
         node: path, kind: m.kind, inputShape: x.shape,
-        detail: "a \(kernel)×\(kernel) window with padding \(padding) does not fit")
+        detail:
+          "a \(kernel)×\(kernel) window with stride \(stride) and padding \(padding) leaves an output of \(oh)×\(ow)")
     }
     return (oh, ow)
   }
@@ -360,7 +374,8 @@ final class Tracer {
   {
     let list = try required(m, path, listName)
     guard list.children.count == count else {
-      throw AnalysisError.malformed(node: path, reason: "\(listName) holds \(list.children.count) modules, expected \(count)")
+      throw AnalysisError.malformed(
+        node: path, reason: "\(listName) holds \(list.children.count) modules, expected \(count)")
     }
     let listPath = Module.join(path, listName)
     return list.children.map { (Module.join(listPath, $0.name), $0) }
@@ -368,11 +383,32 @@ final class Tracer {
 
   // MARK: - Roll-up
 
+  /// The totals other tools would report for this run (figures.md §2): torchinfo's "Total mult-adds" counts, for
+  /// every leaf module that ran, each parameter's elements × N·OH·OW for a class named *Conv*, else × N; fvcore
+  /// adds 2 per batch-normalised element and 1 per adaptive-average-pooled input element to conv+linear MACs.
+  func otherConventions() -> Analysis.OtherConventions {
+    var torchinfo = 0
+    for entry in root.walk() where entry.module.children.isEmpty {
+      guard let shape = records[entry.path]?.output?.shape, !entry.module.parameters.isEmpty else { continue }
+      let perElement =
+        entry.module.kind.contains("Conv") && shape.count == 4 ? shape[0] * shape[2] * shape[3] : shape[0]
+      torchinfo += entry.module.ownParameterCount * perElement
+    }
+    let batchNorm = records.values.reduce(0) { $0 + $1.batchNormElements }
+    let pooling = records.values.reduce(0) { $0 + $1.adaptivePoolElements }
+    let macs = records.values.reduce(0) { $0 + $1.macs }
+    return Analysis.OtherConventions(
+      torchinfoMultAdds: torchinfo, fvcoreBatchNorm: 2 * batchNorm, fvcoreAdaptivePool: pooling,
+      fvcoreTotal: macs + 2 * batchNorm + pooling)
+  }
+
   /// Per-node results in pre-order with subtree totals.
   func rollUp() -> [Analysis.Node] {
     var nodes: [Analysis.Node] = []
     @discardableResult
-    func visit(_ m: Module, _ path: String, _ depth: Int) -> (params: Int, buffers: Int, macs: Int, ops: Int, bytes: Int, uncounted: [String]) {
+    func visit(_ m: Module, _ path: String, _ depth: Int) -> (
+      params: Int, buffers: Int, macs: Int, ops: Int, bytes: Int, uncounted: [String]
+    ) {
       let slot = nodes.count
       nodes.append(placeholder)
       let own = records[path] ?? Record()

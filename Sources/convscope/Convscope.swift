@@ -8,7 +8,9 @@ struct Convscope: ParsableCommand {
     abstract: "Explore classic convolutional networks (ResNet, DenseNet, SENet, SKNet, ResNeSt) from a terminal.",
     version: convscopeVersion,
     subcommands: [
-      BenchCommand.self
+      BenchCommand.self,
+      ListCommand.self,
+      SummaryCommand.self,
     ]
   )
 }
