@@ -175,14 +175,14 @@ package final class Executor: @unchecked Sendable {
 
   // MARK: - Observers
 
-  /// Attaches an observer to the node at `path` (`""` is the root); replaces earlier options there.
+  /// Attaches an observer to the node at `path` (`""` is the root), adding `options` to any already there.
   package func observe(_ path: String, _ options: ObserverOptions = .all) throws {
     guard let node = nodesByPath[path] else { throw ExecutorError.unknownNode(path) }
-    node.observe = options
+    node.observe.formUnion(options)
   }
 
-  /// Attaches `options` to every node.
-  package func observeAll(_ options: ObserverOptions) { root.walk { $0.observe = options } }
+  /// Adds `options` to every node.
+  package func observeAll(_ options: ObserverOptions) { root.walk { $0.observe.formUnion(options) } }
 
   /// Detaches every observer.
   package func removeObservers() { root.walk { $0.observe = [] } }
