@@ -19,12 +19,6 @@ package enum ExplorerCommand: Hashable, Sendable {
     case .modelPicker: "the model picker"
     case .compare: "the comparison view"
     case .inputSize: "changing the input size"
-    case .step: "stepping the forward pass"
-    case .runToSelected: "running up to the selected block"
-    case .runToEnd: "running the forward pass"
-    case .reset: "resetting a run"
-    case .activationView: "the activation view"
-    case .attentionView: "the attention view"
     case .nextTheme: "theme switching"
     default: nil
     }

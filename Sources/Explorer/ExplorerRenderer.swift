@@ -14,6 +14,7 @@ package enum ExplorerRenderer {
     drawTree(&grid, state: state, layout: layout)
     drawDetails(&grid, state: state, layout: layout)
     if case .help(let scroll) = state.overlay { drawHelp(&grid, scroll: scroll, state: state, layout: layout) }
+    if let overlay = state.overlay, overlay.isRunView { drawRunView(&grid, overlay, state: state, layout: layout) }
     grid.put(
       StatusBar.line(for: state, width: layout.statusWidth), x: layout.statusX, y: layout.statusRow,
       maxWidth: layout.statusWidth)
@@ -56,6 +57,7 @@ package enum ExplorerRenderer {
     title.append("\(DisplayFormat.compact(model.totalMACs)) MACs", .normal)
     title.append(sep, .border)
     title.append("input \(glyphs.shape(model.inputShape)) ", .normal)
+    appendRunSource(&title, state: state)
     grid.put(title, x: 1, y: 0, maxWidth: grid.width - 3)
   }
 
@@ -77,6 +79,7 @@ package enum ExplorerRenderer {
       if rows[row] == state.selected {
         grid.restyle(y: y, x: layout.treeX, width: layout.treeWidth, role: selectedRole)
       }
+      drawRunMark(&grid, node: rows[row], y: y, state: state, layout: layout, nameWidth: columns.name)
     }
     let marginX = layout.dividerX - 1
     if state.treeScroll > 0 {

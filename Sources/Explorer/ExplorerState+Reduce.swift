@@ -23,6 +23,8 @@ extension ExplorerState {
         handlePromptKey(key)
       } else if case .help(let scroll) = overlay {
         handleHelpKey(key, scroll: scroll)
+      } else if let overlay, overlay.isRunView {
+        handleRunViewKey(key, overlay)
       } else if let command = KeyBindings.command(for: key) {
         run(command)
       } else if size.isTooSmall {
@@ -60,6 +62,9 @@ extension ExplorerState {
         purpose: .search, text: "", savedSelection: selected, savedExpanded: expanded, savedSearch: search)
     case .nextMatch: stepMatch(forward: true)
     case .previousMatch: stepMatch(forward: false)
+    case .step, .runToSelected, .runToEnd, .reset: runForward(command)
+    case .activationView: overlay = .activations(scroll: 0)
+    case .attentionView: overlay = .attention(scroll: 0)
     default: break
     }
   }

@@ -7,6 +7,10 @@ package enum Focus: Equatable, Sendable {
 /// What covers the panes, topmost first; later issues add the picker, comparison and views.
 package enum Overlay: Equatable, Sendable {
   case help(scroll: Int)
+  /// `v`: mean, std and zeros % per step along the network's depth.
+  case activations(scroll: Int)
+  /// `a`: SE gates, SK branch shares, split weights per attention block.
+  case attention(scroll: Int)
 }
 
 /// A one-line notice in the status bar, cleared by the next key.
@@ -44,6 +48,8 @@ package struct ExplorerState: Equatable, Sendable {
   package var notice: Notice?
   /// Set by `q` / Ctrl-C; the run loop ends when it is.
   package var shouldQuit = false
+  /// The live forward pass: steps that ran, what was observed, a run in progress.
+  package var live: LiveRun
   /// Per node: the end (exclusive) of its subtree in pre-order.
   package let subtreeEnd: [Int]
 
@@ -57,6 +63,7 @@ package struct ExplorerState: Equatable, Sendable {
     self.themeName = themeName
     self.size = size
     subtreeEnd = Self.subtreeEnds(of: model.nodes)
+    live = LiveRun(stepNames: model.stepNames, source: RunSource().description)
     expanded = Self.blockLevelExpansion(of: model)
     rows = []
     selected = 0

@@ -22,6 +22,8 @@ package enum StatusBar {
       middle.append("  Enter keep\(sep)Esc cancel", .dim)
     } else if let notice = state.notice {
       middle.append(notice.text, notice.isWarning ? .warning : .message)
+    } else if let progress = runProgress(state) {
+      middle = progress
     } else if state.overlay != nil {
       hints(&middle, [(glyphs.keyUpDown, "scroll"), ("Esc", "close"), ("q", "quit")], room: room(width), sep: sep)
     } else {
@@ -47,7 +49,7 @@ package enum StatusBar {
     line.append(sep, .dim)
     let room = room(width)
     var used = 0
-    if state.prompt != nil || state.notice != nil {
+    if state.prompt != nil || state.notice != nil || state.live.isRunning {
       // A prompt or notice is cut with an ellipsis when it does not fit.
       for segment in middle.segments where used < room {
         let text = TextFit.truncate(segment.text, to: room - used, ellipsis: glyphs.ellipsis)

@@ -1,0 +1,201 @@
+import Foundation
+import Models
+import NN
+import TensorCore
+
+/// Where the weights and the input of the explorer's forward pass come from.
+package struct RunSource: Sendable {
+  /// A safetensors file, or nil for the seeded weights of `seed`.
+  package var weightsPath: String?
+  package var seed: UInt64
+  /// The input itself (from `--input F.npy` or a preprocessed image), or nil for the synthetic input.
+  package var input: Tensor?
+  /// How the header names the input when it came from a file.
+  package var inputName: String?
+
+  package init(weightsPath: String? = nil, seed: UInt64 = 0, input: Tensor? = nil, inputName: String? = nil) {
+    self.weightsPath = weightsPath
+    self.seed = seed
+    self.input = input
+    self.inputName = inputName
+  }
+
+  /// `seeded weights (seed 0) · synthetic input`, or the file names.
+  package var description: String {
+    let weights = weightsPath.map { "weights \(URL(fileURLWithPath: $0).lastPathComponent)" } ?? "seeded weights (seed \(seed))"
+    let input = inputName.map { "input \($0)" } ?? "synthetic input"
+    return "\(weights) · \(input)"
+  }
+}
+
+/// Runs the explorer's forward pass on a worker thread and merges its results into the state.
+///
+/// The UI thread calls ``tick(_:)`` about every 40 ms (``ExplorerApp``'s `onTick`): it hands over the
+/// request a key left in the state, takes the results the worker posted since, and updates the
+/// elapsed time. The worker owns the executor; only `cancel()` crosses from the UI thread to it.
+/// Results carry the generation of the run that made them, so a reset drops late ones.
+package final class RunController: @unchecked Sendable {
+  /// What the worker posts back.
+  enum Event {
+    case started(step: Int)
+    case finished(StepDigest)
+    case top([ClassPrediction])
+    /// The run ended (complete, cancelled or failed) with the executor at `nextStep`.
+    case ended(nextStep: Int, failure: String?)
+  }
+
+  private let model: ZooModel
+  private let source: RunSource
+  private let inputShape: [Int]
+  private let queue = DispatchQueue(label: "convscope.forward", qos: .userInitiated)
+  private let lock = NSLock()
+  /// Posted events with their generation (guarded by `lock`).
+  private var mailbox: [(generation: Int, event: Event)] = []
+  /// Touched only on `queue`.
+  private var executor: Executor?
+  /// The executor in use, for `cancel()` from the UI thread (guarded by `lock`).
+  private var running: Executor?
+  private var startedAt: ContinuousClock.Instant?
+  /// The generation of the latest reset: work of older generations stops (guarded by `lock`).
+  private var latestGeneration = 0
+  /// Called on the worker before each step (tests hold a step here to press keys during it).
+  package var beforeStep: (@Sendable (Int) -> Void)?
+
+  /// A controller for `model` whose input is `inputShape` (batch and size as the explorer analysed it).
+  package init(model: ZooModel, source: RunSource, inputShape: [Int]) {
+    self.model = model
+    self.source = source
+    self.inputShape = source.input?.shape ?? inputShape
+  }
+
+  /// The live-run state to start the explorer with: step names, source line, attention nodes.
+  package func initialLiveRun() -> LiveRun {
+    let network = model.build()
+    var attention: [String] = []
+    if let executor = try? Executor(network: network) { attention = executor.attentionNodes.map(\.path) }
+    return LiveRun(
+      stepNames: network.steps.map(\.name), source: source.description, inputIsReal: source.input != nil,
+      attentionPaths: attention)
+  }
+
+  /// Hands a pending request to the worker and merges posted results; true when the state changed.
+  package func tick(_ state: inout ExplorerState) -> Bool {
+    var changed = false
+    if !state.live.requests.isEmpty {
+      for request in state.live.requests { submit(request, generation: state.live.generation) }
+      state.live.requests = []
+      changed = true
+    }
+    let events: [(generation: Int, event: Event)] = lock.withLock {
+      defer { mailbox = [] }
+      return mailbox
+    }
+    for (generation, event) in events where generation == state.live.generation {
+      merge(event, into: &state)
+      changed = true
+    }
+    if state.live.progress != nil, let startedAt {
+      let elapsed = startedAt.duration(to: .now)
+      let tenths = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * 10
+      let shown = tenths.rounded(.down) / 10
+      if shown != state.live.progress?.elapsed {
+        state.live.progress?.elapsed = shown
+        changed = true
+      }
+    }
+    return changed
+  }
+
+  /// Builds the executor now (loading weights), so a bad weights file is reported before the screen opens.
+  package func prepare() throws { try queue.sync { _ = try prepared() } }
+
+  /// Waits until the worker has nothing queued (tests and the benchmark).
+  package func waitUntilIdle() { queue.sync {} }
+
+  private func merge(_ event: Event, into state: inout ExplorerState) {
+    switch event {
+    case .started(let step):
+      state.live.progress?.current = step
+    case .finished(let digest):
+      guard digest.index == state.live.completed.count else { return }
+      state.live.completed.append(digest)
+      state.live.nodes.merge(digest.nodes) { _, new in new }
+      state.live.attention += digest.attention
+    case .top(let top):
+      state.live.top = top
+    case .ended(let nextStep, let failure):
+      state.live.progress = nil
+      state.live.failure = failure
+      if state.live.completed.count > nextStep { state.live.completed.removeLast(state.live.completed.count - nextStep) }
+      if let failure { state.notice = Notice(text: failure, isWarning: true) }
+    }
+  }
+
+  private func submit(_ request: RunRequest, generation: Int) {
+    switch request {
+    case .reset:
+      lock.withLock {
+        latestGeneration = generation
+        running?.cancel()
+      }
+      queue.async { [self] in executor?.reset() }
+    case .through(let target):
+      startedAt = .now
+      queue.async { [self] in work(through: target, generation: generation) }
+    }
+  }
+
+  /// On the worker: prepares the executor once, then runs and digests steps up to `target`.
+  private func work(through target: Int, generation: Int) {
+    let post = { (event: Event) in self.lock.withLock { self.mailbox.append((generation, event)) } }
+    do {
+      let executor = try prepared()
+      lock.withLock { running = executor }
+      defer { lock.withLock { running = nil } }
+      while executor.nextStep <= target, !executor.isComplete {
+        // A reset between two steps is seen here (the executor clears its own flag at each step).
+        guard lock.withLock({ latestGeneration }) == generation else { throw ExecutorError.cancelled(step: "") }
+        post(.started(step: executor.nextStep))
+        beforeStep?(executor.nextStep)
+        guard let report = try executor.step() else { break }
+        post(.finished(StepDigest(report: report)))
+      }
+      if let logits = executor.output { post(.top(Self.top(5, of: logits))) }
+      post(.ended(nextStep: executor.nextStep, failure: nil))
+    } catch ExecutorError.cancelled {
+      post(.ended(nextStep: executor?.nextStep ?? 0, failure: nil))
+    } catch {
+      post(.ended(nextStep: executor?.nextStep ?? 0, failure: "forward pass failed: \(error)"))
+    }
+  }
+
+  /// The executor with weights, input and observers set (built at the first run).
+  private func prepared() throws -> Executor {
+    if let executor { return executor }
+    let made = try Executor(network: model.build())
+    if let path = source.weightsPath {
+      try made.load(try SafetensorsFile.read(path: path), modelName: model.name)
+    } else {
+      try made.setSeededWeights(seed: source.seed)
+    }
+    let input = try source.input ?? Tensor(shape: inputShape, data: WeightInit.input(seed: source.seed, shape: inputShape))
+    try made.setInput(input)
+    made.stepStatistics = true
+    made.observeAll(.all)
+    executor = made
+    return made
+  }
+
+  /// The `k` most likely classes of the first sample's logits (softmax probabilities).
+  package static func top(_ k: Int, of logits: Tensor) -> [ClassPrediction] {
+    let classes = logits.sampleCount
+    let p = logits.sample(0)
+    var peak = -Float.infinity
+    for i in 0..<classes { peak = max(peak, p[i]) }
+    var exps = [Double](repeating: 0, count: classes)
+    for i in 0..<classes { exps[i] = Foundation.exp(Double(p[i] - peak)) }
+    let total = exps.reduce(0, +)
+    let order = (0..<classes).sorted { exps[$0] != exps[$1] ? exps[$0] > exps[$1] : $0 < $1 }
+    return order.prefix(k).map { ClassPrediction(index: $0, probability: exps[$0] / total) }
+  }
+}
