@@ -11,6 +11,8 @@ struct Convscope: ParsableCommand {
       BenchCommand.self,
       ListCommand.self,
       SummaryCommand.self,
+      RunCommand.self,
+      ExportWeightsCommand.self,
     ]
   )
 }
