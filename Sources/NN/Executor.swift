@@ -33,6 +33,8 @@ package final class Executor: @unchecked Sendable {
   package private(set) var nextStep = 0
   /// Record statistics of every step's output in its report.
   package var stepStatistics = false
+  /// Called on the running thread after each step (progress display; tests use it to cancel mid-run).
+  package var stepFinished: ((StepReport) -> Void)?
   /// Observations of the step in progress.
   var observations: [Observation] = []
   private var currentStepName = ""
@@ -165,6 +167,7 @@ package final class Executor: @unchecked Sendable {
       outputShape: y.shape, statistics: stepStatistics ? ActivationStatistics(y) : nil, observations: observations)
     observations = []
     nextStep += 1
+    stepFinished?(report)
     return report
   }
 
