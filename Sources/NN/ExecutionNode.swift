@@ -23,8 +23,7 @@ final class ExecutionNode {
   var observe: ObserverOptions = []
   /// `weight`, `bias`, `running_mean`, `running_var` once weights are set.
   var tensors: [String: Tensor] = [:]
-  /// This conv folded with the batch norm at `foldedWith` (computed at the first fused call after
-  /// weights are set, then reused).
+  /// This conv folded with the batch norm at path `with` (computed when the weights are set).
   var folded: (with: String, weight: Tensor, bias: Tensor)?
 
   /// Op lists of program, residual and container nodes.

@@ -191,22 +191,8 @@ extension Executor {
     var weight = try conv.tensor("weight")
     var bias = conv.tensors["bias"]
     if let norm {
-      if let folded = conv.folded, folded.with == norm.path {
-        (weight, bias) = (folded.weight, folded.bias)
-      } else {
-        let eps = norm.module.batchNormEps
-        let f: (weight: Tensor, bias: Tensor)
-        do {
-          f = try Ops.foldBatchNorm(
-            convWeight: weight, convBias: bias, runningMean: try norm.tensor("running_mean"),
-            runningVar: try norm.tensor("running_var"), weight: norm.tensors["weight"], bias: norm.tensors["bias"],
-            eps: eps)
-        } catch let error as TensorError {
-          throw ExecutorError.op(path: norm.path, error)
-        }
-        conv.folded = (norm.path, f.weight, f.bias)
-        (weight, bias) = (f.weight, f.bias)
-      }
+      if conv.folded?.with != norm.path { try fold(conv, into: norm) }
+      if let folded = conv.folded { (weight, bias) = (folded.weight, folded.bias) }
     }
     do {
       let geometry = try Conv2dGeometry(
@@ -218,6 +204,19 @@ extension Executor {
       return out
     } catch let error as TensorError {
       throw ExecutorError.op(path: conv.path, error)
+    }
+  }
+
+  /// Computes and caches `conv` with `norm` folded in (weight · γ/√(var+eps), bias shifted).
+  func fold(_ conv: ExecutionNode, into norm: ExecutionNode) throws {
+    do {
+      let f = try Ops.foldBatchNorm(
+        convWeight: try conv.tensor("weight"), convBias: conv.tensors["bias"],
+        runningMean: try norm.tensor("running_mean"), runningVar: try norm.tensor("running_var"),
+        weight: norm.tensors["weight"], bias: norm.tensors["bias"], eps: norm.module.batchNormEps)
+      conv.folded = (norm.path, f.weight, f.bias)
+    } catch let error as TensorError {
+      throw ExecutorError.op(path: norm.path, error)
     }
   }
 

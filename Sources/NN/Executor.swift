@@ -9,10 +9,9 @@ import TensorCore
 /// back to the input, and `cancel()` — from any thread — stops a run in progress between two ops, leaving
 /// the executor at the start of the interrupted step.
 ///
-/// Fast path: a batch norm right after a conv is folded into it (once, at the first run after the weights
-/// are set), ReLUs after convs, batch norms and residual sums are fused into them, and activation buffers
-/// come from a pool that is refilled at the end of each step, so from the second run on nothing is
-/// allocated per op. A node with an observer is computed unfused, so what it reports equals what the
+/// Fast path: a batch norm right after a conv is folded into it (once, when the weights are set), ReLUs
+/// after convs, batch norms and residual sums are fused into them, and activation buffers come from a pool
+/// that is refilled at the end of each step, so from the second run on nothing is allocated per op. A node with an observer is computed unfused, so what it reports equals what the
 /// PyTorch module returns.
 ///
 /// Not re-entrant: one thread runs steps at a time (other threads may call `cancel()` and `isRunning`).
@@ -33,6 +32,8 @@ package final class Executor: @unchecked Sendable {
   package private(set) var nextStep = 0
   /// Record statistics of every step's output in its report.
   package var stepStatistics = false
+  /// Called on the running thread after each step (progress display; tests use it to cancel mid-run).
+  package var stepFinished: ((StepReport) -> Void)?
   /// Observations of the step in progress.
   var observations: [Observation] = []
   private var currentStepName = ""
@@ -75,7 +76,29 @@ package final class Executor: @unchecked Sendable {
     }
     guard error.isEmpty else { throw error }
     root.walk { $0.folded = nil }
+    try foldBatchNorms()
     reset()
+  }
+
+  /// Folds every batch norm that directly follows a conv (in any op list or child order) into that conv, so
+  /// runs start with the fused weights ready.
+  private func foldBatchNorms() throws {
+    var sequences: [[CompiledOp]] = stepOps
+    root.walk { node in
+      sequences += [node.program, node.pre, node.body, node.shortcut, node.post, node.children.map { .node($0) }]
+    }
+    for ops in sequences {
+      for (i, op) in ops.enumerated() {
+        guard case .node(let conv) = op, case .conv2d = conv.module.layer else { continue }
+        var j = i + 1
+        while j < ops.count, case .node(let n) = ops[j], n.module.layer == .identity { j += 1 }
+        guard j < ops.count, case .node(let norm) = ops[j] else { continue }
+        switch norm.module.layer {
+        case .batchNorm2d, .batchNormAct: try fold(conv, into: norm)
+        default: continue
+        }
+      }
+    }
   }
 
   /// Loads a safetensors file, strictly: every problem (missing, unexpected, shape, dtype) at once.
@@ -165,6 +188,7 @@ package final class Executor: @unchecked Sendable {
       outputShape: y.shape, statistics: stepStatistics ? ActivationStatistics(y) : nil, observations: observations)
     observations = []
     nextStep += 1
+    stepFinished?(report)
     return report
   }
 

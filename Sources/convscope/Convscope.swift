@@ -12,6 +12,8 @@ struct Convscope: ParsableCommand {
       BenchCommand.self,
       ListCommand.self,
       SummaryCommand.self,
+      RunCommand.self,
+      ExportWeightsCommand.self,
     ],
     defaultSubcommand: ExploreCommand.self
   )
