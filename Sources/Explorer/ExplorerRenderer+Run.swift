@@ -4,7 +4,10 @@ import NN
 /// and the activation and attention views.
 extension ExplorerRenderer {
   /// `· seeded weights (seed 0) · synthetic input`, and the top class after a run on a real input.
+  /// The default source is named once a run has started (the static screens stay as they were).
   static func appendRunSource(_ title: inout StyledLine, state: ExplorerState) {
+    let live = state.live
+    guard live.isRunning || !live.completed.isEmpty || live.source != RunSource().description else { return }
     let sep = "\(state.glyphs.separator) "
     title.append(sep, .border)
     title.append(state.glyphs.text(state.live.source) + " ", .dim)

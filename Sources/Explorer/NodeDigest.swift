@@ -23,7 +23,7 @@ package struct NodeDigest: Equatable, Sendable {
   /// Thumbnails kept per node, most active channel first.
   package static let thumbnailCount = 6
   /// Pixels on the longer side of a thumbnail.
-  package static let thumbnailSide = 16
+  package static let thumbnailSide = 12
 
   package var shape: [Int]
   package var statistics: ActivationStatistics

@@ -46,9 +46,13 @@ package enum Plots {
     role: StyleRole = .bar
   ) -> [StyledLine] {
     guard !values.isEmpty, height > 0, width > 0 else { return [] }
-    let buckets = bucket(values, into: width)
-    let lo = min(0, buckets.map(\.value).min() ?? 0)
-    let hi = max(0, buckets.map(\.value).max() ?? 0)
+    // Few values get wider columns (up to 4 cells, the last of each left as a gap from 3 on).
+    let repeatCount = max(1, min(4, width / values.count))
+    let buckets = bucket(values, into: width).flatMap { b in
+      (0..<repeatCount).map { k in (value: b.value, range: b.range, gap: repeatCount >= 3 && k == repeatCount - 1) }
+    }
+    let lo = min(0, values.min() ?? 0)
+    let hi = max(0, values.max() ?? 0)
     let range = hi - lo
     let pieces = glyphs.isASCII ? asciiColumns : unicodeColumns
     var lines: [StyledLine] = []
@@ -59,7 +63,11 @@ package enum Plots {
         let eighths = range > 0 ? ((b.value - lo) / range * Double(height * 8)).rounded() : 0
         let filled = min(8, max(0, Int(eighths - floor)))
         let isHighlight = highlight.map { b.range.contains($0) } ?? false
-        line.append(pieces[filled] == " " && isHighlight ? (glyphs.isASCII ? "|" : "▏") : pieces[filled], isHighlight ? .match : role)
+        if b.gap {
+          line.append(" ")
+        } else {
+          line.append(pieces[filled] == " " && isHighlight ? (glyphs.isASCII ? "|" : "▏") : pieces[filled], isHighlight ? .match : role)
+        }
       }
       lines.append(line)
     }

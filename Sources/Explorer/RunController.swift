@@ -58,6 +58,8 @@ package final class RunController: @unchecked Sendable {
   private var startedAt: ContinuousClock.Instant?
   /// The generation of the latest reset: work of older generations stops (guarded by `lock`).
   private var latestGeneration = 0
+  /// Steps the worker has started since the controller was made (guarded by `lock`).
+  private var started = 0
   /// Called on the worker before each step (tests hold a step here to press keys during it).
   package var beforeStep: (@Sendable (Int) -> Void)?
 
@@ -112,6 +114,12 @@ package final class RunController: @unchecked Sendable {
   /// Waits until the worker has nothing queued (tests and the benchmark).
   package func waitUntilIdle() { queue.sync {} }
 
+  /// Steps the worker has started so far (tests: proof that a cancelled run stopped early).
+  package var stepsStarted: Int { lock.withLock { started } }
+
+  /// The executor's next step once the worker is idle (0 after a reset).
+  package var nextStep: Int { queue.sync { executor?.nextStep ?? 0 } }
+
   private func merge(_ event: Event, into state: inout ExplorerState) {
     switch event {
     case .started(let step):
@@ -156,6 +164,7 @@ package final class RunController: @unchecked Sendable {
         // A reset between two steps is seen here (the executor clears its own flag at each step).
         guard lock.withLock({ latestGeneration }) == generation else { throw ExecutorError.cancelled(step: "") }
         post(.started(step: executor.nextStep))
+        lock.withLock { started += 1 }
         beforeStep?(executor.nextStep)
         guard let report = try executor.step() else { break }
         post(.finished(StepDigest(report: report)))
@@ -178,7 +187,8 @@ package final class RunController: @unchecked Sendable {
     } else {
       try made.setSeededWeights(seed: source.seed)
     }
-    let input = try source.input ?? Tensor(shape: inputShape, data: WeightInit.input(seed: source.seed, shape: inputShape))
+    // The synthetic input is `run`'s: seed 0 whatever the weight seed, so both show the same numbers.
+    let input = try source.input ?? Tensor(shape: inputShape, data: WeightInit.input(seed: 0, shape: inputShape))
     try made.setInput(input)
     made.stepStatistics = true
     made.observeAll(.all)

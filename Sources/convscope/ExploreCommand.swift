@@ -1,6 +1,9 @@
 import ArgumentParser
 import Explorer
 import Foundation
+import Models
+import NN
+import TensorCore
 
 /// `convscope [MODEL]`: the explorer, the program's default command.
 struct ExploreCommand: ParsableCommand {
@@ -11,6 +14,19 @@ struct ExploreCommand: ParsableCommand {
 
   @Argument(help: "A zoo model; `convscope list` shows them all.")
   var model = "resnet50"
+
+  @Option(help: "Weights for the forward pass (.safetensors with the model's state-dict keys); default: seeded.")
+  var weights: String?
+
+  @Option(help: "Input of the forward pass (.npy, N×3×H×W float, used as is); default: a synthetic input.")
+  var input: String?
+
+  @Option(help: "Weight seed when no --weights are given (the weights `export-weights --seed N` writes).")
+  var seed: UInt64 = 0
+
+  /// Prints frame times while a resnet50-sized step runs on the worker, instead of opening the screen.
+  @Flag(name: .customLong("bench-live"), help: .hidden)
+  var benchLive = false
 
   @Flag(name: .customLong("no-mouse"), help: "Leave the mouse to the terminal (no clicks or wheel).")
   var noMouse = false
@@ -28,14 +44,24 @@ struct ExploreCommand: ParsableCommand {
 
   func run() throws {
     // Errors before the screen is opened leave the terminal untouched (one line, exit 1).
-    let explorerModel = try ExplorerModel.zoo(named: model)
+    let zoo = try Zoo.model(named: model)
+    let source = try runSource()
+    let explorerModel = try ExplorerModel(
+      zoo: zoo, batch: source.input?.shape[0] ?? 1, size: source.input?.shape[2])
     if benchRender { return printRenderBenchmark(explorerModel) }
+    let controller = RunController(model: zoo, source: source, inputShape: explorerModel.inputShape)
+    if weights != nil { try controller.prepare() }
+    var initial = ExplorerState(model: explorerModel, themeName: "default")
+    initial.live = controller.initialLiveRun()
+    if benchLive { return printLiveBenchmark(initial, controller: controller) }
     let terminal = try NCursesTerminal(palette: .terminalDefault, mouse: !noMouse, forceASCII: forceASCII)
     let report = firstFrameReport
-    let (exit, _) = ExplorerApp.run(ExplorerState(model: explorerModel, themeName: "default"), on: terminal) {
-      guard let report, let elapsed = ExplorerBenchmark.millisecondsSinceProcessStart() else { return }
-      try? String(format: "first_frame_ms=%.0f\n", elapsed).write(toFile: report, atomically: true, encoding: .utf8)
-    }
+    let (exit, _) = ExplorerApp.run(
+      initial, on: terminal,
+      onFirstFrame: {
+        guard let report, let elapsed = ExplorerBenchmark.millisecondsSinceProcessStart() else { return }
+        try? String(format: "first_frame_ms=%.0f\n", elapsed).write(toFile: report, atomically: true, encoding: .utf8)
+      }, onTick: controller.tick)
     // A signal ends the process with 128 + its number, after the terminal was restored.
     if exit.status != 0 { Foundation.exit(exit.status) }
   }
