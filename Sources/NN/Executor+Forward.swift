@@ -105,7 +105,7 @@ extension Executor {
     switch node.module.layer {
     case .conv2d: return try fusedConv(node, norm: nil, relu: false, x)
     case .batchNorm2d: return try batchNorm(node, x, relu: false)
-    case .batchNormAct: return try runSequence(node.children.map { .node($0) }, try batchNorm(node, x, relu: false))
+    case .batchNormAct: return try runSequence(node.childOps, try batchNorm(node, x, relu: false))
     case .linear:
       let input = x.rank == 2 ? x : try x.flattened()
       let weight = try node.tensor("weight")

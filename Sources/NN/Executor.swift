@@ -85,7 +85,7 @@ package final class Executor: @unchecked Sendable {
   private func foldBatchNorms() throws {
     var sequences: [[CompiledOp]] = stepOps
     root.walk { node in
-      sequences += [node.program, node.pre, node.body, node.shortcut, node.post, node.children.map { .node($0) }]
+      sequences += [node.program, node.pre, node.body, node.shortcut, node.post, node.childOps]
     }
     for ops in sequences {
       for (i, op) in ops.enumerated() {
@@ -180,6 +180,7 @@ package final class Executor: @unchecked Sendable {
       throw error
     }
     let elapsed = start.duration(to: clock.now)
+    if nextStep == network.steps.count - 1, !root.observe.isEmpty { record(root, .output, y) }
     pool.reclaim(keeping: [y])
     state = y
     let report = StepReport(
@@ -195,6 +196,25 @@ package final class Executor: @unchecked Sendable {
   /// Throws when `cancel()` was called during this run.
   func checkCancelled() throws {
     if cancellation.isSet { throw ExecutorError.cancelled(step: currentStepName) }
+  }
+
+  /// The index of the step that computes the node at `path` (`""`, the whole model, is the last step).
+  package func stepIndex(containing path: String) throws -> Int {
+    guard nodesByPath[path] != nil else { throw ExecutorError.unknownNode(path) }
+    if path.isEmpty { return network.steps.count - 1 }
+    func modules(_ ops: [Op]) -> [String] {
+      ops.flatMap { op -> [String] in
+        switch op {
+        case .module(let p), .dense(let p): return [p]
+        case .scale(let inner): return modules(inner)
+        default: return []
+        }
+      }
+    }
+    for (index, step) in network.steps.enumerated() {
+      if modules(step.ops).contains(where: { path == $0 || path.hasPrefix($0 + ".") }) { return index }
+    }
+    throw ExecutorError.unknownNode(path)
   }
 
   // MARK: - Observers

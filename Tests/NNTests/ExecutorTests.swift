@@ -88,6 +88,22 @@ final class ExecutorTests: XCTestCase {
     XCTAssertThrowsError(try e.run(through: "layer9")) { XCTAssertEqual($0 as? ExecutorError, .unknownStep("layer9")) }
   }
 
+  func testStepOfANodeAndRootObservation() throws {
+    let e = try executor()
+    XCTAssertEqual(try e.stepIndex(containing: "bn1"), 0)
+    XCTAssertEqual(try e.stepIndex(containing: "layer1.0"), 1)
+    XCTAssertEqual(try e.stepIndex(containing: "layer1.0.downsample.1"), 1)
+    XCTAssertEqual(try e.stepIndex(containing: "layer1.1.se.fc1"), 2)
+    XCTAssertEqual(try e.stepIndex(containing: "fc"), 3)
+    XCTAssertEqual(try e.stepIndex(containing: ""), 3)
+    XCTAssertThrowsError(try e.stepIndex(containing: "layer1")) { XCTAssertEqual($0 as? ExecutorError, .unknownNode("layer1")) }
+    XCTAssertThrowsError(try e.stepIndex(containing: "nope")) { XCTAssertEqual($0 as? ExecutorError, .unknownNode("nope")) }
+    try e.observe("", .output)
+    let last = try XCTUnwrap(try e.runToEnd().last)
+    let root = try XCTUnwrap(last.observations.first { $0.path == "" })
+    XCTAssertEqual(try XCTUnwrap(root.tensor).array, try XCTUnwrap(e.output).array)
+  }
+
   func testSteadyStateAllocatesNoBuffers() throws {
     let e = try executor()
     try e.runToEnd()
@@ -158,7 +174,7 @@ final class ExecutorTests: XCTestCase {
     XCTAssertEqual(byPath["layer1.1.se.fc1"]?.shape, [2, 4, 1, 1])
     XCTAssertEqual(byPath["avgpool"]?.shape, [2, 16, 1, 1])
     XCTAssertEqual(byPath["fc"]?.shape, [2, 5])
-    XCTAssertEqual(byPath[""]?.shape, nil, "the root is stepped, never called as a module")
+    XCTAssertEqual(byPath[""]?.shape, [2, 5], "the root reports the logits")
 
     // The stem conv against a plain-loop convolution, and its BN against the formula.
     let weights = WeightInit.stateDict(specs: observed.parameterSpecs, seed: 5, testStatistics: true)
