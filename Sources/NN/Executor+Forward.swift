@@ -148,7 +148,8 @@ extension Executor {
     case .squeezeExcite: return try squeezeExcite(node, x)
     case .selectiveKernel(let config): return try selectiveKernel(node, config, x)
     case .selectiveKernelAttention:
-      throw TensorError(op: "SelectiveKernelAttn", "runs only inside its SelectiveKernel (it takes the stacked branches)")
+      throw TensorError(
+        op: "SelectiveKernelAttn", "runs only inside its SelectiveKernel (it takes the stacked branches)")
     case .skConv(let config): return try skConv(node, config, x)
     case .splitAttention(let config): return try splitAttention(node, config, x)
     }
@@ -196,7 +197,8 @@ extension Executor {
     }
     do {
       let geometry = try Conv2dGeometry(
-        input: x.shape, weight: weight.shape, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
+        input: x.shape, weight: weight.shape, stride: c.stride, padding: c.padding, dilation: c.dilation,
+        groups: c.groups)
       let out = try pool.acquire(geometry.outputShape)
       try Ops.conv2d(
         x, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups,
@@ -242,7 +244,9 @@ extension Executor {
 
   /// mean over H×W, kept N×C×1×1.
   func globalAvgPool(_ x: Tensor) throws -> Tensor {
-    guard x.rank == 4 else { throw TensorError(op: "globalAvgPool", "input must be N×C×H×W, got \(formatShape(x.shape))") }
+    guard x.rank == 4 else {
+      throw TensorError(op: "globalAvgPool", "input must be N×C×H×W, got \(formatShape(x.shape))")
+    }
     let out = try pool.acquire([x.shape[0], x.shape[1], 1, 1])
     try Ops.globalAvgPool(x, into: out)
     return out

@@ -64,7 +64,8 @@ package final class Executor: @unchecked Sendable {
         continue
       }
       guard floats.count == spec.shape.reduce(1, *) else {
-        error.shapeMismatches.append(.init(key: spec.key, expected: ScalarBytes.describe(spec.shape), found: "\(floats.count) values"))
+        error.shapeMismatches.append(
+          .init(key: spec.key, expected: ScalarBytes.describe(spec.shape), found: "\(floats.count) values"))
         continue
       }
       let dot = spec.key.lastIndex(of: ".")
@@ -156,7 +157,9 @@ package final class Executor: @unchecked Sendable {
   /// Runs steps up to and including the one named `name` (`stem`, a block path, `head`).
   @discardableResult
   package func run(through name: String) throws -> [StepReport] {
-    guard let index = network.steps.firstIndex(where: { $0.name == name }) else { throw ExecutorError.unknownStep(name) }
+    guard let index = network.steps.firstIndex(where: { $0.name == name }) else {
+      throw ExecutorError.unknownStep(name)
+    }
     return try run(through: index)
   }
 

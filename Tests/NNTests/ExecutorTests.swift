@@ -96,8 +96,12 @@ final class ExecutorTests: XCTestCase {
     XCTAssertEqual(try e.stepIndex(containing: "layer1.1.se.fc1"), 2)
     XCTAssertEqual(try e.stepIndex(containing: "fc"), 3)
     XCTAssertEqual(try e.stepIndex(containing: ""), 3)
-    XCTAssertThrowsError(try e.stepIndex(containing: "layer1")) { XCTAssertEqual($0 as? ExecutorError, .unknownNode("layer1")) }
-    XCTAssertThrowsError(try e.stepIndex(containing: "nope")) { XCTAssertEqual($0 as? ExecutorError, .unknownNode("nope")) }
+    XCTAssertThrowsError(try e.stepIndex(containing: "layer1")) {
+      XCTAssertEqual($0 as? ExecutorError, .unknownNode("layer1"))
+    }
+    XCTAssertThrowsError(try e.stepIndex(containing: "nope")) {
+      XCTAssertEqual($0 as? ExecutorError, .unknownNode("nope"))
+    }
     try e.observe("", .output)
     let last = try XCTUnwrap(try e.runToEnd().last)
     let root = try XCTUnwrap(last.observations.first { $0.path == "" })
@@ -165,7 +169,8 @@ final class ExecutorTests: XCTestCase {
     let observed = try executor()
     observed.observeAll(.output)
     let reports = try observed.runToEnd()
-    XCTAssertLessThanOrEqual(maxDifference(try XCTUnwrap(observed.output).array, try XCTUnwrap(fused.output).array), 1e-5)
+    XCTAssertLessThanOrEqual(
+      maxDifference(try XCTUnwrap(observed.output).array, try XCTUnwrap(fused.output).array), 1e-5)
     let outputs = reports.flatMap(\.observations).filter { $0.role == .output }
     let byPath = Dictionary(outputs.map { ($0.path, $0) }, uniquingKeysWith: { _, last in last })
     // Every module that runs reports what its PyTorch twin returns.
@@ -201,7 +206,9 @@ final class ExecutorTests: XCTestCase {
       }
     }
     XCTAssertLessThanOrEqual(maxDifference(try XCTUnwrap(byPath["conv1"]?.tensor).array, conv), 1e-5)
-    let (mean, variance) = (try XCTUnwrap(weights["bn1.running_mean"]?.floats), try XCTUnwrap(weights["bn1.running_var"]?.floats))
+    let (mean, variance) = (
+      try XCTUnwrap(weights["bn1.running_mean"]?.floats), try XCTUnwrap(weights["bn1.running_var"]?.floats)
+    )
     let (gamma, beta) = (try XCTUnwrap(weights["bn1.weight"]?.floats), try XCTUnwrap(weights["bn1.bias"]?.floats))
     let bn = conv.enumerated().map { i, v in
       let c = (i / 144) % 8
@@ -248,7 +255,8 @@ final class ExecutorTests: XCTestCase {
   func testRadixSoftmaxTransposesCardinalMajorToRadixMajor() throws {
     // N=2, K=2, R=3, C/K=2: input channel (k·R + r)·2 + j; output (r·K + k)·2 + j, softmax over r.
     let network = Network(
-      kind: "Radix", children: [Module("rsoftmax", kind: "RadixSoftmax", layer: .radixSoftmax(radix: 3, cardinality: 2))],
+      kind: "Radix",
+      children: [Module("rsoftmax", kind: "RadixSoftmax", layer: .radixSoftmax(radix: 3, cardinality: 2))],
       steps: [.init("head", [.module("rsoftmax")])])
     let e = try Executor(network: network)
     try e.setWeights([:])
@@ -274,7 +282,9 @@ final class ExecutorTests: XCTestCase {
   func testErrorsNameTheNodeAndShapes() throws {
     let e = try Executor(network: Self.tinyNetwork())
     XCTAssertThrowsError(try e.step()) { XCTAssertEqual($0 as? ExecutorError, .noInput) }
-    XCTAssertThrowsError(try e.observe("layer1.7", .output)) { XCTAssertEqual($0 as? ExecutorError, .unknownNode("layer1.7")) }
+    XCTAssertThrowsError(try e.observe("layer1.7", .output)) {
+      XCTAssertEqual($0 as? ExecutorError, .unknownNode("layer1.7"))
+    }
     XCTAssertThrowsError(try e.setInput(try Tensor(zeros: [3, 12, 12]))) { XCTAssertTrue("\($0)".contains("N×C×H×W")) }
     try e.setSeededWeights(seed: 1)
     try e.setInput(try Tensor(zeros: [1, 4, 12, 12]))
