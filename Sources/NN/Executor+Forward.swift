@@ -73,8 +73,7 @@ extension Executor {
     switch op {
     case .node(let node): return try run(node, x)
     case .dense(let node):
-      let features = try run(node, x)
-      return try concat(x, features)
+      return try appendDense(x, try run(node, x), layer: node)
     case .relu: return try elementwise(x) { try Ops.relu($0, into: $1) }
     case .sigmoid: return try elementwise(x) { try Ops.sigmoid($0, into: $1) }
     case .flatten: return try x.flattened()
@@ -143,7 +142,7 @@ extension Executor {
     case .residual(let config): return try residual(node, config, x)
     case .denseBlock:
       var features = x
-      for layer in node.children { features = try concat(features, try run(layer, features)) }
+      for layer in node.children { features = try appendDense(features, try run(layer, features), layer: layer) }
       return features
     case .squeezeExcite: return try squeezeExcite(node, x)
     case .selectiveKernel(let config): return try selectiveKernel(node, config, x)
@@ -252,10 +251,28 @@ extension Executor {
     return out
   }
 
-  /// cat_C(a, b) into a pooled buffer.
-  func concat(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-    let out = try pool.acquire(try Ops.concatShape([a, b]))
-    try Ops.concat(channels: [a, b], into: out)
+  /// cat_C(x, features) for a DenseNet layer, written in place: the first layer of a block allocates one
+  /// buffer for the block's final width and copies the block input into it; every layer then writes only its
+  /// k new channels, and x is a view of the channels filled so far (not contiguous when N > 1).
+  func appendDense(_ x: Tensor, _ features: Tensor, layer: ExecutionNode) throws -> Tensor {
+    let (c, k) = (x.shape[1], features.shape[1])
+    if let full = denseBuffer, full.storage === x.storage, full.offset == x.offset, full.batchStride == x.batchStride,
+      full.shape[0] == x.shape[0], full.shape.dropFirst(2) == x.shape.dropFirst(2), c + k <= full.shape[1]
+    {
+      let out = try full.channels(0..<(c + k))
+      try Ops.concat(channels: [x, features], into: out)  // x is already in place: only the k new channels move
+      return out
+    }
+    // Layers left in this block, this one included, each adding k channels.
+    let dot = layer.path.lastIndex(of: ".")
+    let siblings = dot.flatMap { node(at: String(layer.path[..<$0]))?.children } ?? [layer]
+    let remaining = siblings.firstIndex { $0 === layer }.map { siblings.count - $0 } ?? 1
+    var shape = x.shape
+    shape[1] = c + k * remaining
+    let full = try pool.acquire(shape)
+    denseBuffer = full
+    let out = try full.channels(0..<(c + k))
+    try Ops.concat(channels: [x, features], into: out)
     return out
   }
 }

@@ -36,6 +36,8 @@ package final class Executor: @unchecked Sendable {
   package var stepFinished: ((StepReport) -> Void)?
   /// Observations of the step in progress.
   var observations: [Observation] = []
+  /// The buffer the current dense block's layers append their channels to (see `appendDense`).
+  var denseBuffer: Tensor?
   private var currentStepName = ""
 
   /// Compiles `network` (resolving every op's module path). Set weights before running.
@@ -125,6 +127,7 @@ package final class Executor: @unchecked Sendable {
   /// Back to the first step, keeping input, weights and observers.
   package func reset() {
     pool.reclaimAll()
+    denseBuffer = nil
     state = input
     nextStep = 0
   }
@@ -200,6 +203,9 @@ package final class Executor: @unchecked Sendable {
   func checkCancelled() throws {
     if cancellation.isSet { throw ExecutorError.cancelled(step: currentStepName) }
   }
+
+  /// The node at `path`, if any.
+  func node(at path: String) -> ExecutionNode? { nodesByPath[path] }
 
   /// The index of the step that computes the node at `path` (`""`, the whole model, is the last step).
   package func stepIndex(containing path: String) throws -> Int {

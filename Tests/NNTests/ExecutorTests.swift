@@ -108,6 +108,50 @@ final class ExecutorTests: XCTestCase {
     XCTAssertEqual(try XCTUnwrap(root.tensor).array, try XCTUnwrap(e.output).array)
   }
 
+  /// A dense block of three layers (BN-ReLU-conv, k = 2) on a 4-channel stem, stepped layer by layer
+  /// (`.dense` ops) or run as one `_DenseBlock` module.
+  static func denseNetwork(perLayerSteps: Bool) -> Network {
+    let layers = (0..<3).map { l in
+      Module.sequential(
+        "denselayer\(l + 1)", kind: "_DenseLayer",
+        [.batchNorm2d("", 4 + 2 * l), .relu(""), .conv2d("", 4 + 2 * l, 2, kernel: 3, padding: 1)])
+    }
+    let block = Module.container("denseblock1", kind: "_DenseBlock", layer: .denseBlock, layers)
+    let steps: [Network.Step] =
+      perLayerSteps
+      ? (1...3).map { .init("denseblock1.denselayer\($0)", [.dense("denseblock1.denselayer\($0)")]) }
+      : [.init("denseblock1", [.module("denseblock1")])]
+    return Network(
+      kind: "Dense", children: [.conv2d("conv0", 3, 4, kernel: 3, padding: 1), block],
+      steps: [.init("stem", [.module("conv0")])] + steps)
+  }
+
+  func testDenseLayersAppendInPlaceAndMatchTheBlockModuleAndPlainConcatenation() throws {
+    var outputs: [[Float]] = []
+    for perLayer in [true, false] {
+      let e = try Executor(network: Self.denseNetwork(perLayerSteps: perLayer))
+      try e.setSeededWeights(seed: 2, testStatistics: true)
+      try e.setInput(try Tensor(shape: [2, 3, 5, 5], data: WeightInit.input(seed: 4, shape: [2, 3, 5, 5])))
+      try e.observe("conv0", .output)
+      for l in 1...3 { try e.observe("denseblock1.denselayer\(l)", .output) }
+      let reports = try e.runToEnd()
+      XCTAssertEqual(reports.last?.outputShape, [2, 10, 5, 5])
+      let output = try XCTUnwrap(e.output)
+      outputs.append(output.array)
+      // The block output is the stem output followed by each layer's own k channels.
+      let observed = reports.flatMap(\.observations)
+      let parts = try ["conv0"] + (1...3).map { "denseblock1.denselayer\($0)" }
+      let tensors = try parts.map { path in try XCTUnwrap(observed.first { $0.path == path }?.tensor, path) }
+      XCTAssertEqual(tensors.map { $0.shape[1] }, [4, 2, 2, 2])
+      var want: [Float] = []
+      for n in 0..<2 {
+        for t in tensors { want += Array(UnsafeBufferPointer(start: t.sample(n), count: t.sampleCount)) }
+      }
+      XCTAssertEqual(output.array, want)
+    }
+    XCTAssertEqual(outputs[0], outputs[1])
+  }
+
   func testSteadyStateAllocatesNoBuffers() throws {
     let e = try executor()
     try e.runToEnd()
