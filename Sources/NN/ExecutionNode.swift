@@ -26,8 +26,12 @@ final class ExecutionNode {
   /// This conv folded with the batch norm at path `with` (computed when the weights are set).
   var folded: (with: String, weight: Tensor, bias: Tensor)?
 
-  /// Op lists of program, residual and container nodes.
+  /// Op lists of program, residual and container nodes; `childOps` runs the children in order, and
+  /// `head`/`tail` split a split-attention node's children into the conv part and the attention part.
   var program: [CompiledOp] = []
+  var childOps: [CompiledOp] = []
+  var head: [CompiledOp] = []
+  var tail: [CompiledOp] = []
   var pre: [CompiledOp] = []
   var body: [CompiledOp] = []
   var shortcut: [CompiledOp] = []
@@ -45,6 +49,7 @@ final class ExecutionNode {
 
   /// Resolves op lists everywhere below (after the whole tree exists, since ops name descendants).
   func compile() throws {
+    childOps = children.map { .node($0) }
     switch module.layer {
     case .program(let ops): program = try resolve(ops)
     case .residual(let r):
@@ -52,7 +57,10 @@ final class ExecutionNode {
       body = try resolve(r.body)
       shortcut = try resolve(r.shortcut)
       post = try resolve(r.post)
-    case .sequential, .batchNormAct: program = children.map { .node($0) }
+    case .sequential, .batchNormAct: program = childOps
+    case .splitAttention:
+      head = children(named: ["conv", "bn0", "drop", "act0"])
+      tail = children(named: ["fc1", "bn1", "act1", "fc2", "rsoftmax"])
     default: break
     }
     for child in children { try child.compile() }

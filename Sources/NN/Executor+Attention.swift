@@ -5,7 +5,7 @@ import TensorCore
 extension Executor {
   /// SE (timm `SEModule`): gate = children-in-order(mean_HW(x)), N×C×1×1; y = x ⊙ gate.
   func squeezeExcite(_ node: ExecutionNode, _ x: Tensor) throws -> Tensor {
-    let gate = try runSequence(node.children.map { .node($0) }, try globalAvgPool(x))
+    let gate = try runSequence(node.childOps, try globalAvgPool(x))
     record(node, .attention(.squeezeExcite), try gate.reshaped([gate.shape[0], gate.shape[1]]))
     let out = try pool.acquire(x.shape)
     try Ops.multiply(x, channelScale: gate, into: out)
@@ -24,7 +24,7 @@ extension Executor {
     }
     let attn = try node.child("attn")
     let squeezed = try globalAvgPool(try sum(branches))
-    let logits = try runSequence(attn.children.map { .node($0) }, squeezed)  // N×(M·C)×1×1
+    let logits = try runSequence(attn.childOps, squeezed)  // N×(M·C)×1×1
     let n = x.shape[0]
     let c = logits.shape[1] / m
     let weights = try pool.acquire([n, m, c])
@@ -58,12 +58,12 @@ extension Executor {
   /// timm `SplitAttn`: U = act0(bn0(conv(x))) (R chunks, radix-major); a = rsoftmax(fc2(act1(bn1(fc1(mean_HW(Σ_r U_r))))));
   /// y = Σ_r a_r ⊙ U_r.
   func splitAttention(_ node: ExecutionNode, _ config: SplitAttentionConfig, _ x: Tensor) throws -> Tensor {
-    let u = try runSequence(node.children(named: ["conv", "bn0", "drop", "act0"]), x)
+    let u = try runSequence(node.head, x)
     let r = config.radix
     let c = u.shape[1] / r
     let chunks = try (0..<r).map { try u.channels($0 * c..<($0 + 1) * c) }
     let squeezed = try globalAvgPool(r == 1 ? u : try sum(chunks))
-    let a = try runSequence(node.children(named: ["fc1", "bn1", "act1", "fc2", "rsoftmax"]), squeezed)  // N×(R·C) radix-major, or N×C×1×1 when R = 1
+    let a = try runSequence(node.tail, squeezed)  // N×(R·C) radix-major, or N×C×1×1 when R = 1
     let n = x.shape[0]
     let weights = try a.reshaped([n, r, c])
     record(node, .attention(.splitAttention), weights)

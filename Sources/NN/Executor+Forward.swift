@@ -73,8 +73,7 @@ extension Executor {
     switch op {
     case .node(let node): return try run(node, x)
     case .dense(let node):
-      let features = try run(node, x)
-      return try concat(x, features)
+      return try appendDense(x, try run(node, x), layer: node)
     case .relu: return try elementwise(x) { try Ops.relu($0, into: $1) }
     case .sigmoid: return try elementwise(x) { try Ops.sigmoid($0, into: $1) }
     case .flatten: return try x.flattened()
@@ -105,7 +104,7 @@ extension Executor {
     switch node.module.layer {
     case .conv2d: return try fusedConv(node, norm: nil, relu: false, x)
     case .batchNorm2d: return try batchNorm(node, x, relu: false)
-    case .batchNormAct: return try runSequence(node.children.map { .node($0) }, try batchNorm(node, x, relu: false))
+    case .batchNormAct: return try runSequence(node.childOps, try batchNorm(node, x, relu: false))
     case .linear:
       let input = x.rank == 2 ? x : try x.flattened()
       let weight = try node.tensor("weight")
@@ -143,12 +142,13 @@ extension Executor {
     case .residual(let config): return try residual(node, config, x)
     case .denseBlock:
       var features = x
-      for layer in node.children { features = try concat(features, try run(layer, features)) }
+      for layer in node.children { features = try appendDense(features, try run(layer, features), layer: layer) }
       return features
     case .squeezeExcite: return try squeezeExcite(node, x)
     case .selectiveKernel(let config): return try selectiveKernel(node, config, x)
     case .selectiveKernelAttention:
-      throw TensorError(op: "SelectiveKernelAttn", "runs only inside its SelectiveKernel (it takes the stacked branches)")
+      throw TensorError(
+        op: "SelectiveKernelAttn", "runs only inside its SelectiveKernel (it takes the stacked branches)")
     case .skConv(let config): return try skConv(node, config, x)
     case .splitAttention(let config): return try splitAttention(node, config, x)
     }
@@ -196,7 +196,8 @@ extension Executor {
     }
     do {
       let geometry = try Conv2dGeometry(
-        input: x.shape, weight: weight.shape, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
+        input: x.shape, weight: weight.shape, stride: c.stride, padding: c.padding, dilation: c.dilation,
+        groups: c.groups)
       let out = try pool.acquire(geometry.outputShape)
       try Ops.conv2d(
         x, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups,
@@ -242,16 +243,36 @@ extension Executor {
 
   /// mean over H×W, kept N×C×1×1.
   func globalAvgPool(_ x: Tensor) throws -> Tensor {
-    guard x.rank == 4 else { throw TensorError(op: "globalAvgPool", "input must be N×C×H×W, got \(formatShape(x.shape))") }
+    guard x.rank == 4 else {
+      throw TensorError(op: "globalAvgPool", "input must be N×C×H×W, got \(formatShape(x.shape))")
+    }
     let out = try pool.acquire([x.shape[0], x.shape[1], 1, 1])
     try Ops.globalAvgPool(x, into: out)
     return out
   }
 
-  /// cat_C(a, b) into a pooled buffer.
-  func concat(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-    let out = try pool.acquire(try Ops.concatShape([a, b]))
-    try Ops.concat(channels: [a, b], into: out)
+  /// cat_C(x, features) for a DenseNet layer, written in place: the first layer of a block allocates one
+  /// buffer for the block's final width and copies the block input into it; every layer then writes only its
+  /// k new channels, and x is a view of the channels filled so far (not contiguous when N > 1).
+  func appendDense(_ x: Tensor, _ features: Tensor, layer: ExecutionNode) throws -> Tensor {
+    let (c, k) = (x.shape[1], features.shape[1])
+    if let full = denseBuffer, full.storage === x.storage, full.offset == x.offset, full.batchStride == x.batchStride,
+      full.shape[0] == x.shape[0], full.shape.dropFirst(2) == x.shape.dropFirst(2), c + k <= full.shape[1]
+    {
+      let out = try full.channels(0..<(c + k))
+      try Ops.concat(channels: [x, features], into: out)  // x is already in place: only the k new channels move
+      return out
+    }
+    // Layers left in this block, this one included, each adding k channels.
+    let dot = layer.path.lastIndex(of: ".")
+    let siblings = dot.flatMap { node(at: String(layer.path[..<$0]))?.children } ?? [layer]
+    let remaining = siblings.firstIndex { $0 === layer }.map { siblings.count - $0 } ?? 1
+    var shape = x.shape
+    shape[1] = c + k * remaining
+    let full = try pool.acquire(shape)
+    denseBuffer = full
+    let out = try full.channels(0..<(c + k))
+    try Ops.concat(channels: [x, features], into: out)
     return out
   }
 }

@@ -36,6 +36,8 @@ package final class Executor: @unchecked Sendable {
   package var stepFinished: ((StepReport) -> Void)?
   /// Observations of the step in progress.
   var observations: [Observation] = []
+  /// The buffer the current dense block's layers append their channels to (see `appendDense`).
+  var denseBuffer: Tensor?
   private var currentStepName = ""
 
   /// Compiles `network` (resolving every op's module path). Set weights before running.
@@ -64,7 +66,8 @@ package final class Executor: @unchecked Sendable {
         continue
       }
       guard floats.count == spec.shape.reduce(1, *) else {
-        error.shapeMismatches.append(.init(key: spec.key, expected: ScalarBytes.describe(spec.shape), found: "\(floats.count) values"))
+        error.shapeMismatches.append(
+          .init(key: spec.key, expected: ScalarBytes.describe(spec.shape), found: "\(floats.count) values"))
         continue
       }
       let dot = spec.key.lastIndex(of: ".")
@@ -85,7 +88,7 @@ package final class Executor: @unchecked Sendable {
   private func foldBatchNorms() throws {
     var sequences: [[CompiledOp]] = stepOps
     root.walk { node in
-      sequences += [node.program, node.pre, node.body, node.shortcut, node.post, node.children.map { .node($0) }]
+      sequences += [node.program, node.pre, node.body, node.shortcut, node.post, node.childOps]
     }
     for ops in sequences {
       for (i, op) in ops.enumerated() {
@@ -124,6 +127,7 @@ package final class Executor: @unchecked Sendable {
   /// Back to the first step, keeping input, weights and observers.
   package func reset() {
     pool.reclaimAll()
+    denseBuffer = nil
     state = input
     nextStep = 0
   }
@@ -156,7 +160,9 @@ package final class Executor: @unchecked Sendable {
   /// Runs steps up to and including the one named `name` (`stem`, a block path, `head`).
   @discardableResult
   package func run(through name: String) throws -> [StepReport] {
-    guard let index = network.steps.firstIndex(where: { $0.name == name }) else { throw ExecutorError.unknownStep(name) }
+    guard let index = network.steps.firstIndex(where: { $0.name == name }) else {
+      throw ExecutorError.unknownStep(name)
+    }
     return try run(through: index)
   }
 
@@ -180,6 +186,7 @@ package final class Executor: @unchecked Sendable {
       throw error
     }
     let elapsed = start.duration(to: clock.now)
+    if nextStep == network.steps.count - 1, !root.observe.isEmpty { record(root, .output, y) }
     pool.reclaim(keeping: [y])
     state = y
     let report = StepReport(
@@ -195,6 +202,28 @@ package final class Executor: @unchecked Sendable {
   /// Throws when `cancel()` was called during this run.
   func checkCancelled() throws {
     if cancellation.isSet { throw ExecutorError.cancelled(step: currentStepName) }
+  }
+
+  /// The node at `path`, if any.
+  func node(at path: String) -> ExecutionNode? { nodesByPath[path] }
+
+  /// The index of the step that computes the node at `path` (`""`, the whole model, is the last step).
+  package func stepIndex(containing path: String) throws -> Int {
+    guard nodesByPath[path] != nil else { throw ExecutorError.unknownNode(path) }
+    if path.isEmpty { return network.steps.count - 1 }
+    func modules(_ ops: [Op]) -> [String] {
+      ops.flatMap { op -> [String] in
+        switch op {
+        case .module(let p), .dense(let p): return [p]
+        case .scale(let inner): return modules(inner)
+        default: return []
+        }
+      }
+    }
+    for (index, step) in network.steps.enumerated() {
+      if modules(step.ops).contains(where: { path == $0 || path.hasPrefix($0 + ".") }) { return index }
+    }
+    throw ExecutorError.unknownNode(path)
   }
 
   // MARK: - Observers

@@ -40,7 +40,7 @@ package enum FileBytes {
     var done = 0
     while done < size {
       let n = bytes.withUnsafeMutableBytes { buffer in
-        systemRead(fd, buffer.baseAddress! + done, size - done)
+        buffer.baseAddress.map { systemRead(fd, $0 + done, size - done) } ?? 0
       }
       if n < 0 {
         if errno == EINTR { continue }
@@ -61,7 +61,7 @@ package enum FileBytes {
     let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
     guard !name.isEmpty else { throw FileIOError(path: path, reason: "not a file name") }
     var template = Array("\(directory).\(name).tmp-XXXXXX".utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
     guard fd >= 0 else { throw FileIOError(path: path, reason: systemReason()) }
     let tempPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     var succeeded = false
@@ -73,7 +73,9 @@ package enum FileBytes {
     }
     var done = 0
     while done < bytes.count {
-      let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + done, bytes.count - done) }
+      let n = bytes.withUnsafeBytes { buffer in
+        buffer.baseAddress.map { systemWrite(fd, $0 + done, bytes.count - done) } ?? 0
+      }
       if n < 0 {
         if errno == EINTR { continue }
         throw FileIOError(path: path, reason: systemReason())

@@ -28,7 +28,8 @@ package enum NPYError: Error, CustomStringConvertible, Equatable {
     switch self {
     case .io(let e): return e.description
     case .badMagic: return ".npy file does not start with the \\x93NUMPY magic"
-    case .unsupportedVersion(let major, let minor): return ".npy format version \(major).\(minor) is not supported (1.0, 2.0, 3.0)"
+    case .unsupportedVersion(let major, let minor):
+      return ".npy format version \(major).\(minor) is not supported (1.0, 2.0, 3.0)"
     case .truncatedHeader(let needed, let available):
       return ".npy header is truncated: needs \(needed) bytes, the file has \(available)"
     case .badHeader(let reason): return ".npy header is malformed: \(reason)"
@@ -61,7 +62,9 @@ extension NPYArray {
     case (2, 0), (3, 0): lengthBytes = 4
     default: throw .unsupportedVersion(major: major, minor: minor)
     }
-    guard bytes.count >= 8 + lengthBytes else { throw .truncatedHeader(needed: 8 + lengthBytes, available: bytes.count) }
+    guard bytes.count >= 8 + lengthBytes else {
+      throw .truncatedHeader(needed: 8 + lengthBytes, available: bytes.count)
+    }
     let headerLength = Int(ScalarBytes.uintLE(bytes, at: 8, count: lengthBytes))
     let dataStart = 8 + lengthBytes + headerLength
     guard dataStart <= bytes.count else { throw .truncatedHeader(needed: dataStart, available: bytes.count) }
@@ -85,7 +88,8 @@ extension NPYArray {
     let values: [Float]
     switch width {
     case 4: values = ScalarBytes.decodeFloat32(bytes, at: dataStart, count: count)
-    case 8: values = ScalarBytes.decodeFloats(bytes, at: dataStart, count: count, width: 8) { Float(Double(bitPattern: $0)) }
+    case 8:
+      values = ScalarBytes.decodeFloats(bytes, at: dataStart, count: count, width: 8) { Float(Double(bitPattern: $0)) }
     default:
       values = ScalarBytes.decodeFloats(bytes, at: dataStart, count: count, width: 2) {
         ScalarBytes.floatFromHalf(UInt16(truncatingIfNeeded: $0))

@@ -123,7 +123,8 @@ package enum SafetensorsError: Error, CustomStringConvertible, Equatable {
     case .offsetsReversed(let name, let begin, let end):
       return "safetensors tensor '\(name)': data_offsets [\(begin), \(end)] are reversed (begin after end)"
     case .offsetsOutside(let name, let begin, let end, let dataSize):
-      return "safetensors tensor '\(name)': data_offsets [\(begin), \(end)] lie outside the \(dataSize)-byte data section"
+      return
+        "safetensors tensor '\(name)': data_offsets [\(begin), \(end)] lie outside the \(dataSize)-byte data section"
     case .hole(let before, let begin, let gapStart):
       return "safetensors data has a hole: bytes \(gapStart)..<\(begin) before tensor '\(before)' belong to no tensor"
     case .overlap(let name, let other, let begin, let otherEnd):
@@ -213,7 +214,8 @@ extension SafetensorsFile {
             ScalarBytes.floatFromBFloat16(UInt16(truncatingIfNeeded: $0))
           })
       case .f64:
-        values = .float(ScalarBytes.decodeFloats(bytes, at: at, count: count, width: 8) { Float(Double(bitPattern: $0)) })
+        values = .float(
+          ScalarBytes.decodeFloats(bytes, at: at, count: count, width: 8) { Float(Double(bitPattern: $0)) })
       case .i64:
         values = .int64((0..<count).map { Int64(bitPattern: ScalarBytes.uintLE(bytes, at: at + 8 * $0, count: 8)) })
       default: preconditionFailure("parseEntry admits only readable dtypes")

@@ -44,7 +44,8 @@ package enum ScalarBytes {
     [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
       bytes.withUnsafeBytes { raw in
         for i in 0..<count {
-          buffer[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4 * i, as: UInt32.self)))
+          buffer[i] = Float(
+            bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4 * i, as: UInt32.self)))
         }
       }
       initialized = count

@@ -61,7 +61,8 @@ package enum WeightInit {
     var tensors: [(name: String, tensor: StoredTensor)] = []
     for spec in specs {
       if spec.isCounter {
-        tensors.append((spec.key, StoredTensor(shape: spec.shape, int64s: [Int64](repeating: 0, count: spec.shape.reduce(1, *)))))
+        tensors.append(
+          (spec.key, StoredTensor(shape: spec.shape, int64s: [Int64](repeating: 0, count: spec.shape.reduce(1, *)))))
         continue
       }
       let values = initialValues(spec: spec, shapes: shapes, seed: seed, testStatistics: testStatistics)

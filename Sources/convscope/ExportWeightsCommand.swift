@@ -25,6 +25,8 @@ struct ExportWeightsCommand: ParsableCommand {
     let file = WeightInit.stateDict(specs: network.root.parameterSpecs, seed: seed, testStatistics: testStats)
     try file.write(path: out)
     let count = file.tensors.reduce(0) { $0 + $1.tensor.shape.reduce(1, *) }
-    print("wrote \(out): \(file.tensors.count) tensors, \(count) values (seed \(seed)\(testStats ? ", test statistics" : ""))")
+    print(
+      "wrote \(out): \(file.tensors.count) tensors, \(count) values (seed \(seed)\(testStats ? ", test statistics" : ""))"
+    )
   }
 }

@@ -20,8 +20,9 @@ struct RunResult {
   private func topK(_ n: Int) -> [(Int, Float)] {
     let classes = logits.shape[1]
     let row = Array(UnsafeBufferPointer(start: logits.sample(n), count: classes))
-    return Array(row.enumerated().sorted { $0.element > $1.element || ($0.element == $1.element && $0.offset < $1.offset) }
-      .prefix(top).map { ($0.offset, $0.element) })
+    return Array(
+      row.enumerated().sorted { $0.element > $1.element || ($0.element == $1.element && $0.offset < $1.offset) }
+        .prefix(top).map { ($0.offset, $0.element) })
   }
 
   private func kind(_ o: Observation) -> AttentionKind {
@@ -61,7 +62,8 @@ struct RunResult {
       for o in attention {
         guard let t = o.tensor else { continue }
         let summary = AttentionSummary(kind: kind(o), weights: t.array, shape: t.shape)
-        lines.append("  " + pad(o.path, pathWidth) + "  " + pad(kind(o).rawValue, 5) + pad(Self.shape(t.shape), 14) + summary.text)
+        lines.append(
+          "  " + pad(o.path, pathWidth) + "  " + pad(kind(o).rawValue, 5) + pad(Self.shape(t.shape), 14) + summary.text)
       }
     }
     return lines.joined(separator: "\n") + "\n"
@@ -112,7 +114,10 @@ struct RunResult {
               let summary = AttentionSummary(kind: kind(o), weights: values, shape: t.shape)
               var s: [(String, JSONValue)] = []
               if summary.kind == .squeezeExcite {
-                s = [("gate_mean", num(summary.gateMean)), ("gate_min", num(summary.gateMin)), ("gate_max", num(summary.gateMax))]
+                s = [
+                  ("gate_mean", num(summary.gateMean)), ("gate_min", num(summary.gateMin)),
+                  ("gate_max", num(summary.gateMax)),
+                ]
               } else {
                 s = [("branch_share", .array(summary.branchShare.map { num($0) }))]
               }

@@ -34,12 +34,15 @@ final class ExecutorExactnessTests: XCTestCase {
 
   /// max |a − b| ≤ 1e-4 · max |b|: float32 sums in a different order (and BN folded into convs) differ from
   /// PyTorch's by a few ulps per op; 1e-4 of the largest value leaves room for ~100 layers of such noise.
-  private func assertClose(_ got: [Float], _ want: NPYArray, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+  private func assertClose(
+    _ got: [Float], _ want: NPYArray, _ what: String, file: StaticString = #filePath, line: UInt = #line
+  ) {
     XCTAssertEqual(got.count, want.values.count, what, file: file, line: line)
     guard got.count == want.values.count else { return }
     let scale = want.values.map { abs($0) }.max() ?? 0
     let diff = zip(got, want.values).map { abs($0 - $1) }.max() ?? 0
-    XCTAssertLessThanOrEqual(diff, 1e-4 * scale, "\(what): max diff \(diff), max |ref| \(scale)", file: file, line: line)
+    XCTAssertLessThanOrEqual(
+      diff, 1e-4 * scale, "\(what): max diff \(diff), max |ref| \(scale)", file: file, line: line)
   }
 
   private func check(_ name: String, in manifest: Manifest) throws {

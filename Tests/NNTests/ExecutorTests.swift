@@ -88,6 +88,70 @@ final class ExecutorTests: XCTestCase {
     XCTAssertThrowsError(try e.run(through: "layer9")) { XCTAssertEqual($0 as? ExecutorError, .unknownStep("layer9")) }
   }
 
+  func testStepOfANodeAndRootObservation() throws {
+    let e = try executor()
+    XCTAssertEqual(try e.stepIndex(containing: "bn1"), 0)
+    XCTAssertEqual(try e.stepIndex(containing: "layer1.0"), 1)
+    XCTAssertEqual(try e.stepIndex(containing: "layer1.0.downsample.1"), 1)
+    XCTAssertEqual(try e.stepIndex(containing: "layer1.1.se.fc1"), 2)
+    XCTAssertEqual(try e.stepIndex(containing: "fc"), 3)
+    XCTAssertEqual(try e.stepIndex(containing: ""), 3)
+    XCTAssertThrowsError(try e.stepIndex(containing: "layer1")) {
+      XCTAssertEqual($0 as? ExecutorError, .unknownNode("layer1"))
+    }
+    XCTAssertThrowsError(try e.stepIndex(containing: "nope")) {
+      XCTAssertEqual($0 as? ExecutorError, .unknownNode("nope"))
+    }
+    try e.observe("", .output)
+    let last = try XCTUnwrap(try e.runToEnd().last)
+    let root = try XCTUnwrap(last.observations.first { $0.path == "" })
+    XCTAssertEqual(try XCTUnwrap(root.tensor).array, try XCTUnwrap(e.output).array)
+  }
+
+  /// A dense block of three layers (BN-ReLU-conv, k = 2) on a 4-channel stem, stepped layer by layer
+  /// (`.dense` ops) or run as one `_DenseBlock` module.
+  static func denseNetwork(perLayerSteps: Bool) -> Network {
+    let layers = (0..<3).map { l in
+      Module.sequential(
+        "denselayer\(l + 1)", kind: "_DenseLayer",
+        [.batchNorm2d("", 4 + 2 * l), .relu(""), .conv2d("", 4 + 2 * l, 2, kernel: 3, padding: 1)])
+    }
+    let block = Module.container("denseblock1", kind: "_DenseBlock", layer: .denseBlock, layers)
+    let steps: [Network.Step] =
+      perLayerSteps
+      ? (1...3).map { .init("denseblock1.denselayer\($0)", [.dense("denseblock1.denselayer\($0)")]) }
+      : [.init("denseblock1", [.module("denseblock1")])]
+    return Network(
+      kind: "Dense", children: [.conv2d("conv0", 3, 4, kernel: 3, padding: 1), block],
+      steps: [.init("stem", [.module("conv0")])] + steps)
+  }
+
+  func testDenseLayersAppendInPlaceAndMatchTheBlockModuleAndPlainConcatenation() throws {
+    var outputs: [[Float]] = []
+    for perLayer in [true, false] {
+      let e = try Executor(network: Self.denseNetwork(perLayerSteps: perLayer))
+      try e.setSeededWeights(seed: 2, testStatistics: true)
+      try e.setInput(try Tensor(shape: [2, 3, 5, 5], data: WeightInit.input(seed: 4, shape: [2, 3, 5, 5])))
+      try e.observe("conv0", .output)
+      for l in 1...3 { try e.observe("denseblock1.denselayer\(l)", .output) }
+      let reports = try e.runToEnd()
+      XCTAssertEqual(reports.last?.outputShape, [2, 10, 5, 5])
+      let output = try XCTUnwrap(e.output)
+      outputs.append(output.array)
+      // The block output is the stem output followed by each layer's own k channels.
+      let observed = reports.flatMap(\.observations)
+      let parts = try ["conv0"] + (1...3).map { "denseblock1.denselayer\($0)" }
+      let tensors = try parts.map { path in try XCTUnwrap(observed.first { $0.path == path }?.tensor, path) }
+      XCTAssertEqual(tensors.map { $0.shape[1] }, [4, 2, 2, 2])
+      var want: [Float] = []
+      for n in 0..<2 {
+        for t in tensors { want += Array(UnsafeBufferPointer(start: t.sample(n), count: t.sampleCount)) }
+      }
+      XCTAssertEqual(output.array, want)
+    }
+    XCTAssertEqual(outputs[0], outputs[1])
+  }
+
   func testSteadyStateAllocatesNoBuffers() throws {
     let e = try executor()
     try e.runToEnd()
@@ -149,7 +213,8 @@ final class ExecutorTests: XCTestCase {
     let observed = try executor()
     observed.observeAll(.output)
     let reports = try observed.runToEnd()
-    XCTAssertLessThanOrEqual(maxDifference(try XCTUnwrap(observed.output).array, try XCTUnwrap(fused.output).array), 1e-5)
+    XCTAssertLessThanOrEqual(
+      maxDifference(try XCTUnwrap(observed.output).array, try XCTUnwrap(fused.output).array), 1e-5)
     let outputs = reports.flatMap(\.observations).filter { $0.role == .output }
     let byPath = Dictionary(outputs.map { ($0.path, $0) }, uniquingKeysWith: { _, last in last })
     // Every module that runs reports what its PyTorch twin returns.
@@ -158,7 +223,7 @@ final class ExecutorTests: XCTestCase {
     XCTAssertEqual(byPath["layer1.1.se.fc1"]?.shape, [2, 4, 1, 1])
     XCTAssertEqual(byPath["avgpool"]?.shape, [2, 16, 1, 1])
     XCTAssertEqual(byPath["fc"]?.shape, [2, 5])
-    XCTAssertEqual(byPath[""]?.shape, nil, "the root is stepped, never called as a module")
+    XCTAssertEqual(byPath[""]?.shape, [2, 5], "the root reports the logits")
 
     // The stem conv against a plain-loop convolution, and its BN against the formula.
     let weights = WeightInit.stateDict(specs: observed.parameterSpecs, seed: 5, testStatistics: true)
@@ -185,7 +250,9 @@ final class ExecutorTests: XCTestCase {
       }
     }
     XCTAssertLessThanOrEqual(maxDifference(try XCTUnwrap(byPath["conv1"]?.tensor).array, conv), 1e-5)
-    let (mean, variance) = (try XCTUnwrap(weights["bn1.running_mean"]?.floats), try XCTUnwrap(weights["bn1.running_var"]?.floats))
+    let (mean, variance) = (
+      try XCTUnwrap(weights["bn1.running_mean"]?.floats), try XCTUnwrap(weights["bn1.running_var"]?.floats)
+    )
     let (gamma, beta) = (try XCTUnwrap(weights["bn1.weight"]?.floats), try XCTUnwrap(weights["bn1.bias"]?.floats))
     let bn = conv.enumerated().map { i, v in
       let c = (i / 144) % 8
@@ -232,7 +299,8 @@ final class ExecutorTests: XCTestCase {
   func testRadixSoftmaxTransposesCardinalMajorToRadixMajor() throws {
     // N=2, K=2, R=3, C/K=2: input channel (k·R + r)·2 + j; output (r·K + k)·2 + j, softmax over r.
     let network = Network(
-      kind: "Radix", children: [Module("rsoftmax", kind: "RadixSoftmax", layer: .radixSoftmax(radix: 3, cardinality: 2))],
+      kind: "Radix",
+      children: [Module("rsoftmax", kind: "RadixSoftmax", layer: .radixSoftmax(radix: 3, cardinality: 2))],
       steps: [.init("head", [.module("rsoftmax")])])
     let e = try Executor(network: network)
     try e.setWeights([:])
@@ -258,7 +326,9 @@ final class ExecutorTests: XCTestCase {
   func testErrorsNameTheNodeAndShapes() throws {
     let e = try Executor(network: Self.tinyNetwork())
     XCTAssertThrowsError(try e.step()) { XCTAssertEqual($0 as? ExecutorError, .noInput) }
-    XCTAssertThrowsError(try e.observe("layer1.7", .output)) { XCTAssertEqual($0 as? ExecutorError, .unknownNode("layer1.7")) }
+    XCTAssertThrowsError(try e.observe("layer1.7", .output)) {
+      XCTAssertEqual($0 as? ExecutorError, .unknownNode("layer1.7"))
+    }
     XCTAssertThrowsError(try e.setInput(try Tensor(zeros: [3, 12, 12]))) { XCTAssertTrue("\($0)".contains("N×C×H×W")) }
     try e.setSeededWeights(seed: 1)
     try e.setInput(try Tensor(zeros: [1, 4, 12, 12]))

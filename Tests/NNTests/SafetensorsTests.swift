@@ -103,7 +103,8 @@ final class SafetensorsTests: XCTestCase {
     assertRejects(file("{}", length: UInt64.max), .headerTooLarge(length: .max), mentions: "limit")
     assertRejects(file("{}", length: 100_000_001), .headerTooLarge(length: 100_000_001), mentions: "100000000")
     assertRejects(file("{}", length: 3), .headerPastEnd(length: 3, available: 2), mentions: "past the end")
-    assertRejects(file("{}", length: 50_000_000), .headerPastEnd(length: 50_000_000, available: 2), mentions: "past the end")
+    assertRejects(
+      file("{}", length: 50_000_000), .headerPastEnd(length: 50_000_000, available: 2), mentions: "past the end")
   }
 
   func testRejectsHeadersThatAreNotAJSONObject() throws {
@@ -131,10 +132,19 @@ final class SafetensorsTests: XCTestCase {
       ("{\"t\": {\"dtype\": \"F99\", \"shape\": [1], \"data_offsets\": [0, 4]}}", "unknown dtype F99"),
       ("{\"t\": {\"dtype\": \"F32\", \"data_offsets\": [0, 4]}}", "missing shape"),
       ("{\"t\": {\"dtype\": \"F32\", \"shape\": [-1], \"data_offsets\": [0, 4]}}", "shape [-1] is not a list of sizes"),
-      ("{\"t\": {\"dtype\": \"F32\", \"shape\": [1.5], \"data_offsets\": [0, 4]}}", "shape [1.5] is not a list of sizes"),
+      (
+        "{\"t\": {\"dtype\": \"F32\", \"shape\": [1.5], \"data_offsets\": [0, 4]}}",
+        "shape [1.5] is not a list of sizes"
+      ),
       ("{\"t\": {\"dtype\": \"F32\", \"shape\": [1]}}", "data_offsets is not a pair of byte offsets"),
-      ("{\"t\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4, 8]}}", "data_offsets is not a pair of byte offsets"),
-      ("{\"t\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [-4, 0]}}", "data_offsets is not a pair of byte offsets"),
+      (
+        "{\"t\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4, 8]}}",
+        "data_offsets is not a pair of byte offsets"
+      ),
+      (
+        "{\"t\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [-4, 0]}}",
+        "data_offsets is not a pair of byte offsets"
+      ),
       ("{\"t\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4], \"x\": 1}}", "unknown field 'x'"),
     ]
     for (header, reason) in cases {
@@ -147,19 +157,26 @@ final class SafetensorsTests: XCTestCase {
 
   func testRejectsSizesThatDoNotMatchDTypeTimesShape() {
     assertRejects(
-      file("{\"t\": {\"dtype\": \"F32\", \"shape\": [2, 2], \"data_offsets\": [0, 12]}}", data: .init(repeating: 0, count: 12)),
+      file(
+        "{\"t\": {\"dtype\": \"F32\", \"shape\": [2, 2], \"data_offsets\": [0, 12]}}",
+        data: .init(repeating: 0, count: 12)),
       .sizeMismatch(name: "t", dtype: .f32, shape: [2, 2], bytes: 12), mentions: "[2, 2]")
     assertRejects(
-      file("{\"t\": {\"dtype\": \"F16\", \"shape\": [3], \"data_offsets\": [0, 4]}}", data: .init(repeating: 0, count: 4)),
+      file(
+        "{\"t\": {\"dtype\": \"F16\", \"shape\": [3], \"data_offsets\": [0, 4]}}", data: .init(repeating: 0, count: 4)),
       .sizeMismatch(name: "t", dtype: .f16, shape: [3], bytes: 4), mentions: "needs 3 × 2 bytes")
     // A shape whose product overflows must not allocate: it is a size mismatch.
     let huge = [1 << 40, 1 << 40]
     assertRejects(
-      file("{\"t\": {\"dtype\": \"F32\", \"shape\": [1099511627776, 1099511627776], \"data_offsets\": [0, 4]}}", data: [0, 0, 0, 0]),
+      file(
+        "{\"t\": {\"dtype\": \"F32\", \"shape\": [1099511627776, 1099511627776], \"data_offsets\": [0, 4]}}",
+        data: [0, 0, 0, 0]),
       .sizeMismatch(name: "t", dtype: .f32, shape: huge, bytes: 4), mentions: "overflowing")
     let big = 1 << 61
     assertRejects(
-      file("{\"t\": {\"dtype\": \"F64\", \"shape\": [\(big)], \"data_offsets\": [0, 8]}}", data: .init(repeating: 0, count: 8)),
+      file(
+        "{\"t\": {\"dtype\": \"F64\", \"shape\": [\(big)], \"data_offsets\": [0, 8]}}",
+        data: .init(repeating: 0, count: 8)),
       .sizeMismatch(name: "t", dtype: .f64, shape: [big], bytes: 8), mentions: "'t'")
   }
 
@@ -168,7 +185,8 @@ final class SafetensorsTests: XCTestCase {
     func entry(_ name: String, _ b: Int, _ e: Int, count: Int = 1) -> String {
       "\"\(name)\": {\"dtype\": \"F32\", \"shape\": [\(count)], \"data_offsets\": [\(b), \(e)]}"
     }
-    assertRejects(file("{\(entry("a", 4, 0))}", data: four), .offsetsReversed(name: "a", begin: 4, end: 0), mentions: "reversed")
+    assertRejects(
+      file("{\(entry("a", 4, 0))}", data: four), .offsetsReversed(name: "a", begin: 4, end: 0), mentions: "reversed")
     assertRejects(
       file("{\(entry("a", 0, 4)), \(entry("b", 4, 8))}", data: four),
       .offsetsOutside(name: "b", begin: 4, end: 8, dataSize: 4), mentions: "outside the 4-byte data")
@@ -184,7 +202,8 @@ final class SafetensorsTests: XCTestCase {
       file("{\(entry("a", 0, 4)), \(entry("b", 0, 4))}", data: four),
       .overlap(name: "b", other: "a", begin: 0, otherEnd: 4), mentions: "overlapping")
     assertRejects(
-      file("{\(entry("a", 0, 4))}", data: four + four), .trailingBytes(covered: 4, dataSize: 8), mentions: "cover only 4")
+      file("{\(entry("a", 0, 4))}", data: four + four), .trailingBytes(covered: 4, dataSize: 8),
+      mentions: "cover only 4")
     // Offsets need not follow key order; only their tiling matters.
     XCTAssertNoThrow(try SafetensorsFile.decode(file("{\(entry("b", 4, 8)), \(entry("a", 0, 4))}", data: four + four)))
   }
@@ -230,12 +249,14 @@ final class SafetensorsTests: XCTestCase {
       guard let mismatch = error as? WeightsMismatchError else { return XCTFail("\(error)") }
       XCTAssertEqual(mismatch.missing.map(\.key), ["bn1.bias"])
       XCTAssertEqual(mismatch.unexpected.map(\.key), ["extra.bias"])
-      XCTAssertEqual(mismatch.shapeMismatches, [.init(key: "conv1.weight", expected: "[64, 3, 7, 7]", found: "[64, 3, 3, 3]")])
+      XCTAssertEqual(
+        mismatch.shapeMismatches, [.init(key: "conv1.weight", expected: "[64, 3, 7, 7]", found: "[64, 3, 3, 3]")])
       XCTAssertEqual(mismatch.dtypeMismatches, [.init(key: "bn1.weight", expected: "F32", found: "I64")])
       XCTAssertEqual(
         mismatch.description,
         "weights do not fit resnet50: 1 missing: bn1.bias [64]; 1 unexpected: extra.bias [5]; "
-          + "1 shape mismatch: conv1.weight model [64, 3, 7, 7] file [64, 3, 3, 3]; 1 dtype mismatch: bn1.weight model F32 file I64")
+          + "1 shape mismatch: conv1.weight model [64, 3, 7, 7] file [64, 3, 3, 3]; 1 dtype mismatch: bn1.weight model F32 file I64"
+      )
     }
     // Counters may be absent or present; everything else must match exactly.
     let good = SafetensorsFile(tensors: [("w", StoredTensor(shape: [2], floats: [1, 2]))])
