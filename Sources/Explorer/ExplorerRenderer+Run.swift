@@ -57,7 +57,7 @@ extension ExplorerRenderer {
       (title, lines, scroll) = (" activations per step (v or Esc closes) ", ActivationView.lines(for: state, width: rect.width - 4), s)
     case .attention(let s):
       (title, lines, scroll) = (" attention (a or Esc closes) ", AttentionView.lines(for: state, width: rect.width - 4), s)
-    case .help: return
+    default: return
     }
     drawBox(&grid, x: rect.x, y: rect.y, width: rect.width, height: rect.height, glyphs: glyphs, title: title)
     let visible = layout.helpVisibleRows

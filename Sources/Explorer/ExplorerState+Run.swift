@@ -115,13 +115,12 @@ extension ExplorerState {
     case .attention(let scroll):
       let total = AttentionView.lines(for: self, width: layout.helpRect.width - 4).count
       overlay = .attention(scroll: Self.clamp(scroll, delta, total: total, visible: visible))
-    case .help: break
+    default: break
     }
   }
 
   private static func clamp(_ scroll: Int, _ delta: Int, total: Int, visible: Int) -> Int {
-    let moved = delta > 0 ? scroll.addingReportingOverflow(delta).partialValue : scroll + delta
-    return max(0, min(moved, total - visible))
+    max(0, min(scroll + delta, total - visible))
   }
 }
 
@@ -130,7 +129,7 @@ extension Overlay {
   package var isRunView: Bool {
     switch self {
     case .activations, .attention: true
-    case .help: false
+    default: false
     }
   }
 }

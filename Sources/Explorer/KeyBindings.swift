@@ -33,7 +33,10 @@ package enum KeyBindings {
       [(.character("n"), .nextMatch), (.character("N"), .previousMatch)], "n N", "n N",
       "next / previous search match"),
     row([(.character("m"), .modelPicker)], "m", "m", "model picker"),
-    row([(.character("c"), .compare)], "c", "c", "compare models side by side (+ add, - remove)"),
+    row([(.character("c"), .compare)], "c", "c", "compare models side by side (c or Esc closes it)"),
+    row(
+      [(.character("+"), .compareAdd), (.character("-"), .compareRemove)], "+ -", "+ -",
+      "compare view: add a model through the picker / remove the selected one"),
     row([(.character("i"), .inputSize)], "i", "i", "change the input size"),
     row([(.character("s"), .step)], "s", "s", "step the forward pass one block"),
     row([(.character("."), .runToSelected)], ".", ".", "run up to the selected block"),
@@ -50,7 +53,8 @@ package enum KeyBindings {
   ]
 
   /// What the mouse does, listed after the keys.
-  package static let mouseSummary = "Mouse: click selects, the wheel scrolls the pane under the pointer."
+  package static let mouseSummary =
+    "Mouse: click selects (tree rows, picker rows, compare columns), the wheel scrolls the pane under the pointer."
 
   /// The command bound to `key`, if any.
   package static func command(for key: Key) -> ExplorerCommand? { dispatch[key] }

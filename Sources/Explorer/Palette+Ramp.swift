@@ -19,8 +19,11 @@ extension Palette {
     return styles
   }
 
-  /// The pixel styles every palette gets unless it sets its own (themes set `act_*` ramps).
-  static let rampFallback = rampStyles(defaultRamp)
+  /// The run styles every palette gets unless it sets its own (themes derive them from `act_*`).
+  static let rampFallback = rampStyles(defaultRamp).merging([
+    .running: CellStyle(foreground: .ansi(3), bold: true, reverse: true),
+    .stepTime: CellStyle(foreground: .ansi(2)),
+  ]) { a, _ in a }
 
   /// This palette with its pixel roles drawn in `ramp`.
   package func withRamp(_ ramp: [TermColor]) -> Palette {
@@ -34,5 +37,31 @@ extension StyleRole {
     let levels = Palette.rampLevels
     let t = min(max(top, 0), levels - 1), b = min(max(bottom, 0), levels - 1)
     return StyleRole(rawValue: StyleRole.pixel00.rawValue + UInt8(t * levels + b)) ?? .normal
+  }
+}
+
+extension Theme {
+  /// The live run's styles from this theme: the pixel ramp from `act_start` / `act_mid` / `act_end`
+  /// (RGB colours blended in between, others repeated), step times in `act_start`, the running block
+  /// reversed in `hi_fg`. A theme that leaves them empty gets the built-in ANSI ramp.
+  var runStyles: [StyleRole: CellStyle] {
+    let start = colour("act_start"), mid = colour("act_mid"), end = colour("act_end")
+    var styles: [StyleRole: CellStyle] = [
+      .running: CellStyle(foreground: colour("hi_fg"), bold: true, reverse: true),
+      .stepTime: CellStyle(foreground: start == .terminalDefault ? .ansi(2) : start),
+    ]
+    guard start != .terminalDefault, end != .terminalDefault else {
+      return styles.merging(Palette.rampStyles(Palette.defaultRamp)) { a, _ in a }
+    }
+    let middle = mid == .terminalDefault ? start : mid
+    let ramp = [start, Self.blend(start, middle), middle, Self.blend(middle, end), end]
+    return styles.merging(Palette.rampStyles(ramp)) { a, _ in a }
+  }
+
+  /// Halfway between two RGB colours; the second one when either is not RGB.
+  private static func blend(_ a: TermColor, _ b: TermColor) -> TermColor {
+    guard case .rgb(let r1, let g1, let b1) = a, case .rgb(let r2, let g2, let b2) = b else { return b }
+    return .rgb(
+      UInt8((Int(r1) + Int(r2)) / 2), UInt8((Int(g1) + Int(g2)) / 2), UInt8((Int(b1) + Int(b2)) / 2))
   }
 }

@@ -44,9 +44,13 @@ package final class RunController: @unchecked Sendable {
     case ended(nextStep: Int, failure: String?)
   }
 
-  private let model: ZooModel
-  private let source: RunSource
-  private let inputShape: [Int]
+  /// What the next run is built from; changed on the UI thread, handed to the worker by value.
+  private struct Setup: Sendable {
+    var model: ZooModel
+    var source: RunSource
+    var inputShape: [Int]
+  }
+  private var setup: Setup
   private let queue = DispatchQueue(label: "convscope.forward", qos: .userInitiated)
   private let lock = NSLock()
   /// Posted events with their generation (guarded by `lock`).
@@ -65,24 +69,49 @@ package final class RunController: @unchecked Sendable {
 
   /// A controller for `model` whose input is `inputShape` (batch and size as the explorer analysed it).
   package init(model: ZooModel, source: RunSource, inputShape: [Int]) {
-    self.model = model
-    self.source = source
-    self.inputShape = source.input?.shape ?? inputShape
+    setup = Setup(model: model, source: source, inputShape: source.input?.shape ?? inputShape)
   }
 
   /// The live-run state to start the explorer with: step names, source line, attention nodes.
   package func initialLiveRun() -> LiveRun {
-    let network = model.build()
+    let network = setup.model.build()
     var attention: [String] = []
     if let executor = try? Executor(network: network) { attention = executor.attentionNodes.map(\.path) }
     return LiveRun(
-      stepNames: network.steps.map(\.name), source: source.description, inputIsReal: source.input != nil,
+      stepNames: network.steps.map(\.name), source: setup.source.description, inputIsReal: setup.source.input != nil,
       attentionPaths: attention)
+  }
+
+  /// After the picker opened another model or `i` changed the input: cancels what runs, drops the
+  /// executor and starts the live state afresh for the model now shown.
+  private func follow(_ state: inout ExplorerState) {
+    guard let zoo = try? Zoo.model(named: state.model.name) else { return }
+    let generation = state.live.generation + 1
+    lock.withLock {
+      latestGeneration = generation
+      running?.cancel()
+    }
+    queue.async { [self] in executor = nil }
+    // A weights file belongs to the model it was given for; another model gets seeded weights.
+    if zoo.name != setup.model.name { setup.source.weightsPath = nil }
+    setup.model = zoo
+    setup.inputShape = state.model.inputShape
+    // A file input keeps its own shape; another size means the synthetic input again.
+    if let input = setup.source.input, input.shape != state.model.inputShape {
+      setup.source.input = nil
+      setup.source.inputName = nil
+    }
+    state.live = initialLiveRun()
+    state.live.generation = generation
   }
 
   /// Hands a pending request to the worker and merges posted results; true when the state changed.
   package func tick(_ state: inout ExplorerState) -> Bool {
     var changed = false
+    if state.model.name != setup.model.name || state.model.inputShape != setup.inputShape {
+      follow(&state)
+      changed = true
+    }
     if !state.live.requests.isEmpty {
       for request in state.live.requests { submit(request, generation: state.live.generation) }
       state.live.requests = []
@@ -109,7 +138,10 @@ package final class RunController: @unchecked Sendable {
   }
 
   /// Builds the executor now (loading weights), so a bad weights file is reported before the screen opens.
-  package func prepare() throws { try queue.sync { _ = try prepared() } }
+  package func prepare() throws {
+    let setup = setup
+    try queue.sync { _ = try prepared(setup) }
+  }
 
   /// Waits until the worker has nothing queued (tests and the benchmark).
   package func waitUntilIdle() { queue.sync {} }
@@ -149,15 +181,16 @@ package final class RunController: @unchecked Sendable {
       queue.async { [self] in executor?.reset() }
     case .through(let target):
       startedAt = .now
-      queue.async { [self] in work(through: target, generation: generation) }
+      let setup = setup
+      queue.async { [self] in work(through: target, generation: generation, setup: setup) }
     }
   }
 
   /// On the worker: prepares the executor once, then runs and digests steps up to `target`.
-  private func work(through target: Int, generation: Int) {
+  private func work(through target: Int, generation: Int, setup: Setup) {
     let post = { (event: Event) in self.lock.withLock { self.mailbox.append((generation, event)) } }
     do {
-      let executor = try prepared()
+      let executor = try prepared(setup)
       lock.withLock { running = executor }
       defer { lock.withLock { running = nil } }
       while executor.nextStep <= target, !executor.isComplete {
@@ -179,8 +212,9 @@ package final class RunController: @unchecked Sendable {
   }
 
   /// The executor with weights, input and observers set (built at the first run).
-  private func prepared() throws -> Executor {
+  private func prepared(_ setup: Setup) throws -> Executor {
     if let executor { return executor }
+    let (model, source, inputShape) = (setup.model, setup.source, setup.inputShape)
     let made = try Executor(network: model.build())
     if let path = source.weightsPath {
       try made.load(try SafetensorsFile.read(path: path), modelName: model.name)

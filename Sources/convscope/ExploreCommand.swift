@@ -15,6 +15,19 @@ struct ExploreCommand: ParsableCommand {
   @Argument(help: "A zoo model; `convscope list` shows them all.")
   var model = "resnet50"
 
+  @Option(
+    name: .customLong("theme"),
+    help: ArgumentHelp(
+      "A theme name from themes/ (default, dark, light, mono, …) or a path to a btop-style .theme file.",
+      valueName: "name|path"))
+  var theme = "default"
+
+  @Option(name: .customLong("input-size"), help: "The input height = width (default: the model's own).")
+  var inputSize: Int?
+
+  @Option(name: .customLong("batch"), help: "The batch size the figures are computed for.")
+  var batch = 1
+
   @Option(help: "Weights for the forward pass (.safetensors with the model's state-dict keys); default: seeded.")
   var weights: String?
 
@@ -44,20 +57,30 @@ struct ExploreCommand: ParsableCommand {
 
   func run() throws {
     // Errors before the screen is opened leave the terminal untouched (one line, exit 1).
-    let zoo = try Zoo.model(named: model)
     let source = try runSource()
-    let explorerModel = try ExplorerModel(
-      zoo: zoo, batch: source.input?.shape[0] ?? 1, size: source.input?.shape[2])
+    if source.input != nil && (inputSize != nil || batch != 1) {
+      throw ValidationError("--input gives batch and size itself; drop --input-size and --batch")
+    }
+    let input = try source.input.map { InputChoice(batch: $0.shape[0], size: $0.shape[2]) }
+      ?? InputChoice.validated(size: inputSize, batch: batch)
+    let explorerModel = try ModelLoader.load(model, input: input)
     if benchRender { return printRenderBenchmark(explorerModel) }
-    let controller = RunController(model: zoo, source: source, inputShape: explorerModel.inputShape)
+    let controller = RunController(
+      model: try Zoo.model(named: explorerModel.name), source: source, inputShape: explorerModel.inputShape)
     if weights != nil { try controller.prepare() }
-    var initial = ExplorerState(model: explorerModel, themeName: "default")
-    initial.live = controller.initialLiveRun()
-    if benchLive { return printLiveBenchmark(initial, controller: controller) }
-    let terminal = try NCursesTerminal(palette: .terminalDefault, mouse: !noMouse, forceASCII: forceASCII)
+    var catalog = ThemeCatalog(directories: ThemeCatalog.searchDirectories())
+    let chosen = try catalog.select(theme)
+    var state = ExplorerState(model: explorerModel, themeName: chosen.name, themes: catalog.themes, input: input)
+    state.live = controller.initialLiveRun()
+    if let warning = chosen.warnings.first {
+      let more = chosen.warnings.count > 1 ? " (+\(chosen.warnings.count - 1) more)" : ""
+      state.notice = Notice(text: warning + more, isWarning: true)
+    }
+    if benchLive { return printLiveBenchmark(state, controller: controller) }
+    let terminal = try NCursesTerminal(palette: chosen.palette, mouse: !noMouse, forceASCII: forceASCII)
     let report = firstFrameReport
     let (exit, _) = ExplorerApp.run(
-      initial, on: terminal,
+      state, on: terminal,
       onFirstFrame: {
         guard let report, let elapsed = ExplorerBenchmark.millisecondsSinceProcessStart() else { return }
         try? String(format: "first_frame_ms=%.0f\n", elapsed).write(toFile: report, atomically: true, encoding: .utf8)
