@@ -14,12 +14,8 @@ extension ExplorerState {
     }
     let steps = live.stepNames.count
     guard steps > 0 else { return }
-    if let progress = live.progress {
-      notice = Notice(
-        text: "step \(progress.current + 1)/\(steps) is running: x cancels, keys keep working", isWarning: false)
-      return
-    }
-    let next = live.completed.count
+    // While a run goes on, s . r extend it (the worker takes the requests in order).
+    let next = live.progress.map { $0.target + 1 } ?? live.completed.count
     let target: Int
     switch command {
     case .step: target = next
@@ -32,15 +28,25 @@ extension ExplorerState {
       target = index
     }
     guard next < steps else {
-      notice = Notice(text: "the forward pass is complete: x resets it", isWarning: false)
+      let text = live.isRunning ? "the run already goes to the end: x cancels it" : "the forward pass is complete: x resets it"
+      notice = Notice(text: text, isWarning: false)
       return
     }
     guard target >= next else {
-      notice = Notice(text: "\(live.stepNames[target]) has already run", isWarning: false)
+      if let progress = live.progress, target >= live.completed.count {
+        notice = Notice(
+          text: "step \(progress.current + 1)/\(steps) is running: x cancels, keys keep working", isWarning: false)
+      } else {
+        notice = Notice(text: "\(live.stepNames[target]) has already run", isWarning: false)
+      }
       return
     }
     live.failure = nil
-    live.progress = RunProgress(target: target, current: next)
+    if live.progress != nil {
+      live.progress?.target = target
+    } else {
+      live.progress = RunProgress(target: target, current: next)
+    }
     live.requests.append(.through(target))
   }
 

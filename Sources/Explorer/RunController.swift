@@ -60,6 +60,8 @@ package final class RunController: @unchecked Sendable {
   /// The executor in use, for `cancel()` from the UI thread (guarded by `lock`).
   private var running: Executor?
   private var startedAt: ContinuousClock.Instant?
+  /// Whether a run (maybe extended by later requests) is going on, as the UI thread last saw it.
+  private var runActive = false
   /// The generation of the latest reset: work of older generations stops (guarded by `lock`).
   private var latestGeneration = 0
   /// Steps the worker has started since the controller was made (guarded by `lock`).
@@ -92,6 +94,7 @@ package final class RunController: @unchecked Sendable {
       running?.cancel()
     }
     queue.async { [self] in executor = nil }
+    runActive = false
     // A weights file belongs to the model it was given for; another model gets seeded weights.
     if zoo.name != setup.model.name { setup.source.weightsPath = nil }
     setup.model = zoo
@@ -164,7 +167,12 @@ package final class RunController: @unchecked Sendable {
     case .top(let top):
       state.live.top = top
     case .ended(let nextStep, let failure):
+      // Another request extended the run: its work item follows, so the run goes on.
+      if failure == nil, let progress = state.live.progress, progress.target >= nextStep, nextStep < state.live.stepNames.count {
+        return
+      }
       state.live.progress = nil
+      runActive = false
       state.live.failure = failure
       if state.live.completed.count > nextStep { state.live.completed.removeLast(state.live.completed.count - nextStep) }
       if let failure { state.notice = Notice(text: failure, isWarning: true) }
@@ -174,13 +182,17 @@ package final class RunController: @unchecked Sendable {
   private func submit(_ request: RunRequest, generation: Int) {
     switch request {
     case .reset:
+      runActive = false
       lock.withLock {
         latestGeneration = generation
         running?.cancel()
       }
       queue.async { [self] in executor?.reset() }
     case .through(let target):
-      startedAt = .now
+      if !runActive {
+        startedAt = .now
+        runActive = true
+      }
       let setup = setup
       queue.async { [self] in work(through: target, generation: generation, setup: setup) }
     }

@@ -85,7 +85,7 @@ final class LiveRunTests: XCTestCase {
     state.apply(.key(.escape))
     XCTAssertNil(state.overlay)
     state.apply(.key(.character("s")))
-    XCTAssertEqual(state.notice?.text.hasPrefix("step 2/10 is running"), true, state.notice?.text ?? "no notice")
+    XCTAssertEqual(state.notice?.text, "the run already goes to the end: x cancels it")
     // The frame still draws, with the progress in the status bar and the running block marked.
     let grid = ExplorerRenderer.render(state, size: TerminalSize(width: 120, height: 30))
     XCTAssertTrue(grid.text.contains("seeded weights (seed 0) · synthetic input"))
@@ -95,6 +95,44 @@ final class LiveRunTests: XCTestCase {
     XCTAssertTrue(state.live.isComplete)
     XCTAssertEqual(state.live.completed.map(\.name), state.live.stepNames)
     XCTAssertEqual(state.live.top.count, 5)
+  }
+
+  func testStepPressedDuringAStepExtendsTheRun() throws {
+    var (state, controller) = try open("resnet18")
+    let release = DispatchSemaphore(value: 0)
+    let held = DispatchSemaphore(value: 0)
+    controller.beforeStep = { step in
+      if step == 0 {
+        held.signal()
+        release.wait()
+      }
+    }
+    state.apply(.key(.character("s")))
+    _ = controller.tick(&state)
+    XCTAssertEqual(held.wait(timeout: .now() + 60), .success)
+    state.apply(.key(.character("s")))
+    state.apply(.key(.character("s")))
+    XCTAssertEqual(state.live.progress?.target, 2, "each s during the run adds a step")
+    XCTAssertNil(state.notice)
+    release.signal()
+    settle(&state, controller)
+    XCTAssertEqual(state.live.completed.map(\.name), ["stem", "layer1.0", "layer1.1"])
+  }
+
+  func testOpeningAnotherModelStartsItsOwnRun() throws {
+    var (state, controller) = try open("resnet18", size: 64)
+    state.apply(.key(.character("r")))
+    settle(&state, controller)
+    XCTAssertTrue(state.live.isComplete)
+    state.open(try ExplorerModel(zoo: try Zoo.model(named: "senet18")))
+    _ = controller.tick(&state)
+    XCTAssertTrue(state.live.completed.isEmpty, "results of resnet18 are gone")
+    XCTAssertEqual(state.live.attentionPaths.count, 8)
+    XCTAssertEqual(state.live.stepNames.first, "stem")
+    state.apply(.key(.character("r")))
+    settle(&state, controller)
+    XCTAssertTrue(state.live.isComplete)
+    XCTAssertEqual(state.live.completed.last?.outputShape, [1, 10], "senet18 ran (10 classes)")
   }
 
   func testStatusBarShowsProgressWhileRunning() throws {
