@@ -227,6 +227,10 @@ package final class RunController: @unchecked Sendable {
   private func prepared(_ setup: Setup) throws -> Executor {
     if let executor { return executor }
     let (model, source, inputShape) = (setup.model, setup.source, setup.inputShape)
+    // Leave a core to the UI thread so frames keep coming while the worker computes (unless the user
+    // chose a thread count).
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    if ProcessInfo.processInfo.environment["CONVSCOPE_THREADS"] == nil, cores > 1 { Threads.set(cores - 1) }
     let made = try Executor(network: model.build())
     if let path = source.weightsPath {
       try made.load(try SafetensorsFile.read(path: path), modelName: model.name)

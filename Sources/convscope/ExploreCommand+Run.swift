@@ -21,14 +21,24 @@ extension ExploreCommand {
     return source
   }
 
-  /// Renders frames while the forward pass runs to the end on the worker, and prints the worst one.
-  func printLiveBenchmark(_ initial: ExplorerState, controller: RunController) {
-    let result = ExplorerBenchmark.live(initial, controller: controller, size: TerminalSize(width: 160, height: 48))
-    print(
-      String(
-        format: "live run of %@ (%d steps, %.2f s): %d frames drawn while steps ran, mean %.3f ms, max %.3f ms; "
-          + "longest gap between frames %.1f ms",
-        initial.model.name, initial.live.stepNames.count, result.runSeconds, result.frames, result.meanMilliseconds,
-        result.maxMilliseconds, result.maxGapMilliseconds))
+  /// Renders frames while the forward pass runs to the end on the worker (three runs), and prints the
+  /// worst one; with `--bench-live-report FILE` on the real terminal (ncurses), the line goes to FILE.
+  func printLiveBenchmark(_ initial: ExplorerState, controller: RunController) throws {
+    let terminal: TerminalBackend =
+      benchLiveReport == nil
+      ? MemoryTerminal(size: TerminalSize(width: 160, height: 48))
+      : try NCursesTerminal(palette: .terminalDefault, mouse: false, forceASCII: forceASCII)
+    let result = ExplorerBenchmark.live(initial, controller: controller, terminal: terminal, runs: 3)
+    terminal.shutdown()
+    let line = String(
+      format: "live runs of %@ (3 × %d steps, %.2f s) at %dx%d: %d frames while steps ran, mean %.3f ms, "
+        + "max %.3f ms; longest gap between frames %.1f ms\n",
+      initial.model.name, initial.live.stepNames.count, result.runSeconds, terminal.size.width, terminal.size.height,
+      result.frames, result.meanMilliseconds, result.maxMilliseconds, result.maxGapMilliseconds)
+    if let report = benchLiveReport {
+      try line.write(toFile: report, atomically: true, encoding: .utf8)
+    } else {
+      print(line, terminator: "")
+    }
   }
 }

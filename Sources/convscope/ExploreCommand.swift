@@ -41,6 +41,10 @@ struct ExploreCommand: ParsableCommand {
   @Flag(name: .customLong("bench-live"), help: .hidden)
   var benchLive = false
 
+  /// With --bench-live: draw on the real terminal and write the figures to this file.
+  @Option(name: .customLong("bench-live-report"), help: .hidden)
+  var benchLiveReport: String?
+
   @Flag(name: .customLong("no-mouse"), help: "Leave the mouse to the terminal (no clicks or wheel).")
   var noMouse = false
 
@@ -76,7 +80,7 @@ struct ExploreCommand: ParsableCommand {
       let more = chosen.warnings.count > 1 ? " (+\(chosen.warnings.count - 1) more)" : ""
       state.notice = Notice(text: warning + more, isWarning: true)
     }
-    if benchLive { return printLiveBenchmark(state, controller: controller) }
+    if benchLive { return try printLiveBenchmark(state, controller: controller) }
     let terminal = try NCursesTerminal(palette: chosen.palette, mouse: !noMouse, forceASCII: forceASCII)
     let report = firstFrameReport
     let (exit, _) = ExplorerApp.run(
