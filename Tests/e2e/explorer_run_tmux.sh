@@ -138,5 +138,34 @@ check "a: a model without attention says so in one line" seen 'resnet18 has no a
 keys q
 check "quit: exit 0" quits
 
+# --- --weights and --input: the header names the files; a run on a file input shows the top class --
+# npy WIDTH FILE: a 1×3×WIDTH×WIDTH float32 array of zeros in NumPy's format (v1.0; magic, version and
+# header length take 10 bytes, the header is padded with spaces to a multiple of 64 and ends in \n).
+npy() {
+  local header="{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, $1, $1), }"
+  local total=$(( (10 + ${#header} + 1 + 63) / 64 * 64 ))
+  local length=$((total - 10))
+  { printf '\x93NUMPY\x01\x00'
+    printf "\\x$(printf %02x $((length % 256)))\\x$(printf %02x $((length / 256)))"
+    printf '%s%*s\n' "$header" $((length - ${#header} - 1)) ""
+    head -c $((12 * $1 * $1)) /dev/zero; } > "$2"
+}
+npy 32 "$WORK/zeros.npy"
+timeout 60 "$BIN" export-weights senet18 "$WORK/senet18.safetensors" --seed 3 >/dev/null
+open senet18 --weights "$WORK/senet18.safetensors" --input "$WORK/zeros.npy"
+check "files: the header names the weights and the input" seen 'weights senet18\.safetensors · input zeros\.npy'
+keys r
+check "files: after the run the header shows the top class" seen 'top-1 class [0-9]+ [0-9.]+ %' 60
+keys q
+check "quit: exit 0" quits
+check_bad_weights() {
+  local err rc
+  err=$(timeout 30 "$BIN" resnet18 --weights "$WORK/senet18.safetensors" 2>&1 < /dev/null)
+  rc=$?
+  [ $rc -eq 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ $err == "convscope: error: "* ]] \
+    || { echo "  rc=$rc [$err]"; return 1; }
+}
+check "files: weights of another model: one error line, exit 1, before the screen opens" check_bad_weights
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
