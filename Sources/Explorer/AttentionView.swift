@@ -71,7 +71,8 @@ package enum AttentionView {
     let bar = glyphs.bar(fraction: digest.rowMeans.first ?? 0, width: max(1, strip))
     var barLine = StyledLine("  ")
     barLine.append(bar.filled, .bar)
-    barLine.append(bar.empty.isEmpty ? "" : String(repeating: glyphs.isASCII ? "." : "░", count: bar.empty.count), .barEmpty)
+    barLine.append(
+      bar.empty.isEmpty ? "" : String(repeating: glyphs.isASCII ? "." : "░", count: bar.empty.count), .barEmpty)
     out.append(barLine)
     var heat = StyledLine("  ")
     heat.segments += Plots.heatStrip(digest.selection, width: strip, glyphs: glyphs).segments
@@ -88,7 +89,10 @@ package enum AttentionView {
     return (0..<count).map { k in
       for container in ["paths", "convs"] {
         let prefix = "\(digest.path).\(container).\(k)"
-        if let node = model.nodes.first(where: { ($0.path == prefix || $0.path.hasPrefix(prefix + ".")) && $0.hyperParameters.contains { $0.0 == "kernel_size" } }) {
+        if let node = model.nodes.first(where: {
+          ($0.path == prefix || $0.path.hasPrefix(prefix + "."))
+            && $0.hyperParameters.contains { $0.0 == "kernel_size" }
+        }) {
           let kernel = node.hyperParameters.first { $0.0 == "kernel_size" }?.1 ?? "?"
           let dilation = node.hyperParameters.first { $0.0 == "dilation" }?.1
           return dilation.map { "\(kernel) d\($0)" } ?? kernel

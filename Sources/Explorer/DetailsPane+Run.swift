@@ -105,6 +105,7 @@ extension DetailsPane {
 
   /// `41.2 ms`, `1.23 s`.
   static func milliseconds(_ seconds: Double) -> String {
-    seconds >= 1 ? NumberFormat.fixed(seconds, 2) + " s" : NumberFormat.fixed(seconds * 1000, seconds < 0.01 ? 2 : 1) + " ms"
+    seconds >= 1
+      ? NumberFormat.fixed(seconds, 2) + " s" : NumberFormat.fixed(seconds * 1000, seconds < 0.01 ? 2 : 1) + " ms"
   }
 }

@@ -35,7 +35,8 @@ extension ExplorerRenderer {
     } else if index < live.completed.count {
       let text = DetailsPane.milliseconds(live.completed[index].seconds)
       if used + 1 + DisplayWidth.of(text) < nameWidth {
-        let role: StyleRole = node == state.selected ? (state.focus == .tree ? .selected : .selectedInactive) : .stepTime
+        let role: StyleRole =
+          node == state.selected ? (state.focus == .tree ? .selected : .selectedInactive) : .stepTime
         grid.put(text, x: layout.treeX + nameWidth - DisplayWidth.of(text), y: y, role: role)
       }
     }
@@ -54,9 +55,13 @@ extension ExplorerRenderer {
     let (title, lines, scroll): (String, [StyledLine], Int)
     switch overlay {
     case .activations(let s):
-      (title, lines, scroll) = (" activations per step (v or Esc closes) ", ActivationView.lines(for: state, width: rect.width - 4), s)
+      (title, lines, scroll) = (
+        " activations per step (v or Esc closes) ", ActivationView.lines(for: state, width: rect.width - 4), s
+      )
     case .attention(let s):
-      (title, lines, scroll) = (" attention (a or Esc closes) ", AttentionView.lines(for: state, width: rect.width - 4), s)
+      (title, lines, scroll) = (
+        " attention (a or Esc closes) ", AttentionView.lines(for: state, width: rect.width - 4), s
+      )
     default: return
     }
     drawBox(&grid, x: rect.x, y: rect.y, width: rect.width, height: rect.height, glyphs: glyphs, title: title)
@@ -67,7 +72,9 @@ extension ExplorerRenderer {
       grid.put(lines[k], x: rect.x + 2, y: rect.y + 1 + k - first, maxWidth: rect.width - 4)
     }
     if first > 0 { grid.put(glyphs.moreAbove, x: rect.x + rect.width - 2, y: rect.y + 1, role: .dim) }
-    if end < lines.count { grid.put(glyphs.moreBelow, x: rect.x + rect.width - 2, y: rect.y + rect.height - 2, role: .dim) }
+    if end < lines.count {
+      grid.put(glyphs.moreBelow, x: rect.x + rect.width - 2, y: rect.y + rect.height - 2, role: .dim)
+    }
   }
 }
 

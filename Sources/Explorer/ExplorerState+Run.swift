@@ -28,7 +28,8 @@ extension ExplorerState {
       target = index
     }
     guard next < steps else {
-      let text = live.isRunning ? "the run already goes to the end: x cancels it" : "the forward pass is complete: x resets it"
+      let text =
+        live.isRunning ? "the run already goes to the end: x cancels it" : "the forward pass is complete: x resets it"
       notice = Notice(text: text, isWarning: false)
       return
     }
@@ -58,7 +59,9 @@ extension ExplorerState {
     }
     var last: Int?
     for inner in node..<subtreeEnd[node] {
-      if let step = model.nodes[inner].step, let index = live.stepIndex(named: step) { last = max(last ?? index, index) }
+      if let step = model.nodes[inner].step, let index = live.stepIndex(named: step) {
+        last = max(last ?? index, index)
+      }
     }
     return last
   }

@@ -66,7 +66,9 @@ package enum Plots {
         if b.gap {
           line.append(" ")
         } else {
-          line.append(pieces[filled] == " " && isHighlight ? (glyphs.isASCII ? "|" : "▏") : pieces[filled], isHighlight ? .match : role)
+          line.append(
+            pieces[filled] == " " && isHighlight ? (glyphs.isASCII ? "|" : "▏") : pieces[filled],
+            isHighlight ? .match : role)
         }
       }
       lines.append(line)
@@ -133,7 +135,8 @@ package enum Plots {
       var labels = StyledLine()
       for (k, map) in group.enumerated() {
         if k > 0 { labels.append(" ") }
-        labels.append(TextFit.padRight(TextFit.truncate("c\(map.channel)", to: map.width, ellipsis: ""), to: map.width), .dim)
+        labels.append(
+          TextFit.padRight(TextFit.truncate("c\(map.channel)", to: map.width, ellipsis: ""), to: map.width), .dim)
       }
       out.append(labels)
     }
@@ -142,7 +145,9 @@ package enum Plots {
 
   /// One ▀ cell (or an ASCII ramp character) with pixel levels `top` and `bottom`.
   package static func pixel(top: Int, bottom: Int, glyphs: GlyphSet) -> StyledLine.Segment {
-    if glyphs.isASCII { return StyledLine.Segment(text: asciiRamp[(top + bottom + 1) / 2], role: .pixel(top: top, bottom: bottom)) }
+    if glyphs.isASCII {
+      return StyledLine.Segment(text: asciiRamp[(top + bottom + 1) / 2], role: .pixel(top: top, bottom: bottom))
+    }
     return StyledLine.Segment(text: "▀", role: .pixel(top: top, bottom: bottom))
   }
 
@@ -150,7 +155,9 @@ package enum Plots {
 
   /// `values` averaged into at most `count` buckets, each with the index range it covers.
   static func bucket(_ values: [Double], into count: Int) -> [(value: Double, range: Range<Int>)] {
-    guard values.count > count, count > 0 else { return values.enumerated().map { ($0.element, $0.offset..<$0.offset + 1) } }
+    guard values.count > count, count > 0 else {
+      return values.enumerated().map { ($0.element, $0.offset..<$0.offset + 1) }
+    }
     return (0..<count).map { b in
       let lo = b * values.count / count, hi = max(lo + 1, (b + 1) * values.count / count)
       let slice = values[lo..<hi]

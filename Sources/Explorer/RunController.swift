@@ -22,7 +22,8 @@ package struct RunSource: Sendable {
 
   /// `seeded weights (seed 0) · synthetic input`, or the file names.
   package var description: String {
-    let weights = weightsPath.map { "weights \(URL(fileURLWithPath: $0).lastPathComponent)" } ?? "seeded weights (seed \(seed))"
+    let weights =
+      weightsPath.map { "weights \(URL(fileURLWithPath: $0).lastPathComponent)" } ?? "seeded weights (seed \(seed))"
     let input = inputName.map { "input \($0)" } ?? "synthetic input"
     return "\(weights) · \(input)"
   }
@@ -168,13 +169,17 @@ package final class RunController: @unchecked Sendable {
       state.live.top = top
     case .ended(let nextStep, let failure):
       // Another request extended the run: its work item follows, so the run goes on.
-      if failure == nil, let progress = state.live.progress, progress.target >= nextStep, nextStep < state.live.stepNames.count {
+      if failure == nil, let progress = state.live.progress, progress.target >= nextStep,
+        nextStep < state.live.stepNames.count
+      {
         return
       }
       state.live.progress = nil
       runActive = false
       state.live.failure = failure
-      if state.live.completed.count > nextStep { state.live.completed.removeLast(state.live.completed.count - nextStep) }
+      if state.live.completed.count > nextStep {
+        state.live.completed.removeLast(state.live.completed.count - nextStep)
+      }
       if let failure { state.notice = Notice(text: failure, isWarning: true) }
     }
   }

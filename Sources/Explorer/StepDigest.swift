@@ -41,9 +41,13 @@ package struct StepDigest: Equatable, Sendable {
         }
         nodes[observation.path] = digest
       case .shortcut:
-        if let tensor = observation.tensor { norms[observation.path, default: (nil, nil)].shortcut = NodeDigest.norm(tensor) }
+        if let tensor = observation.tensor {
+          norms[observation.path, default: (nil, nil)].shortcut = NodeDigest.norm(tensor)
+        }
       case .branch:
-        if let tensor = observation.tensor { norms[observation.path, default: (nil, nil)].branch = NodeDigest.norm(tensor) }
+        if let tensor = observation.tensor {
+          norms[observation.path, default: (nil, nil)].branch = NodeDigest.norm(tensor)
+        }
       case .attention(let kind):
         if let tensor = observation.tensor {
           attention.append(AttentionDigest(path: observation.path, step: report.name, kind: kind, tensor: tensor))

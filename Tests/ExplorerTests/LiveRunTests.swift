@@ -191,7 +191,9 @@ final class LiveRunTests: XCTestCase {
         state.apply(.resize(size))
         prepare(&state)
         let grid = ExplorerRenderer.render(state, size: size)
-        if glyphs.isASCII { XCTAssertTrue(grid.text.unicodeScalars.allSatisfy(\.isASCII), "\(screen): Unicode on ASCII") }
+        if glyphs.isASCII {
+          XCTAssertTrue(grid.text.unicodeScalars.allSatisfy(\.isASCII), "\(screen): Unicode on ASCII")
+        }
         Snapshot.assertMatches(grid, named: "live-\(screen)-\(size.width)x\(size.height)-\(glyphs.name)")
       }
     }
@@ -214,9 +216,11 @@ final class LiveRunTests: XCTestCase {
     check("resnet18-activations", state, prepare: key("v", selecting: "layer2.1"))
     check("resnet18-attention", state, prepare: key("a"))
     check("resnet18-root", state, prepare: { _ in })
-    XCTAssertEqual(AttentionView.lines(for: state, width: 70).map(\.plainText), [
-      "resnet18 has no attention blocks (SE, SK or split attention)."
-    ])
+    XCTAssertEqual(
+      AttentionView.lines(for: state, width: 70).map(\.plainText),
+      [
+        "resnet18 has no attention blocks (SE, SK or split attention)."
+      ])
     let block = try XCTUnwrap(state.live.nodes["layer1.0"])
     XCTAssertNotNil(block.residualRatio, "a residual block reports its shortcut and branch norms")
   }
