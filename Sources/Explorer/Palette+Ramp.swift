@@ -19,8 +19,16 @@ extension Palette {
     return styles
   }
 
+  /// The heat-strip styles for a ramp of ``rampLevels`` colours (█ in the level's colour).
+  package static func heatStyles(_ ramp: [TermColor]) -> [StyleRole: CellStyle] {
+    precondition(ramp.count == rampLevels, "a ramp has \(rampLevels) colours")
+    var styles: [StyleRole: CellStyle] = [:]
+    for level in 0..<rampLevels { styles[StyleRole.heat(level)] = CellStyle(foreground: ramp[level]) }
+    return styles
+  }
+
   /// The run styles every palette gets unless it sets its own (themes derive them from `act_*`).
-  static let rampFallback = rampStyles(defaultRamp).merging([
+  static let rampFallback = rampStyles(defaultRamp).merging(heatStyles(defaultRamp)) { a, _ in a }.merging([
     .running: CellStyle(foreground: .ansi(3), bold: true, reverse: true),
     .stepTime: CellStyle(foreground: .ansi(2)),
   ]) { a, _ in a }
@@ -32,6 +40,12 @@ extension Palette {
 }
 
 extension StyleRole {
+  /// The heat-strip role for ramp level `level` (clamped to 0…4).
+  package static func heat(_ level: Int) -> StyleRole {
+    let l = min(max(level, 0), Palette.rampLevels - 1)
+    return StyleRole(rawValue: StyleRole.heat0.rawValue + UInt8(l)) ?? .normal
+  }
+
   /// The half-block pixel role for ramp levels `top` and `bottom` (each clamped to 0…4).
   package static func pixel(top: Int, bottom: Int) -> StyleRole {
     let levels = Palette.rampLevels
@@ -50,12 +64,16 @@ extension Theme {
       .running: CellStyle(foreground: colour("hi_fg"), bold: true, reverse: true),
       .stepTime: CellStyle(foreground: start == .terminalDefault ? .ansi(2) : start),
     ]
-    guard start != .terminalDefault, end != .terminalDefault else {
-      return styles.merging(Palette.rampStyles(Palette.defaultRamp)) { a, _ in a }
-    }
+    styles.merge(Palette.rampStyles(ramp(start, mid, end))) { a, _ in a }
+    styles.merge(Palette.heatStyles(ramp(colour("attn_start"), colour("attn_mid"), colour("attn_end")))) { a, _ in a }
+    return styles
+  }
+
+  /// Five colours from a theme's start / mid / end (the built-in ramp when start or end is empty).
+  private func ramp(_ start: TermColor, _ mid: TermColor, _ end: TermColor) -> [TermColor] {
+    guard start != .terminalDefault, end != .terminalDefault else { return Palette.defaultRamp }
     let middle = mid == .terminalDefault ? start : mid
-    let ramp = [start, Self.blend(start, middle), middle, Self.blend(middle, end), end]
-    return styles.merging(Palette.rampStyles(ramp)) { a, _ in a }
+    return [start, Self.blend(start, middle), middle, Self.blend(middle, end), end]
   }
 
   /// Halfway between two RGB colours; the second one when either is not RGB.

@@ -90,23 +90,14 @@ package enum Plots {
     return out
   }
 
-  /// A heat strip of `values` (0…1) over `width` cells: each cell the mean of its channels as a
-  /// ramp colour (two channels' buckets per cell, one per half, when there are enough).
+  /// A heat strip of `values` (0…1) over at most `width` cells: each cell the mean of its channels, as
+  /// a full block in the attention ramp's colour (an ASCII ramp character without Unicode).
   package static func heatStrip(_ values: [Double], width: Int, glyphs: GlyphSet) -> StyledLine {
     guard !values.isEmpty, width > 0 else { return StyledLine() }
     var line = StyledLine()
-    if values.count > width {
-      // Upper half: the first half of each cell's channels, lower half: the second.
-      let fine = bucket(values, into: 2 * width)
-      for k in stride(from: 0, to: fine.count, by: 2) {
-        let top = level(fine[k].value), bottom = level(fine[min(k + 1, fine.count - 1)].value)
-        line.append(pixel(top: top, bottom: bottom, glyphs: glyphs))
-      }
-    } else {
-      for v in values {
-        let l = level(v)
-        line.append(pixel(top: l, bottom: l, glyphs: glyphs))
-      }
+    for b in bucket(values, into: width) {
+      let l = level(b.value)
+      line.append(StyledLine.Segment(text: glyphs.isASCII ? asciiRamp[l] : "█", role: .heat(l)))
     }
     return line
   }

@@ -60,4 +60,6 @@ package enum StyleRole: UInt8, CaseIterable, Sendable {
   case pixel20, pixel21, pixel22, pixel23, pixel24
   case pixel30, pixel31, pixel32, pixel33, pixel34
   case pixel40, pixel41, pixel42, pixel43, pixel44
+  /// Cells of attention heat strips, ramp level 0…4 (themes: `attn_start` / `attn_mid` / `attn_end`).
+  case heat0, heat1, heat2, heat3, heat4
 }
