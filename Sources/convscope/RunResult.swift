@@ -72,6 +72,7 @@ struct RunResult {
   func json() -> String {
     func num(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
     func num(_ x: Float) -> JSONValue { x.isFinite ? .number(Double("\(x)") ?? Double(x)) : .null }
+    func milliseconds(_ seconds: Double) -> JSONValue { num((seconds * 1_000_000).rounded() / 1000) }  // µs resolution
     func ints(_ s: [Int]) -> JSONValue { .array(s.map { .integer(Int64($0)) }) }
     func stats(_ s: ActivationStatistics) -> JSONValue {
       .object([
@@ -82,13 +83,13 @@ struct RunResult {
     }
     var root: [(String, JSONValue)] = [
       ("model", .string(model)), ("input_shape", ints(inputShape)), ("weights", .string(weights)),
-      ("forward_ms", num(seconds * 1000)),
+      ("forward_ms", milliseconds(seconds)),
       (
         "steps",
         .array(
           reports.map { r in
             var entry: [(String, JSONValue)] = [
-              ("path", .string(r.name)), ("ms", num(r.seconds * 1000)), ("output_shape", ints(r.outputShape)),
+              ("path", .string(r.name)), ("ms", milliseconds(r.seconds)), ("output_shape", ints(r.outputShape)),
             ]
             if let s = r.statistics { entry.append(("stats", stats(s))) }
             return .object(entry)
