@@ -17,6 +17,9 @@ indirect enum CompiledOp {
 final class ExecutionNode {
   let path: String
   let module: Module
+  private(set) weak var parent: ExecutionNode?
+  /// True while this module's own forward is on the stack (so its output is recorded by itself).
+  var isRunning = false
   private(set) var children: [ExecutionNode] = []
   private var childByName: [String: ExecutionNode] = [:]
   /// What observers want from this node; empty (the usual case) costs one check per call.
@@ -42,6 +45,7 @@ final class ExecutionNode {
     self.path = path
     for child in module.children {
       let node = ExecutionNode(module: child, path: Module.join(path, child.name))
+      node.parent = self
       children.append(node)
       childByName[child.name] = node
     }

@@ -36,6 +36,8 @@ package final class Executor: @unchecked Sendable {
   package var stepFinished: ((StepReport) -> Void)?
   /// Observations of the step in progress.
   var observations: [Observation] = []
+  /// Whether any node has an observer (skips all observer bookkeeping when not).
+  var hasObservers = false
   /// The buffer the current dense block's layers append their channels to (see `appendDense`).
   var denseBuffer: Tensor?
   private var currentStepName = ""
@@ -232,13 +234,20 @@ package final class Executor: @unchecked Sendable {
   package func observe(_ path: String, _ options: ObserverOptions = .all) throws {
     guard let node = nodesByPath[path] else { throw ExecutorError.unknownNode(path) }
     node.observe.formUnion(options)
+    hasObservers = hasObservers || !options.isEmpty
   }
 
   /// Adds `options` to every node.
-  package func observeAll(_ options: ObserverOptions) { root.walk { $0.observe.formUnion(options) } }
+  package func observeAll(_ options: ObserverOptions) {
+    root.walk { $0.observe.formUnion(options) }
+    hasObservers = hasObservers || !options.isEmpty
+  }
 
   /// Detaches every observer.
-  package func removeObservers() { root.walk { $0.observe = [] } }
+  package func removeObservers() {
+    root.walk { $0.observe = [] }
+    hasObservers = false
+  }
 
   /// Every node path, pre-order.
   package var nodePaths: [String] {
