@@ -8,17 +8,17 @@ extension Executor {
     var i = 0
     while i < ops.count {
       try checkCancelled()
-      if case .node(let node) = ops[i], node.observe.isEmpty {
+      if case .node(let node) = ops[i], node.fusable {
         switch node.module.layer {
         case .conv2d:
           var j = skipIdentities(ops, from: i + 1)
           var norm: ExecutionNode?
           var relu = false
-          if j < ops.count, case .node(let bn) = ops[j], bn.observe.isEmpty {
+          if j < ops.count, case .node(let bn) = ops[j], bn.fusable {
             if case .batchNorm2d = bn.module.layer {
               norm = bn
               j += 1
-            } else if case .batchNormAct = bn.module.layer, bn.children.allSatisfy({ $0.observe.isEmpty }) {
+            } else if case .batchNormAct = bn.module.layer, bn.children.allSatisfy(\.fusable) {
               norm = bn
               relu = bn.children.contains { $0.module.layer == .relu }
               j += 1

@@ -235,18 +235,35 @@ package final class Executor: @unchecked Sendable {
     guard let node = nodesByPath[path] else { throw ExecutorError.unknownNode(path) }
     node.observe.formUnion(options)
     hasObservers = hasObservers || !options.isEmpty
+    updateFusable()
   }
 
   /// Adds `options` to every node.
   package func observeAll(_ options: ObserverOptions) {
     root.walk { $0.observe.formUnion(options) }
     hasObservers = hasObservers || !options.isEmpty
+    updateFusable()
   }
 
   /// Detaches every observer.
   package func removeObservers() {
     root.walk { $0.observe = [] }
     hasObservers = false
+    updateFusable()
+  }
+
+  /// Observed nodes run unfused, and so does the chain of last children below an observed `Sequential`,
+  /// whose last output is the stage's when steps run its children one by one.
+  private func updateFusable() {
+    root.walk { $0.fusable = $0.observe.isEmpty }
+    root.walk { node in
+      guard !node.observe.isEmpty else { return }
+      var last = node
+      while last.module.layer == .sequential, let child = last.children.last {
+        child.fusable = false
+        last = child
+      }
+    }
   }
 
   /// Every node path, pre-order.
