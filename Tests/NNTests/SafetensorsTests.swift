@@ -1,6 +1,7 @@
 // Safetensors: PyTorch-written fixture, round trips, strict matching, and hostile files of every kind.
 import Foundation
 import NN
+import TensorCore
 import XCTest
 
 final class SafetensorsTests: XCTestCase {
@@ -216,7 +217,7 @@ final class SafetensorsTests: XCTestCase {
     for cut in stride(from: 0, to: valid.count, by: 1) {
       XCTAssertNotNil(decodeError(Array(valid[..<cut])), "truncated at \(cut) accepted")
     }
-    var generator = SplitMix64(seed: 42)
+    var generator = SeededGenerator(seed: 42)
     var accepted = 0
     for _ in 0..<3000 {
       var bytes = valid
