@@ -11,10 +11,11 @@ import TensorCore
 ///
 /// Fast path: a batch norm right after a conv is folded into it (once, when the weights are set), ReLUs
 /// after convs, batch norms and residual sums are fused into them, and activation buffers come from a pool
-/// that is refilled at the end of each step, so from the second run on nothing is allocated per op. A node with an observer is computed unfused, so what it reports equals what the
-/// PyTorch module returns.
+/// that is refilled at the end of each step, so from the second run on nothing is allocated per op. A node
+/// with an observer is computed unfused, so what it reports equals what the PyTorch module returns.
 ///
-/// Not re-entrant: one thread runs steps at a time (other threads may call `cancel()` and `isRunning`).
+/// Not re-entrant: one thread at a time sets weights, input and observers and runs steps; any other thread
+/// may call `cancel()` while it runs.
 package final class Executor: @unchecked Sendable {
   package let network: Network
   let root: ExecutionNode

@@ -48,6 +48,19 @@ final class SafetensorsTests: XCTestCase {
     XCTAssertEqual(checked, 7)
   }
 
+  func testDecodesF64AndI64ByHand() throws {
+    var data: [UInt8] = []
+    for v in [0.1, -2.5e10] { ScalarBytes.appendUIntLE(v.bitPattern, count: 8, to: &data) }
+    for v: Int64 in [-3, 1 << 40] { ScalarBytes.appendUIntLE(UInt64(bitPattern: v), count: 8, to: &data) }
+    let header =
+      "{\"d\": {\"dtype\": \"F64\", \"shape\": [2], \"data_offsets\": [0, 16]}, "
+      + "\"n\": {\"dtype\": \"I64\", \"shape\": [2, 1], \"data_offsets\": [16, 32]}}"
+    let decoded = try SafetensorsFile.decode(file(header, data: data))
+    XCTAssertEqual(decoded["d"]?.floats, [Float(0.1), Float(-2.5e10)])
+    XCTAssertEqual(decoded["d"]?.dtype, .f64)
+    XCTAssertEqual(decoded["n"], StoredTensor(shape: [2, 1], int64s: [-3, 1 << 40]))
+  }
+
   func testHalfConversionCoversSubnormalsInfinityAndNaN() {
     XCTAssertEqual(ScalarBytes.floatFromHalf(0x3C00), 1)
     XCTAssertEqual(ScalarBytes.floatFromHalf(0xC000), -2)
