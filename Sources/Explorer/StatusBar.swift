@@ -94,6 +94,13 @@ package enum StatusBar {
     return line
   }
 
+  /// Columns the status bar gives a notice (what is left beside the position and the theme name).
+  package static func noticeRoom(for state: ExplorerState, width: Int) -> Int {
+    let sep = " \(state.glyphs.separator) "
+    let position = line(for: state, width: width).segments.first?.text ?? ""
+    return width - DisplayWidth.of(position) - DisplayWidth.of(sep) - DisplayWidth.of("theme \(state.themeName)") - 2
+  }
+
   /// Appends hints as groups of three segments: key, description, separator.
   private static func hints(_ line: inout StyledLine, _ list: [(String, String)], room: Int, sep: String) {
     for (key, what) in list {

@@ -46,7 +46,11 @@ package struct ThemeFile: Equatable, Sendable {
       let after = body[body.index(after: end)...].trimmed(" \t")
       guard after.isEmpty || after.hasPrefix("#") else { return .failure(Problem(text: expected)) }
     } else {
-      value = String(rest.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+      // Bare: `#RRGGBB` up to the first space, or `R G B` up to a comment.
+      value =
+        rest.first == "#"
+        ? String(rest.prefix { $0 != " " && $0 != "\t" })
+        : String(rest.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
     }
     value = value.trimmed(" \t")
     guard let colour = parseColour(value) else {
