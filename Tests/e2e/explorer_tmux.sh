@@ -234,6 +234,24 @@ check "NO_COLOR: no colours at all" no_colours
 keys q
 wait_exit 0 >/dev/null
 
+# X10 mouse reports (tmux-256color's kmous): a click on a tree row, the wheel, two clicks on a picker row.
+start_env "TERM=tmux-256color" resnet50
+wait_for '▸ 0 +Bottleneck' >/dev/null
+keys -l $'\e[M ,&\e[M#,&'
+check "mouse X10: a click selects the row under it" wait_for '^│ 4/[0-9]+'
+keys -l $'\e[Ma,('
+check "mouse X10: the wheel scrolls the tree" wait_gone '▾ resnet50'
+keys m
+wait_for 'open a model' >/dev/null
+# The picker's list starts on screen row 4 (0-based) with the ResNet heading: resnet18 is row 5.
+keys -l $'\e[M 5&\e[M#5&'
+sleep 0.3
+check "mouse X10: a click on another row only chooses it (the picker stays)" wait_for 'open a model'
+keys -l $'\e[M 5&\e[M#5&'
+check "mouse X10: a second click on the chosen row opens it" wait_for '┌ resnet18 · 11,689,512 params'
+keys q
+wait_exit 0 >/dev/null
+
 # A malformed theme file still applies, with a one-line warning naming file and line.
 printf 'theme[main_fg]="#ff0000"\nnot a theme line\n' > "$WORK/broken.theme"
 start 100 30 C.UTF-8 resnet50 --theme "$WORK/broken.theme" --input-size 192
