@@ -228,6 +228,12 @@ if infocmp xterm-direct >/dev/null 2>&1; then
 else
   echo "skip truecolor: no xterm-direct terminfo (apt-get install ncurses-term)"
 fi
+start_env "TERM=xterm" resnet50 --theme dark
+wait_for 'theme dark' >/dev/null
+has_8_colours() { capture_colours; ! grep -q $'\e\[[0-9;]*38;[25];' "$SCREEN" && grep -q $'\e\[[0-9;]*3[0-7]m' "$SCREEN"; }
+check "8 colours: TERM=xterm gets the nearest ANSI colours" has_8_colours
+keys q
+wait_exit 0 >/dev/null
 start_env "TERM=xterm-256color NO_COLOR=1" resnet50 --theme dark
 wait_for 'theme dark' >/dev/null
 check "NO_COLOR: no colours at all" no_colours
