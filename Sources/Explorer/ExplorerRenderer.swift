@@ -27,7 +27,9 @@ package enum ExplorerRenderer {
     grid.put(
       StatusBar.line(for: state, width: layout.statusWidth), x: layout.statusX, y: layout.statusRow,
       maxWidth: layout.statusWidth)
-    if let notice = state.notice, DisplayWidth.of(notice.text) > StatusBar.noticeRoom(for: state, width: layout.statusWidth) {
+    if let notice = state.notice,
+      DisplayWidth.of(notice.text) > StatusBar.noticeRoom(for: state, width: layout.statusWidth)
+    {
       drawNoticeBox(&grid, notice: notice, glyphs: state.glyphs)
     }
     if state.glyphs.isASCII { grid.replaceNonASCII() }

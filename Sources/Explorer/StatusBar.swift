@@ -17,7 +17,9 @@ package enum StatusBar {
       middle.append("input size ", .key)
       middle.append(prompt.text, .prompt)
       middle.append(glyphs.caret, .prompt)
-      middle.append("  S, S B or B\(glyphs.times)3\(glyphs.times)S\(glyphs.times)S\(sep)now \(glyphs.shape(state.model.inputShape))", .dim)
+      middle.append(
+        "  S, S B or B\(glyphs.times)3\(glyphs.times)S\(glyphs.times)S\(sep)now \(glyphs.shape(state.model.inputShape))",
+        .dim)
       middle.append("\(sep)Enter apply\(sep)Esc cancel", .dim)
     } else if let prompt = state.prompt {
       middle.append("/", .key)
@@ -40,8 +42,10 @@ package enum StatusBar {
     } else if state.compare != nil {
       hints(
         &middle,
-        [(glyphs.keyLeftRight, "column"), ("+", "add"), ("-", "remove"), ("Enter", "open"), ("Esc", "close"),
-         ("?", "help")],
+        [
+          (glyphs.keyLeftRight, "column"), ("+", "add"), ("-", "remove"), ("Enter", "open"), ("Esc", "close"),
+          ("?", "help"),
+        ],
         room: room(width), sep: sep)
     } else {
       // Listed in display order; when they do not all fit, the lowest priority (last number) go first.

@@ -30,7 +30,9 @@ package struct ThemeFile: Equatable, Sendable {
 
   private static func parseLine(_ line: String) -> Result<(String, TermColor), Problem> {
     let expected = "expected theme[key]=\"#RRGGBB\", got: \(line)"
-    guard line.hasPrefix("theme["), let close = line.firstIndex(of: "]") else { return .failure(Problem(text: expected)) }
+    guard line.hasPrefix("theme["), let close = line.firstIndex(of: "]") else {
+      return .failure(Problem(text: expected))
+    }
     let key = String(line[line.index(line.startIndex, offsetBy: 6)..<close]).trimmed(" \t")
     var rest = Substring(line[line.index(after: close)...]).drop { $0 == " " || $0 == "\t" }
     guard !key.isEmpty, rest.first == "=" else { return .failure(Problem(text: expected)) }

@@ -30,7 +30,8 @@ final class ModelSummaryTests: XCTestCase {
 
   func testDenseNet121StagesTakeTheirTransitions() throws {
     let summary = ModelSummary(try ExplorerModel.zoo(named: "densenet121"))
-    XCTAssertEqual(summary.stages.map(\.name), ["stem", "denseblock1", "denseblock2", "denseblock3", "denseblock4", "head"])
+    XCTAssertEqual(
+      summary.stages.map(\.name), ["stem", "denseblock1", "denseblock2", "denseblock3", "denseblock4", "head"])
     XCTAssertEqual(summary.stages[1].outputShape, [1, 128, 28, 28], "after transition1")
     XCTAssertEqual(summary.stages[4].outputShape, [1, 1024, 7, 7], "the dense block's concatenation")
     XCTAssertEqual(summary.depth, 121, "the 121 of DenseNet-121: 120 convs + the classifier")

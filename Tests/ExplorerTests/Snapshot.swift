@@ -37,8 +37,10 @@ enum Snapshot {
         if codes[style] == nil {
           let letter = letters[min(codes.count, letters.count - 1)]
           codes[style] = letter
-          var attributes = [style.bold ? "bold" : "", style.dim ? "dim" : "", style.reverse ? "reverse" : "",
-            style.underline ? "underline" : ""].filter { !$0.isEmpty }.joined(separator: " ")
+          var attributes = [
+            style.bold ? "bold" : "", style.dim ? "dim" : "", style.reverse ? "reverse" : "",
+            style.underline ? "underline" : "",
+          ].filter { !$0.isEmpty }.joined(separator: " ")
           if !attributes.isEmpty { attributes = " " + attributes }
           legend.append(
             "\(letter) fg=\(depth.describe(style.foreground)) bg=\(depth.describe(style.background))\(attributes)")
@@ -47,7 +49,8 @@ enum Snapshot {
       }
       rows.append(row)
     }
-    let text = grid.text + "\n--- styles at colour depth \(depth.rawValue) (a letter per cell)\n"
+    let text =
+      grid.text + "\n--- styles at colour depth \(depth.rawValue) (a letter per cell)\n"
       + rows.joined(separator: "\n") + "\n--- legend\n" + legend.joined(separator: "\n") + "\n"
     assertText(text, named: name, file: file, line: line)
   }

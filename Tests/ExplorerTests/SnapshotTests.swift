@@ -85,7 +85,9 @@ final class SnapshotTests: XCTestCase {
 
   func testModelPicker() throws { try check("picker-resnet50", model: "resnet50", prepare: keys("m")) }
 
-  func testModelPickerFiltered() throws { try check("picker-filtered-resnet50", model: "resnet50", prepare: keys("mnet1")) }
+  func testModelPickerFiltered() throws {
+    try check("picker-filtered-resnet50", model: "resnet50", prepare: keys("mnet1"))
+  }
 
   func testCompareDefaultSet() throws { try check("compare-default", model: "resnet50", prepare: keys("c")) }
 

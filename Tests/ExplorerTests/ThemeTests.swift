@@ -149,7 +149,8 @@ final class ThemeTests: XCTestCase {
     let theme = try catalog.select("gruvbox")
     XCTAssertEqual(theme.warnings, [])
     let palette = theme.palette
-    XCTAssertEqual(palette.style(for: .normal), CellStyle(foreground: .rgb(0xA8, 0x99, 0x84), background: .rgb(0x28, 0x28, 0x28)))
+    XCTAssertEqual(
+      palette.style(for: .normal), CellStyle(foreground: .rgb(0xA8, 0x99, 0x84), background: .rgb(0x28, 0x28, 0x28)))
     XCTAssertEqual(palette.style(for: .title).foreground, .rgb(0xEB, 0xDB, 0xB2))
     XCTAssertEqual(palette.style(for: .key).foreground, .rgb(0xD7, 0x99, 0x21))
     XCTAssertEqual(palette.style(for: .selected).foreground, .rgb(0xFA, 0xBD, 0x2F))
@@ -194,7 +195,8 @@ final class ThemeTests: XCTestCase {
     XCTAssertThrowsError(try catalog.select("solarized")) { error in
       XCTAssertEqual(
         "\(error)",
-        "no theme named \"solarized\": available themes are dark, default, light, mono (or give a path to a .theme file)")
+        "no theme named \"solarized\": available themes are dark, default, light, mono (or give a path to a .theme file)"
+      )
     }
     XCTAssertThrowsError(try catalog.select("/nonexistent/x.theme")) { error in
       XCTAssertEqual("\(error)", "cannot read theme file /nonexistent/x.theme: no such file")
@@ -222,20 +224,27 @@ final class ThemeTests: XCTestCase {
     let dirs = ThemeCatalog.searchDirectories(
       environment: ["CONVSCOPE_THEMES": "/custom", "XDG_CONFIG_HOME": "/xdg", "HOME": "/home/u"],
       currentDirectory: "/work/here", executable: "/repo/.build/x86_64-unknown-linux-gnu/release/convscope")
-    XCTAssertEqual(Array(dirs.prefix(4)), ["/custom", "/xdg/convscope/themes", "/work/here/themes",
-      "/repo/.build/x86_64-unknown-linux-gnu/share/convscope/themes"])
+    XCTAssertEqual(
+      Array(dirs.prefix(4)),
+      [
+        "/custom", "/xdg/convscope/themes", "/work/here/themes",
+        "/repo/.build/x86_64-unknown-linux-gnu/share/convscope/themes",
+      ])
     XCTAssertTrue(dirs.contains("/repo/themes"), "the checkout above .build/…/release")
     XCTAssertTrue(dirs.last?.hasSuffix("/themes") ?? false)
-    let noXDG = ThemeCatalog.searchDirectories(environment: ["HOME": "/home/u"], currentDirectory: "/w", executable: nil)
+    let noXDG = ThemeCatalog.searchDirectories(
+      environment: ["HOME": "/home/u"], currentDirectory: "/w", executable: nil)
     XCTAssertEqual(noXDG.first, "/home/u/.config/convscope/themes")
-    let installed = ThemeCatalog.searchDirectories(environment: [:], currentDirectory: "/w", executable: "/usr/local/bin/convscope")
+    let installed = ThemeCatalog.searchDirectories(
+      environment: [:], currentDirectory: "/w", executable: "/usr/local/bin/convscope")
     XCTAssertTrue(installed.contains("/usr/local/share/convscope/themes"))
   }
 
   // MARK: - Colour depth
 
   func testDepthDetection() {
-    XCTAssertEqual(ColourDepth.detect(hasColors: true, colors: 1 << 24, colorTerm: "truecolor", noColor: false), .trueColor)
+    XCTAssertEqual(
+      ColourDepth.detect(hasColors: true, colors: 1 << 24, colorTerm: "truecolor", noColor: false), .trueColor)
     XCTAssertEqual(ColourDepth.detect(hasColors: true, colors: 1 << 24, colorTerm: "24bit", noColor: false), .trueColor)
     XCTAssertEqual(
       ColourDepth.detect(hasColors: true, colors: 1 << 24, colorTerm: nil, noColor: false), .ansi8,

@@ -51,7 +51,9 @@ final class ViewsReduceTests: XCTestCase {
     XCTAssertEqual(state.model.inputShape, [2, 3, 160, 160])
     state = type(press(state, .character("m")), "sk")
     let filtered = try XCTUnwrap(picker(state))
-    XCTAssertEqual(filtered.matching.map { filtered.entries[$0].name }, ["sknet_cifar", "skresnet18", "skresnet34", "skresnext50_32x4d"])
+    XCTAssertEqual(
+      filtered.matching.map { filtered.entries[$0].name },
+      ["sknet_cifar", "skresnet18", "skresnet34", "skresnext50_32x4d"])
     XCTAssertEqual(filtered.entries[try XCTUnwrap(filtered.selected)].name, "sknet_cifar", "the first match is chosen")
     XCTAssertEqual(filtered.entries.first { $0.name == "skresnet18" }?.inputSize, 160)
     state = type(state, "q")  // q is text in the picker's filter, not quit
@@ -198,7 +200,8 @@ final class ViewsReduceTests: XCTestCase {
         + "a 2×2 window with stride 2 and padding 0 leaves an output of 0×0; keeping 1×3×224×224")
     for (text, reason) in [
       ("abc", "\"abc\" is not an input size"), ("0", "input size 0 is out of range: 1 to 4096"),
-      ("224 0", "batch 0 is out of range"), ("1x4x32x32", "3 input channels, not 4"), ("1x3x32x48", "H and W must be equal"),
+      ("224 0", "batch 0 is out of range"), ("1x4x32x32", "3 input channels, not 4"),
+      ("1x3x32x48", "H and W must be equal"),
     ] {
       let refused = press(type(press(before, .character("i")), text), .enter)
       XCTAssertTrue(refused.notice?.text.contains(reason) ?? false, "\(text): \(refused.notice?.text ?? "")")
