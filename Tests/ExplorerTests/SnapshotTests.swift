@@ -1,4 +1,5 @@
 import Explorer
+import Foundation
 import XCTest
 
 /// Every screen of the explorer on real zoo models, at 80×24 and 160×48, Unicode and ASCII,
@@ -139,5 +140,19 @@ final class SnapshotTests: XCTestCase {
           grid, palette: theme.palette, depth: depth, named: "theme-\(theme.name)-\(depth.rawValue)-80x24")
       }
     }
+  }
+
+  /// The compare view's gradient bars (MACs and parameters) in the dark theme, style of every cell.
+  func testCompareBarsInTheDarkTheme() throws {
+    let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("themes").path
+    var catalog = ThemeCatalog(directories: [directory])
+    let dark = try catalog.select("dark")
+    let size = TerminalSize(width: 160, height: 48)
+    var state = ExplorerState(model: try ExplorerModel.zoo(named: "resnet50"), size: size)
+    state.themeName = "dark"
+    state.apply(.key(.character("c")))
+    let grid = ExplorerRenderer.render(state, size: size)
+    Snapshot.assertStyledMatches(grid, palette: dark.palette, depth: .indexed256, named: "compare-dark-256-160x48")
   }
 }
