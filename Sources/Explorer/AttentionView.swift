@@ -24,7 +24,7 @@ package enum AttentionView {
       var title = StyledLine(digest.path, digest.step == selectedStep ? .match : .title)
       title.append("  \(glyphs.separator) \(glyphs.text(Self.title(of: digest)))", .dim)
       out.append(title)
-      out += summary(digest, model: state.model, glyphs: glyphs, width: width)
+      out += summary(digest, model: state.model, glyphs: glyphs, width: width, colour: state.theme.hasAttentionRamp)
     }
     return out
   }
@@ -42,9 +42,9 @@ package enum AttentionView {
   }
 
   /// The numbers and the strip of one block (also shown in the details pane of the attention node).
-  package static func summary(_ digest: AttentionDigest, model: ExplorerModel, glyphs: GlyphSet, width: Int)
-    -> [StyledLine]
-  {
+  package static func summary(
+    _ digest: AttentionDigest, model: ExplorerModel, glyphs: GlyphSet, width: Int, colour: Bool = true
+  ) -> [StyledLine] {
     var out: [StyledLine] = []
     let strip = max(1, width - 2)
     if digest.kind == .squeezeExcite || digest.weights.count == 1 {
@@ -55,7 +55,7 @@ package enum AttentionView {
       line.append("  (std over channels)", .dim)
       out.append(line)
       var heat = StyledLine("  ")
-      heat.segments += Plots.heatStrip(digest.weights[0], width: strip, glyphs: glyphs).segments
+      heat.segments += Plots.heatStrip(digest.weights[0], width: strip, glyphs: glyphs, colour: colour).segments
       out.append(heat)
       return out
     }
@@ -75,7 +75,7 @@ package enum AttentionView {
       bar.empty.isEmpty ? "" : String(repeating: glyphs.isASCII ? "." : "░", count: bar.empty.count), .barEmpty)
     out.append(barLine)
     var heat = StyledLine("  ")
-    heat.segments += Plots.heatStrip(digest.selection, width: strip, glyphs: glyphs).segments
+    heat.segments += Plots.heatStrip(digest.selection, width: strip, glyphs: glyphs, colour: colour).segments
     out.append(heat)
     let first = labels.first ?? "1", last = labels.last ?? "2"
     out.append(StyledLine("  per channel: low = \(glyphs.text(first)), high = \(glyphs.text(last))", .dim))

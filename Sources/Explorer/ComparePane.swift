@@ -51,9 +51,10 @@ package enum ComparePane {
               fraction: maxParams > 0 ? Double(stage.params) / Double(maxParams) : 0, width: barWidth,
               glyphs: glyphs, roles: GradientBar.params)
             line.append(" " + TextFit.padLeft(DisplayFormat.compact(stage.params), to: numberWidth) + "  ", .number)
-            line.segments += GradientBar.line(
-              fraction: maxMACs > 0 ? Double(stage.macs) / Double(maxMACs) : 0, width: barWidth, glyphs: glyphs
-            ).segments
+            line.segments +=
+              GradientBar.line(
+                fraction: maxMACs > 0 ? Double(stage.macs) / Double(maxMACs) : 0, width: barWidth, glyphs: glyphs
+              ).segments
             line.append(" " + TextFit.padLeft(DisplayFormat.compact(stage.macs), to: numberWidth), .number)
             return line
           }

@@ -29,8 +29,26 @@ package enum ExplorerRenderer {
     grid.put(
       StatusBar.line(for: state, width: layout.statusWidth), x: layout.statusX, y: layout.statusRow,
       maxWidth: layout.statusWidth)
+    if let notice = state.notice,
+      DisplayWidth.of(notice.text) > StatusBar.noticeRoom(for: state, width: layout.statusWidth)
+    {
+      drawNoticeBox(&grid, notice: notice, glyphs: state.glyphs)
+    }
     if state.glyphs.isASCII { grid.replaceNonASCII() }
     return grid
+  }
+
+  /// A notice too long for the status bar (a refusal with its reason) also shows whole, wrapped in
+  /// a box just above the status bar, until the next key.
+  private static func drawNoticeBox(_ grid: inout ScreenGrid, notice: Notice, glyphs: GlyphSet) {
+    let width = grid.width - 4
+    let lines = TextFit.wrap(glyphs.text(notice.text), width: width - 4)
+    let height = min(lines.count + 2, grid.height - 4)
+    let y = grid.height - 3 - height
+    drawBox(&grid, x: 2, y: y, width: width, height: height, glyphs: glyphs)
+    for (k, line) in lines.prefix(height - 2).enumerated() {
+      grid.put(line, x: 4, y: y + 1 + k, role: notice.isWarning ? .warning : .message, maxWidth: width - 4)
+    }
   }
 
   // MARK: - Frame

@@ -22,7 +22,8 @@ extension ExplorerState {
     compare = view
     if !refused.isEmpty {
       notice = Notice(
-        text: "left out (cannot take \(input.size.map(String.init) ?? "their size")): \(refused.joined(separator: ", "))",
+        text:
+          "left out (cannot take \(input.size.map(String.init) ?? "their size")): \(refused.joined(separator: ", "))",
         isWarning: true)
     }
   }

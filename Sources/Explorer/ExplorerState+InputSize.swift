@@ -18,7 +18,7 @@ extension ExplorerState {
       do {
         try changeInput(to: try InputChoice.parse(current.text, current: input))
       } catch {
-        notice = Notice(text: "input size refused: \(error); keeping \(shapeText(input))", isWarning: true)
+        notice = Notice(text: "input size refused: \(error); keeping \(inputText)", isWarning: true)
       }
     default: break
     }
@@ -53,30 +53,6 @@ extension ExplorerState {
     notice = Notice(text: "input is now \(glyphs.shape(model.inputShape)): every figure recomputed", isWarning: false)
   }
 
-  /// The open model's input shape, for messages (the choice in force is always the open model's).
-  func shapeText(_ choice: InputChoice) -> String { glyphs.shape(model.inputShape) }
-
-  /// `t`: the next theme in alphabetical order; a theme with malformed lines says so.
-  mutating func cycleTheme() {
-    guard themes.count > 1 else {
-      notice = Notice(text: "only the \(themeName) theme is installed: add NAME.theme files to themes/", isWarning: false)
-      return
-    }
-    let sorted = themes.map(\.name).sorted()
-    let position = ((sorted.firstIndex(of: themeName) ?? -1) + 1) % sorted.count
-    themeName = sorted[position]
-    if let warning = theme.warnings.first {
-      let more = theme.warnings.count > 1 ? " (+\(theme.warnings.count - 1) more)" : ""
-      notice = Notice(text: warning + more, isWarning: true)
-    } else {
-      notice = Notice(text: "theme \(themeName) (\(position + 1) of \(sorted.count))", isWarning: false)
-    }
-  }
-}
-
-/// A model that cannot take an input size, as the one line the status bar shows.
-package struct InputRefusal: Error, Equatable, CustomStringConvertible {
-  package var model: String
-  package var reason: String
-  package var description: String { "\(model): \(reason)" }
+  /// The open model's input shape, as messages write it.
+  var inputText: String { glyphs.shape(model.inputShape) }
 }

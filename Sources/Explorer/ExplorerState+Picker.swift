@@ -75,7 +75,8 @@ extension ExplorerState {
     let layout = ExplorerLayout(size: size)
     let rect = layout.pickerRect
     let rows = layout.pickerVisibleRows
-    let inside = event.x > rect.x && event.x < rect.x + rect.width - 1 && event.y > rect.y
+    let inside =
+      event.x > rect.x && event.x < rect.x + rect.width - 1 && event.y > rect.y
       && event.y < rect.y + rect.height - 1
     switch event.kind {
     case .wheelUp, .wheelDown:

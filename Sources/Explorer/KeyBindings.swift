@@ -19,8 +19,12 @@ package enum KeyBindings {
       "↑↓ j k", "Up Down j k", "move the selection (scroll the details pane when it has the focus)"),
     row(
       [(.left, .collapse), (.right, .expand), (.character("h"), .collapse), (.character("l"), .expand)],
-      "←→ h l", "Left Right h l", "collapse / expand the selected node (collapse on a leaf goes to its parent)"),
-    row([(.enter, .toggle), (.character(" "), .toggle)], "Enter Space", "Enter Space", "toggle the selected node"),
+      "←→ h l", "Left Right h l",
+      "collapse / expand the selected node (collapse on a leaf goes to its parent); compare view: previous / next column"
+    ),
+    row(
+      [(.enter, .toggle), (.character(" "), .toggle)], "Enter Space", "Enter Space",
+      "toggle the selected node; compare view: open the selected model"),
     row(
       [(.character("g"), .top), (.home, .top), (.character("G"), .bottom), (.end, .bottom)],
       "g G", "g G", "go to the top / bottom"),

@@ -92,7 +92,9 @@ package struct ModelPicker: Equatable, Sendable {
     guard let chosen = selected, let line = all.firstIndex(of: .entry(chosen)) else { return }
     if line < scroll || line >= scroll + height {
       let window = all[scroll..<min(all.count, scroll + height)]
-      let target = line < scroll ? window.first { if case .entry = $0 { true } else { false } }
+      let target =
+        line < scroll
+        ? window.first { if case .entry = $0 { true } else { false } }
         : window.last { if case .entry = $0 { true } else { false } }
       if case .entry(let i)? = target { selected = i }
     }

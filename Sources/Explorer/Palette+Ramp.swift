@@ -55,23 +55,38 @@ extension StyleRole {
 }
 
 extension Theme {
-  /// The live run's styles from this theme: the pixel ramp from `act_start` / `act_mid` / `act_end`
-  /// (RGB colours blended in between, others repeated), step times in `act_start`, the running block
-  /// reversed in `hi_fg`. A theme that leaves them empty gets the built-in ANSI ramp.
+  /// The live run's styles from this theme, on `main_bg`: the pixel ramp from `act_start` / `act_mid` /
+  /// `act_end` (RGB colours blended in between, others repeated), heat strips from `attn_*`, step
+  /// times in `act_start`, the running block reversed in `hi_fg`. A theme whose ramp is empty (mono)
+  /// gets no colours: plots then draw with shade characters (``hasActivationRamp``).
   var runStyles: [StyleRole: CellStyle] {
-    let start = colour("act_start"), mid = colour("act_mid"), end = colour("act_end")
+    let bg = colour("main_bg")
     var styles: [StyleRole: CellStyle] = [
-      .running: CellStyle(foreground: colour("hi_fg"), bold: true, reverse: true),
-      .stepTime: CellStyle(foreground: start == .terminalDefault ? .ansi(2) : start),
+      .running: CellStyle(foreground: colour("hi_fg"), background: bg, bold: true, reverse: true),
+      .stepTime: CellStyle(foreground: colour("act_start"), background: bg),
     ]
-    styles.merge(Palette.rampStyles(ramp(start, mid, end))) { a, _ in a }
-    styles.merge(Palette.heatStyles(ramp(colour("attn_start"), colour("attn_mid"), colour("attn_end")))) { a, _ in a }
+    let act = ramp("act")
+    for top in 0..<Palette.rampLevels {
+      for bottom in 0..<Palette.rampLevels {
+        styles[.pixel(top: top, bottom: bottom)] =
+          act.map { CellStyle(foreground: $0[top], background: $0[bottom]) } ?? CellStyle(background: bg)
+      }
+    }
+    let attn = ramp("attn")
+    for level in 0..<Palette.rampLevels {
+      styles[.heat(level)] = CellStyle(foreground: attn?[level] ?? .terminalDefault, background: bg)
+    }
     return styles
   }
 
-  /// Five colours from a theme's start / mid / end (the built-in ramp when start or end is empty).
-  private func ramp(_ start: TermColor, _ mid: TermColor, _ end: TermColor) -> [TermColor] {
-    guard start != .terminalDefault, end != .terminalDefault else { return Palette.defaultRamp }
+  /// Whether `act_*` / `attn_*` give colours (else plots shade with characters).
+  package var hasActivationRamp: Bool { ramp("act") != nil }
+  package var hasAttentionRamp: Bool { ramp("attn") != nil }
+
+  /// Five colours from `PREFIX_start` / `_mid` / `_end`; nil when start or end is empty.
+  private func ramp(_ prefix: String) -> [TermColor]? {
+    let start = colour(prefix + "_start"), mid = colour(prefix + "_mid"), end = colour(prefix + "_end")
+    guard start != .terminalDefault, end != .terminalDefault else { return nil }
     let middle = mid == .terminalDefault ? start : mid
     return [start, Self.blend(start, middle), middle, Self.blend(middle, end), end]
   }

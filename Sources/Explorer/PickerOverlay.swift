@@ -18,7 +18,9 @@ package enum PickerOverlay {
       var out = StyledLine("  ")
       out.append(TextFit.padRight(entry.name, to: nameWidth), .normal)
       if let refusal = entry.refusal {
-        out.append(TextFit.truncate(" cannot take this input: \(refusal)", to: max(1, width - 2 - nameWidth), ellipsis: glyphs.ellipsis), .dim)
+        out.append(
+          TextFit.truncate(
+            " cannot take this input: \(refusal)", to: max(1, width - 2 - nameWidth), ellipsis: glyphs.ellipsis), .dim)
         return out
       }
       out.append(TextFit.padLeft(DisplayFormat.grouped(entry.params), to: paramsWidth), .number)
@@ -60,7 +62,8 @@ package enum PickerOverlay {
       }
     }
     if lines.isEmpty {
-      grid.put("no model matches: Backspace edits the filter", x: x, y: layout.pickerListTop, role: .warning, maxWidth: inner)
+      grid.put(
+        "no model matches: Backspace edits the filter", x: x, y: layout.pickerListTop, role: .warning, maxWidth: inner)
     }
     let marginX = rect.x + rect.width - 2
     if picker.scroll > 0 { grid.put(glyphs.moreAbove, x: marginX, y: layout.pickerListTop, role: .dim, maxWidth: 1) }

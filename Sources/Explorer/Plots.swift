@@ -8,8 +8,12 @@ package enum Plots {
   /// Vertical eighths: index k fills k/8 of a cell from the bottom.
   static let unicodeColumns = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
   static let asciiColumns = [" ", " ", ".", ".", "-", "-", "=", "=", "#"]
-  /// Levels of the ramp as characters, for ASCII screens.
+  /// Levels of the ramp as characters, for ASCII screens and for themes without colour ramps.
   static let asciiRamp = [" ", ".", ":", "+", "#"]
+  static let shadeRamp = [" ", "░", "▒", "▓", "█"]
+
+  /// The ramp as characters when colours cannot show it.
+  static func characterRamp(_ glyphs: GlyphSet) -> [String] { glyphs.isASCII ? asciiRamp : shadeRamp }
 
   /// A ramp level (0…4) for `value` in 0…1.
   package static func level(_ value: Double) -> Int {
@@ -92,18 +96,21 @@ package enum Plots {
 
   /// A heat strip of `values` (0…1) over at most `width` cells: each cell the mean of its channels, as
   /// a full block in the attention ramp's colour (an ASCII ramp character without Unicode).
-  package static func heatStrip(_ values: [Double], width: Int, glyphs: GlyphSet) -> StyledLine {
+  package static func heatStrip(_ values: [Double], width: Int, glyphs: GlyphSet, colour: Bool = true) -> StyledLine {
     guard !values.isEmpty, width > 0 else { return StyledLine() }
     var line = StyledLine()
     for b in bucket(values, into: width) {
       let l = level(b.value)
-      line.append(StyledLine.Segment(text: glyphs.isASCII ? asciiRamp[l] : "█", role: .heat(l)))
+      let text = colour && !glyphs.isASCII ? "█" : characterRamp(glyphs)[l]
+      line.append(StyledLine.Segment(text: text, role: .heat(l)))
     }
     return line
   }
 
   /// Feature-map thumbnails side by side (two pixel rows per text row), each labelled with its channel.
-  package static func thumbnails(_ maps: [FeatureThumbnail], width: Int, glyphs: GlyphSet) -> [StyledLine] {
+  package static func thumbnails(_ maps: [FeatureThumbnail], width: Int, glyphs: GlyphSet, colour: Bool = true)
+    -> [StyledLine]
+  {
     guard let first = maps.first else { return [] }
     let cellWidth = first.width + 1
     let perRow = max(1, (width + 1) / cellWidth)
@@ -118,7 +125,7 @@ package enum Plots {
           for x in 0..<map.width {
             let top = level(Double(map[x, 2 * r]))
             let bottom = 2 * r + 1 < map.height ? level(Double(map[x, 2 * r + 1])) : 0
-            line.append(pixel(top: top, bottom: 2 * r + 1 < map.height ? bottom : top, glyphs: glyphs))
+            line.append(pixel(top: top, bottom: 2 * r + 1 < map.height ? bottom : top, glyphs: glyphs, colour: colour))
           }
         }
         out.append(line)
@@ -135,9 +142,10 @@ package enum Plots {
   }
 
   /// One ▀ cell (or an ASCII ramp character) with pixel levels `top` and `bottom`.
-  package static func pixel(top: Int, bottom: Int, glyphs: GlyphSet) -> StyledLine.Segment {
-    if glyphs.isASCII {
-      return StyledLine.Segment(text: asciiRamp[(top + bottom + 1) / 2], role: .pixel(top: top, bottom: bottom))
+  package static func pixel(top: Int, bottom: Int, glyphs: GlyphSet, colour: Bool = true) -> StyledLine.Segment {
+    if glyphs.isASCII || !colour {
+      return StyledLine.Segment(
+        text: characterRamp(glyphs)[(top + bottom + 1) / 2], role: .pixel(top: top, bottom: bottom))
     }
     return StyledLine.Segment(text: "▀", role: .pixel(top: top, bottom: bottom))
   }

@@ -17,7 +17,9 @@ package enum StatusBar {
       middle.append("input size ", .key)
       middle.append(prompt.text, .prompt)
       middle.append(glyphs.caret, .prompt)
-      middle.append("  S, S B or B\(glyphs.times)3\(glyphs.times)S\(glyphs.times)S\(sep)now \(glyphs.shape(state.model.inputShape))", .dim)
+      middle.append(
+        "  S, S B or B\(glyphs.times)3\(glyphs.times)S\(glyphs.times)S\(sep)now \(glyphs.shape(state.model.inputShape))",
+        .dim)
       middle.append("\(sep)Enter apply\(sep)Esc cancel", .dim)
     } else if let prompt = state.prompt {
       middle.append("/", .key)
@@ -42,8 +44,10 @@ package enum StatusBar {
     } else if state.compare != nil {
       hints(
         &middle,
-        [(glyphs.keyLeftRight, "column"), ("+", "add"), ("-", "remove"), ("Enter", "open"), ("Esc", "close"),
-         ("?", "help")],
+        [
+          (glyphs.keyLeftRight, "column"), ("+", "add"), ("-", "remove"), ("Enter", "open"), ("Esc", "close"),
+          ("?", "help"),
+        ],
         room: room(width), sep: sep)
     } else {
       // Listed in display order; when they do not all fit, the lowest priority (last number) go first.
@@ -94,6 +98,13 @@ package enum StatusBar {
     line.append(String(repeating: " ", count: max(0, room - used) + 2), .status)
     line.append(right, .dim)
     return line
+  }
+
+  /// Columns the status bar gives a notice (what is left beside the position and the theme name).
+  package static func noticeRoom(for state: ExplorerState, width: Int) -> Int {
+    let sep = " \(state.glyphs.separator) "
+    let position = line(for: state, width: width).segments.first?.text ?? ""
+    return width - DisplayWidth.of(position) - DisplayWidth.of(sep) - DisplayWidth.of("theme \(state.themeName)") - 2
   }
 
   /// Appends hints as groups of three segments: key, description, separator.

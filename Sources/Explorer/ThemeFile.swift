@@ -30,7 +30,9 @@ package struct ThemeFile: Equatable, Sendable {
 
   private static func parseLine(_ line: String) -> Result<(String, TermColor), Problem> {
     let expected = "expected theme[key]=\"#RRGGBB\", got: \(line)"
-    guard line.hasPrefix("theme["), let close = line.firstIndex(of: "]") else { return .failure(Problem(text: expected)) }
+    guard line.hasPrefix("theme["), let close = line.firstIndex(of: "]") else {
+      return .failure(Problem(text: expected))
+    }
     let key = String(line[line.index(line.startIndex, offsetBy: 6)..<close]).trimmed(" \t")
     var rest = Substring(line[line.index(after: close)...]).drop { $0 == " " || $0 == "\t" }
     guard !key.isEmpty, rest.first == "=" else { return .failure(Problem(text: expected)) }
@@ -46,7 +48,11 @@ package struct ThemeFile: Equatable, Sendable {
       let after = body[body.index(after: end)...].trimmed(" \t")
       guard after.isEmpty || after.hasPrefix("#") else { return .failure(Problem(text: expected)) }
     } else {
-      value = String(rest.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+      // Bare: `#RRGGBB` up to the first space, or `R G B` up to a comment.
+      value =
+        rest.first == "#"
+        ? String(rest.prefix { $0 != " " && $0 != "\t" })
+        : String(rest.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
     }
     value = value.trimmed(" \t")
     guard let colour = parseColour(value) else {

@@ -89,9 +89,10 @@ package enum TreePane {
     if let w = columns.bar {
       let total = state.model.totalMACs
       line.append(" ", .normal)
-      line.segments += GradientBar.line(
-        fraction: total > 0 ? Double(node.macs) / Double(total) : 0, width: w, glyphs: glyphs
-      ).segments
+      line.segments +=
+        GradientBar.line(
+          fraction: total > 0 ? Double(node.macs) / Double(total) : 0, width: w, glyphs: glyphs
+        ).segments
     }
     return line
   }

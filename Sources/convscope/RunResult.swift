@@ -30,6 +30,17 @@ struct RunResult {
     return .squeezeExcite
   }
 
+  /// The first channels of sample 0: `[0.512 0.498 …]` for SE, one bracket per branch for SK / split.
+  private static func preview(_ t: Tensor, count: Int = 6) -> String {
+    let values = Array(UnsafeBufferPointer(start: t.sample(0), count: t.sampleCount))
+    let rows = t.rank == 3 ? t.shape[1] : 1
+    let width = values.count / max(rows, 1)
+    return (0..<rows).map { r in
+      let row = values[(r * width)..<(r * width + min(count, width))].map { String(format3: Double($0)) }
+      return "[" + row.joined(separator: " ") + (width > count ? " …]" : "]")
+    }.joined(separator: " ")
+  }
+
   func table() -> String {
     var lines = ["\(model) · input \(Self.shape(inputShape)) · weights \(weights)"]
     let width = max(4, reports.map(\.name.count).max() ?? 0)
@@ -64,7 +75,9 @@ struct RunResult {
         let summary = AttentionSummary(kind: kind(o), weights: t.array, shape: t.shape)
         lines.append(
           "  " + pad(o.path, pathWidth) + "  " + pad(kind(o).rawValue, 5) + pad(Self.shape(t.shape), 14) + summary.text)
+        lines.append(String(repeating: " ", count: pathWidth + 4) + Self.preview(t))
       }
+      lines.append("(the first weights of sample 0 per row; --format json lists them all)")
     }
     return lines.joined(separator: "\n") + "\n"
   }
@@ -72,6 +85,7 @@ struct RunResult {
   func json() -> String {
     func num(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
     func num(_ x: Float) -> JSONValue { x.isFinite ? .number(Double("\(x)") ?? Double(x)) : .null }
+    func milliseconds(_ seconds: Double) -> JSONValue { num((seconds * 1_000_000).rounded() / 1000) }  // µs resolution
     func ints(_ s: [Int]) -> JSONValue { .array(s.map { .integer(Int64($0)) }) }
     func stats(_ s: ActivationStatistics) -> JSONValue {
       .object([
@@ -82,13 +96,13 @@ struct RunResult {
     }
     var root: [(String, JSONValue)] = [
       ("model", .string(model)), ("input_shape", ints(inputShape)), ("weights", .string(weights)),
-      ("forward_ms", num(seconds * 1000)),
+      ("forward_ms", milliseconds(seconds)),
       (
         "steps",
         .array(
           reports.map { r in
             var entry: [(String, JSONValue)] = [
-              ("path", .string(r.name)), ("ms", num(r.seconds * 1000)), ("output_shape", ints(r.outputShape)),
+              ("path", .string(r.name)), ("ms", milliseconds(r.seconds)), ("output_shape", ints(r.outputShape)),
             ]
             if let s = r.statistics { entry.append(("stats", stats(s))) }
             return .object(entry)
