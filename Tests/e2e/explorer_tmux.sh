@@ -130,7 +130,7 @@ check "help: generated from the table" wait_for 'switch the focus between the tr
 keys Escape
 check "help: Esc closes it" wait_gone 'keys \(\? or Esc closes\)'
 keys s
-check "s: steps the forward pass (Tests/e2e/explorer_run_tmux.sh covers live runs)" wait_for 'seeded weights \(seed 0\) · synthetic input'
+check "s: steps the forward pass (Tests/e2e/explorer_run_tmux.sh covers live runs)" wait_for '· seeded weights \(seed 0\)'
 keys Tab
 check "tab: the details pane takes the focus" wait_for 'Tab tree'
 keys Tab
