@@ -24,7 +24,7 @@ package enum AttentionView {
       var title = StyledLine(digest.path, digest.step == selectedStep ? .match : .title)
       title.append("  \(glyphs.separator) \(glyphs.text(Self.title(of: digest)))", .dim)
       out.append(title)
-      out += summary(digest, model: state.model, glyphs: glyphs, width: width, colour: state.theme.hasAttentionRamp)
+      out += summary(digest, model: state.model, glyphs: glyphs, width: width, colour: state.attentionPlotsInColour)
     }
     return out
   }

@@ -60,13 +60,13 @@ extension DetailsPane {
     if let attention = live.attention.first(where: { $0.path == node.path }) {
       out.append(StyledLine(glyphs.text(AttentionView.title(of: attention)), .heading))
       out += AttentionView.summary(
-        attention, model: state.model, glyphs: glyphs, width: width, colour: state.theme.hasAttentionRamp)
+        attention, model: state.model, glyphs: glyphs, width: width, colour: state.attentionPlotsInColour)
     }
     out.append(StyledLine("histogram (64 bins, log counts)", .heading))
     out += Plots.histogram(s, height: histogramHeight, width: width, glyphs: glyphs)
     if !digest.thumbnails.isEmpty {
       out.append(StyledLine("most active feature maps", .heading))
-      out += Plots.thumbnails(digest.thumbnails, width: width, glyphs: glyphs, colour: state.theme.hasActivationRamp)
+      out += Plots.thumbnails(digest.thumbnails, width: width, glyphs: glyphs, colour: state.activationPlotsInColour)
     }
     return out
   }

@@ -62,6 +62,8 @@ package struct LiveRun: Equatable, Sendable {
   package var top: [ClassPrediction] = []
   /// Why the last run stopped early, if it failed.
   package var failure: String?
+  /// Whether the terminal shows colours (false with `NO_COLOR`): plots shade with characters if not.
+  package var terminalHasColour = true
 
   package init(stepNames: [String], source: String, inputIsReal: Bool = false, attentionPaths: [String] = []) {
     self.stepNames = stepNames

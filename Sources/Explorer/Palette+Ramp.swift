@@ -98,3 +98,10 @@ extension Theme {
       UInt8((Int(r1) + Int(r2)) / 2), UInt8((Int(g1) + Int(g2)) / 2), UInt8((Int(b1) + Int(b2)) / 2))
   }
 }
+
+extension ExplorerState {
+  /// Whether thumbnails can rely on colour (the theme has an `act_*` ramp and the terminal colours).
+  var activationPlotsInColour: Bool { live.terminalHasColour && theme.hasActivationRamp }
+  /// Whether heat strips can rely on colour (`attn_*`).
+  var attentionPlotsInColour: Bool { live.terminalHasColour && theme.hasAttentionRamp }
+}

@@ -105,8 +105,10 @@ package final class RunController: @unchecked Sendable {
       setup.source.input = nil
       setup.source.inputName = nil
     }
+    let colour = state.live.terminalHasColour
     state.live = initialLiveRun()
     state.live.generation = generation
+    state.live.terminalHasColour = colour
   }
 
   /// Hands a pending request to the worker and merges posted results; true when the state changed.

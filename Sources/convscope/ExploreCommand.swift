@@ -82,6 +82,7 @@ struct ExploreCommand: ParsableCommand {
     }
     if benchLive { return try printLiveBenchmark(state, controller: controller) }
     let terminal = try NCursesTerminal(palette: chosen.palette, mouse: !noMouse, forceASCII: forceASCII)
+    state.live.terminalHasColour = terminal.colourDepth != .none
     let report = firstFrameReport
     let (exit, _) = ExplorerApp.run(
       state, on: terminal,

@@ -231,6 +231,15 @@ final class LiveRunTests: XCTestCase {
     check("senet18-activations", state, prepare: key("v", selecting: "layer3.0"))
     check("senet18-block", state, prepare: select("layer2.0"))
     XCTAssertEqual(state.live.attention.count, 8)
+    // Without colour (NO_COLOR, or a theme without ramps) the thumbnails shade with characters.
+    var plain = state
+    XCTAssertTrue(plain.select(path: "layer2.0"))
+    let coloured = DetailsPane.lines(for: plain, width: 60).map(\.plainText).joined()
+    plain.live.terminalHasColour = false
+    let shaded = DetailsPane.lines(for: plain, width: 60).map(\.plainText).joined()
+    XCTAssertTrue(coloured.contains("▀"))
+    XCTAssertFalse(shaded.contains("▀"))
+    XCTAssertTrue(shaded.contains("▒") || shaded.contains("▓"), "shade characters draw the maps")
     XCTAssertTrue(state.live.attention.allSatisfy { $0.kind == .squeezeExcite && $0.mean > 0 && $0.mean < 1 })
   }
 
