@@ -1,0 +1,89 @@
+/// Batch normalisation in inference mode (running statistics), and folding it into a conv.
+extension Ops {
+  /// `y = (x − mean) / sqrt(var + eps) · weight + bias` per channel, as `F.batch_norm(training=False)`.
+  /// - Parameters:
+  ///   - input: N×C×H×W.
+  ///   - runningMean, runningVar: C.
+  ///   - weight, bias: C (γ, β), or nil for 1 and 0 (`affine=False`).
+  package static func batchNorm2d(
+    _ input: Tensor, runningMean: Tensor, runningVar: Tensor, weight: Tensor? = nil, bias: Tensor? = nil,
+    eps: Float = 1e-5, fusedReLU: Bool = false
+  ) throws -> Tensor {
+    let out = try Tensor(uninitialized: input.shape)
+    try batchNorm2d(input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, eps: eps,
+                    fusedReLU: fusedReLU, into: out)
+    return out
+  }
+
+  /// Batch norm writing into `out` (the input's shape; `out` may be `input` itself, for in place).
+  package static func batchNorm2d(
+    _ input: Tensor, runningMean: Tensor, runningVar: Tensor, weight: Tensor? = nil, bias: Tensor? = nil,
+    eps: Float = 1e-5, fusedReLU: Bool = false, into out: Tensor
+  ) throws {
+    try require4D(input, "batchNorm2d")
+    try requireShape(out, input.shape, "batchNorm2d")
+    let (scale, shift) = try batchNormAffine(channels: input.shape[1], runningMean: runningMean, runningVar: runningVar,
+                                             weight: weight, bias: bias, eps: eps, op: "batchNorm2d")
+    let c = input.shape[1], plane = input.shape[2] * input.shape[3]
+    let shared = UncheckedSendable((input, out))
+    Threads.parallelFor(input.shape[0] * c, costPerItem: plane) { range in
+      let (input, out) = shared.value
+      for nc in range {
+        let (n, ch) = nc.quotientAndRemainder(dividingBy: c)
+        let x = input.sample(n) + ch * plane, y = out.sample(n) + ch * plane
+        let a = scale[ch], b = shift[ch]
+        if fusedReLU {
+          for i in 0..<plane { y[i] = max(x[i] * a + b, 0) }
+        } else {
+          for i in 0..<plane { y[i] = x[i] * a + b }
+        }
+      }
+    }
+  }
+
+  /// Folds an inference batch norm into the conv before it: returns the weight and bias of the
+  /// single conv computing `bn(conv(x))`. Weight OC×Cg×KH×KW, bias OC or nil; statistics OC.
+  package static func foldBatchNorm(
+    convWeight: Tensor, convBias: Tensor? = nil, runningMean: Tensor, runningVar: Tensor,
+    weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5
+  ) throws -> (weight: Tensor, bias: Tensor) {
+    guard convWeight.rank == 4 else {
+      throw TensorError(op: "foldBatchNorm", "conv weight must be OC×Cg×KH×KW, got \(formatShape(convWeight.shape))")
+    }
+    let oc = convWeight.shape[0]
+    let (scale, shift) = try batchNormAffine(channels: oc, runningMean: runningMean, runningVar: runningVar,
+                                             weight: weight, bias: bias, eps: eps, op: "foldBatchNorm")
+    if let convBias, convBias.shape != [oc] {
+      throw TensorError.shapes("foldBatchNorm", "conv bias shape", expected: [oc], got: convBias.shape)
+    }
+    let folded = convWeight.copy()
+    let per = convWeight.sampleCount
+    for o in 0..<oc {
+      let row = folded.sample(o)
+      for i in 0..<per { row[i] *= scale[o] }
+    }
+    let oldBias = convBias?.array ?? [Float](repeating: 0, count: oc)
+    let newBias = try Tensor(shape: [oc], data: (0..<oc).map { oldBias[$0] * scale[$0] + shift[$0] })
+    return (folded, newBias)
+  }
+
+  /// Per-channel scale γ/sqrt(var+eps) and shift β − mean·scale, after checking every shape is C.
+  private static func batchNormAffine(
+    channels c: Int, runningMean: Tensor, runningVar: Tensor, weight: Tensor?, bias: Tensor?, eps: Float, op: String
+  ) throws -> (scale: [Float], shift: [Float]) {
+    for (name, t) in [("runningMean", runningMean), ("runningVar", runningVar), ("weight", weight), ("bias", bias)] {
+      if let t, t.shape != [c] {
+        throw TensorError(op: op, "\(name) must have shape \(c) for \(c) channels, got \(formatShape(t.shape))")
+      }
+    }
+    let mean = runningMean.array, variance = runningVar.array
+    let gamma = weight?.array ?? [Float](repeating: 1, count: c)
+    let beta = bias?.array ?? [Float](repeating: 0, count: c)
+    var scale = [Float](repeating: 0, count: c), shift = scale
+    for i in 0..<c {
+      scale[i] = gamma[i] / (variance[i] + eps).squareRoot()
+      shift[i] = beta[i] - mean[i] * scale[i]
+    }
+    return (scale, shift)
+  }
+}

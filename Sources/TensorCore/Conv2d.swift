@@ -1,0 +1,121 @@
+/// 2-D convolution (cross-correlation, as `torch.nn.functional.conv2d`) on im2col + sgemm.
+///
+/// Per sample and group the output is one GEMM, Y_g (OCg × OH·OW) = W_g (OCg × K) · B_g (K × OH·OW)
+/// with K = Cg·KH·KW, written straight into NCHW. B_g is the group's input planes themselves for
+/// 1×1 stride-1 convs and the group's im2col matrix otherwise, so no group ever copies the whole
+/// input. Depthwise convs (one input channel per group) use a direct kernel instead of M = 1 GEMMs.
+extension Ops {
+  /// Convolution returning a new N×OC×OH×OW tensor.
+  /// - Parameters:
+  ///   - input: N×C×H×W.
+  ///   - weight: OC×(C/groups)×KH×KW.
+  ///   - bias: OC, or nil.
+  ///   - fusedReLU: apply max(0, ·) in the epilogue (conv → ReLU in one pass).
+  package static func conv2d(
+    _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+    dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false
+  ) throws -> Tensor {
+    let g = try Conv2dGeometry(input: input.shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
+    let out = try Tensor(uninitialized: g.outputShape)
+    try conv2d(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+               fusedReLU: fusedReLU, into: out)
+    return out
+  }
+
+  /// Convolution writing into `out` (N×OC×OH×OW, contiguous or a channel view of a larger buffer,
+  /// not overlapping `input`). `workspace` holds the im2col matrix (K × OH·OW floats,
+  /// `Conv2dGeometry.workspaceCount`); without one a temporary is allocated.
+  package static func conv2d(
+    _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+    dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false, into out: Tensor, workspace: ConvWorkspace? = nil
+  ) throws {
+    let g = try Conv2dGeometry(input: input.shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
+    try requireShape(out, g.outputShape, "conv2d")
+    if let bias, bias.shape != [g.oc] {
+      throw TensorError(op: "conv2d", "bias must have shape \(g.oc) for weight \(formatShape(weight.shape)), got \(formatShape(bias.shape))")
+    }
+    try requireNoOverlap(out, input, "conv2d")
+    let w = weight.isContiguous ? weight : weight.copy()
+    let b = bias.map { $0.isContiguous ? $0 : $0.copy() }
+    let scratch = (workspace ?? ConvWorkspace()).buffer(count: g.workspaceCount)
+    for n in 0..<g.n {
+      let x = UnsafePointer(input.sample(n))
+      let y = out.sample(n)
+      if g.isDepthwise {
+        depthwise(g, x: x, weight: w.sample(0), y: y)
+      } else {
+        for group in 0..<g.groups {
+          let xg = x + group * g.cg * g.h * g.w  // Cg×H×W
+          let matrix: UnsafePointer<Float>
+          if g.isPointwise {
+            matrix = xg  // Cg × H·W
+          } else {
+            im2col(g, x: xg, cols: scratch)  // K × OH·OW
+            matrix = UnsafePointer(scratch)
+          }
+          GEMM.sgemm(m: g.ocg, n: g.ohw, k: g.k, a: w.sample(0) + group * g.ocg * g.k, lda: g.k,
+                     b: matrix, ldb: g.ohw, c: y + group * g.ocg * g.ohw, ldc: g.ohw)
+        }
+      }
+      epilogue(y, channels: g.oc, plane: g.ohw, bias: b.map { UnsafePointer($0.sample(0)) }, relu: fusedReLU)
+    }
+  }
+
+  /// Adds the per-channel bias and applies ReLU over C planes of `plane` elements, in one pass.
+  static func epilogue(_ y: UnsafeMutablePointer<Float>, channels: Int, plane: Int, bias: UnsafePointer<Float>?, relu: Bool) {
+    guard bias != nil || relu else { return }
+    let shared = UncheckedSendable((y, bias))
+    Threads.parallelFor(channels, costPerItem: plane) { range in
+      let (y, bias) = shared.value
+      for c in range {
+        let row = y + c * plane
+        let add = bias?[c] ?? 0
+        if relu {
+          for i in 0..<plane { row[i] = max(row[i] + add, 0) }
+        } else {
+          for i in 0..<plane { row[i] += add }
+        }
+      }
+    }
+  }
+
+  /// Depthwise convolution, one output plane at a time: Cg = 1, each output channel oc reads
+  /// input channel oc / OCg; weight OC×1×KH×KW; y is OC×OH×OW for one sample.
+  static func depthwise(_ g: Conv2dGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+    let shared = UncheckedSendable((x, weight, y))
+    Threads.parallelFor(g.oc, costPerItem: g.ohw * g.kh * g.kw) { range in
+      let (x, weight, y) = shared.value
+      for o in range {
+        let plane = x + (o / g.ocg) * g.h * g.w
+        let dst = y + o * g.ohw
+        dst.update(repeating: 0, count: g.ohw)
+        for ki in 0..<g.kh {
+          for kj in 0..<g.kw {
+            let wv = weight[(o * g.kh + ki) * g.kw + kj]
+            let colOff = kj * g.dilation - g.padding
+            let (lo, hi) = validOutputRange(offset: colOff, stride: g.stride, inSize: g.w, outSize: g.ow)
+            for oh in 0..<g.oh {
+              let ih = oh * g.stride - g.padding + ki * g.dilation
+              guard ih >= 0, ih < g.h, lo < hi else { continue }
+              let src = plane + ih * g.w + colOff
+              let row = dst + oh * g.ow
+              if g.stride == 1 {
+                for o2 in lo..<hi { row[o2] += wv * src[o2] }
+              } else {
+                for o2 in lo..<hi { row[o2] += wv * src[o2 * g.stride] }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// The output positions o in [lo, hi) whose input index o·stride + offset lies in [0, inSize).
+  static func validOutputRange(offset: Int, stride: Int, inSize: Int, outSize: Int) -> (Int, Int) {
+    let lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+    let last = inSize - 1 - offset
+    let hi = last < 0 ? 0 : min(outSize, last / stride + 1)
+    return (min(lo, outSize), max(hi, min(lo, outSize)))
+  }
+}

@@ -1,0 +1,113 @@
+/// Max and average pooling with PyTorch's output-size rule, `ceilMode` and `countIncludePad`.
+extension Ops {
+  /// Output length of a pooling window along one axis, as `torch.nn.MaxPool2d`/`AvgPool2d`:
+  /// floor((in + 2p − k + (ceil ? s − 1 : 0)) / s) + 1, minus one in ceil mode when the last window
+  /// would start at or beyond `in + p` (it must start inside the input or the left padding).
+  package static func pooledSize(_ size: Int, kernel: Int, stride: Int, padding: Int, ceilMode: Bool) -> Int {
+    let span = size + 2 * padding - kernel + (ceilMode ? stride - 1 : 0)
+    var out = span >= 0 ? span / stride + 1 : 0
+    if ceilMode && out > 0 && (out - 1) * stride >= size + padding { out -= 1 }
+    return out
+  }
+
+  /// Output shape N×C×OH×OW of a pooling, after PyTorch's argument checks.
+  package static func poolOutputShape(
+    _ op: String, input: [Int], kernelSize: Int, stride: Int, padding: Int, ceilMode: Bool
+  ) throws -> [Int] {
+    guard input.count == 4 else { throw TensorError(op: op, "input must be N×C×H×W, got \(formatShape(input))") }
+    guard kernelSize >= 1, stride >= 1, padding >= 0 else {
+      throw TensorError(op: op, "needs kernel ≥ 1, stride ≥ 1, padding ≥ 0; got kernel \(kernelSize), stride \(stride), padding \(padding)")
+    }
+    guard 2 * padding <= kernelSize else {
+      throw TensorError(op: op, "padding \(padding) must be at most half of kernel \(kernelSize)")
+    }
+    let oh = pooledSize(input[2], kernel: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode)
+    let ow = pooledSize(input[3], kernel: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode)
+    guard oh >= 1, ow >= 1 else {
+      throw TensorError(op: op, "kernel \(kernelSize) (padding \(padding)) larger than input \(formatShape(input))")
+    }
+    return [input[0], input[1], oh, ow]
+  }
+
+  /// Max pooling (padding counts as −∞); `stride` nil means the kernel size, as in PyTorch.
+  package static func maxPool2d(
+    _ input: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false
+  ) throws -> Tensor {
+    let shape = try poolOutputShape("maxPool2d", input: input.shape, kernelSize: kernelSize, stride: stride ?? kernelSize,
+                                    padding: padding, ceilMode: ceilMode)
+    let out = try Tensor(uninitialized: shape)
+    try maxPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode, into: out)
+    return out
+  }
+
+  /// Max pooling into `out` (N×C×OH×OW, not overlapping the input).
+  package static func maxPool2d(
+    _ input: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false, into out: Tensor
+  ) throws {
+    try pool("maxPool2d", input, kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, ceilMode: ceilMode,
+             into: out) { src, w, r0, r1, c0, c1, _ in
+      var m = -Float.infinity
+      for r in r0..<r1 {
+        for c in c0..<c1 { m = max(m, src[r * w + c]) }
+      }
+      return m
+    }
+  }
+
+  /// Average pooling; `countIncludePad` divides by the window size clipped to the padded input
+  /// (PyTorch's default), otherwise by the number of input elements in the window.
+  package static func avgPool2d(
+    _ input: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false,
+    countIncludePad: Bool = true
+  ) throws -> Tensor {
+    let shape = try poolOutputShape("avgPool2d", input: input.shape, kernelSize: kernelSize, stride: stride ?? kernelSize,
+                                    padding: padding, ceilMode: ceilMode)
+    let out = try Tensor(uninitialized: shape)
+    try avgPool2d(input, kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode,
+                  countIncludePad: countIncludePad, into: out)
+    return out
+  }
+
+  /// Average pooling into `out` (N×C×OH×OW, not overlapping the input).
+  package static func avgPool2d(
+    _ input: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false,
+    countIncludePad: Bool = true, into out: Tensor
+  ) throws {
+    try pool("avgPool2d", input, kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, ceilMode: ceilMode,
+             into: out) { src, w, r0, r1, c0, c1, paddedArea in
+      var sum: Float = 0
+      for r in r0..<r1 {
+        for c in c0..<c1 { sum += src[r * w + c] }
+      }
+      return sum / Float(countIncludePad ? paddedArea : (r1 - r0) * (c1 - c0))
+    }
+  }
+
+  /// Runs `reduce(plane, W, rowStart, rowEnd, colStart, colEnd, paddedArea)` for every output
+  /// element: the window clipped to the input, and its area clipped only to the padded input.
+  private static func pool(
+    _ op: String, _ input: Tensor, kernelSize k: Int, stride s: Int, padding p: Int, ceilMode: Bool, into out: Tensor,
+    _ reduce: @escaping (UnsafePointer<Float>, Int, Int, Int, Int, Int, Int) -> Float
+  ) throws {
+    let shape = try poolOutputShape(op, input: input.shape, kernelSize: k, stride: s, padding: p, ceilMode: ceilMode)
+    try requireShape(out, shape, op)
+    try requireNoOverlap(out, input, op)
+    let (c, h, w, oh, ow) = (input.shape[1], input.shape[2], input.shape[3], shape[2], shape[3])
+    let shared = UncheckedSendable((input, out, reduce))
+    Threads.parallelFor(input.shape[0] * c, costPerItem: oh * ow * k * k) { range in
+      let (input, out, reduce) = shared.value
+      for nc in range {
+        let (n, ch) = nc.quotientAndRemainder(dividingBy: c)
+        let src = UnsafePointer(input.sample(n) + ch * h * w), dst = out.sample(n) + ch * oh * ow
+        for i in 0..<oh {
+          let rStart = i * s - p, rEnd = min(rStart + k, h + p)
+          for j in 0..<ow {
+            let cStart = j * s - p, cEnd = min(cStart + k, w + p)
+            let area = (rEnd - rStart) * (cEnd - cStart)
+            dst[i * ow + j] = reduce(src, w, max(rStart, 0), min(rEnd, h), max(cStart, 0), min(cEnd, w), area)
+          }
+        }
+      }
+    }
+  }
+}

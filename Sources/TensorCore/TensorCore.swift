@@ -1,1 +1,0 @@
-// TensorCore: NCHW float tensors and the ops of classic CNNs on OpenBLAS; no modules, no I/O.
