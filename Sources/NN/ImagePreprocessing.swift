@@ -1,3 +1,5 @@
+import TensorCore
+
 /// How an image becomes a network input: torchvision's evaluation transforms, reproduced exactly.
 ///
 /// - ImageNet models, input size S: `Resize(S·256/224)` (shorter side, rounded down: 256 for
@@ -37,6 +39,11 @@ package struct ImagePreprocessing: Equatable, Sendable {
     return ImagePreprocessing(resizeShorterSide: nil, size: size, mean: cifar10Mean, std: cifar10Std)
   }
 
+  /// The transform a zoo model expects: CIFAR's for the 32×32 CIFAR nets, ImageNet's otherwise.
+  package static func forModel(cifar: Bool, inputSize: Int) throws(ImageError) -> ImagePreprocessing {
+    cifar ? try .cifar(size: inputSize) : try .imagenet(size: inputSize)
+  }
+
   /// The resized and cropped uint8 image (what PIL holds before `ToTensor`).
   package func resizedAndCropped(_ image: RGBImage) -> RGBImage {
     guard let shorter = resizeShorterSide else {
@@ -67,8 +74,18 @@ package struct ImagePreprocessing: Equatable, Sendable {
     return out
   }
 
-  /// Preprocesses the image file at `path` (PNG or JPEG) to 3 × size × size floats, C H W order.
-  package func load(contentsOfFile path: String) throws(ImageError) -> [Float] {
-    self(try RGBImage(contentsOfFile: path))
+  /// The network input for `image` repeated `batch` times: a batch × 3 × size × size tensor.
+  package func tensor(for image: RGBImage, batch: Int = 1) throws -> Tensor {
+    guard batch >= 1 else { throw ImageError.badSize("batch must be at least 1, got \(batch)") }
+    let sample = self(image)
+    var data = [Float]()
+    data.reserveCapacity(sample.count * batch)
+    for _ in 0..<batch { data += sample }
+    return try Tensor(shape: [batch, 3, size, size], data: data)
+  }
+
+  /// Reads the PNG/JPEG file at `path` and preprocesses it to a batch × 3 × size × size tensor.
+  package func tensor(contentsOfFile path: String, batch: Int = 1) throws -> Tensor {
+    try tensor(for: RGBImage(contentsOfFile: path), batch: batch)
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import TensorCore
 import XCTest
 
 /// Preprocessing against torchvision's transforms on the PIL image.
@@ -83,5 +84,23 @@ final class ImagePreprocessingTests: XCTestCase {
     let pixels = (0..<(7 * 5 * 3)).map { UInt8(truncatingIfNeeded: $0 &* 37) }
     let image = RGBImage(width: 7, height: 5, pixels: pixels)
     XCTAssertEqual(image.resizedBilinear(width: 7, height: 5), image)
+  }
+}
+
+extension ImagePreprocessingTests {
+  func testTensorBatchesRepeatTheImage() throws {
+    let path = ImageFixtures.path("rgb_97x61.png")
+    let preprocessing = try ImagePreprocessing.forModel(cifar: true, inputSize: 32)
+    XCTAssertEqual(preprocessing, try .cifar(size: 32))
+    let tensor = try preprocessing.tensor(contentsOfFile: path, batch: 2)
+    XCTAssertEqual(tensor.shape, [2, 3, 32, 32])
+    let expected = try ImageFixtures.floats("rgb_97x61.png.cifar32.f32")
+    for n in 0..<2 {
+      let sample = Array(UnsafeBufferPointer(start: tensor.sample(n), count: tensor.sampleCount))
+      XCTAssertLessThan(zip(sample, expected).map { abs($0 - $1) }.max() ?? .infinity, tolerance)
+    }
+    XCTAssertThrowsError(try preprocessing.tensor(contentsOfFile: path, batch: 0)) { error in
+      XCTAssertEqual(String(describing: error), "image preprocessing: batch must be at least 1, got 0")
+    }
   }
 }
