@@ -39,13 +39,33 @@ def scene(width, height):
     return np.clip(np.rint(img), 0, 255).astype(np.uint8)
 
 
-def png_bytes(samples, bit_depth, color_type):
-    """A minimal non-interlaced PNG (filter 0 on every row) for depths PIL cannot write.
+ADAM7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+
+
+def png_bytes(samples, bit_depth, color_type, interlaced=False):
+    """A minimal PNG (filter 0 on every row) for what PIL cannot write: 2/16-bit depths, Adam7.
 
     samples: H x W (grey) or H x W x C array of integers below 2**bit_depth."""
     height, width = samples.shape[:2]
+    samples = samples.reshape(height, width, -1)
+    if interlaced:  # the seven Adam7 sub-images one after the other
+        passes = [samples[y0::dy, x0::dx] for x0, y0, dx, dy in ADAM7]
+        scanlines = b"".join(png_scanlines(p, bit_depth) for p in passes if p.size)
+    else:
+        scanlines = png_scanlines(samples, bit_depth)
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 1 if interlaced else 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) +
+            chunk(b"IDAT", zlib.compress(scanlines, 9)) + chunk(b"IEND", b""))
+
+
+def png_scanlines(samples, bit_depth):
+    """Filter byte 0 + packed samples for every row of an H x W x C array."""
     rows = []
-    for row in samples.reshape(height, width, -1):
+    for row in samples:
         flat = row.reshape(-1)
         if bit_depth == 16:
             raw = flat.astype(">u2").tobytes()
@@ -59,13 +79,7 @@ def png_bytes(samples, bit_depth, color_type):
             shifts = np.arange(per_byte - 1, -1, -1) * bit_depth
             raw = (groups << shifts).sum(axis=1).astype(np.uint8).tobytes()
         rows.append(b"\x00" + raw)
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) +
-            chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
+    return b"".join(rows)
 
 
 def save_pil(name, image, **options):
@@ -93,6 +107,7 @@ def make_images():
     grey16 = scene(33, 29)[..., 0].astype(np.uint16) * 256 + rng.integers(0, 256, (29, 33))
     save_raw("grey16_33x29.png", png_bytes(grey16, 16, 0))
     save_raw("grey2bit_30x20.png", png_bytes(scene(30, 20)[..., 2] >> 6, 2, 0))
+    save_raw("interlaced_37x29.png", png_bytes(scene(37, 29), 8, 2, interlaced=True))
     save_pil("tiny_20x14.png", Image.fromarray(scene(20, 14)))
     save_pil("photo_120x90.jpg", Image.fromarray(scene(120, 90)), quality=85)
     save_pil("grey_57x81.jpg", Image.fromarray(scene(57, 81)).convert("L"), quality=90)
@@ -125,7 +140,7 @@ def main():
     cases = []
     decodable = ["rgb_97x61.png", "grey_45x70.png", "palette_64x48.png", "rgba_59x83.png",
                  "greyalpha_50x50.png", "rgb16_41x37.png", "grey16_33x29.png", "grey2bit_30x20.png",
-                 "tiny_20x14.png", "photo_120x90.jpg", "grey_57x81.jpg", "progressive444_63x47.jpg"]
+                 "interlaced_37x29.png", "tiny_20x14.png", "photo_120x90.jpg", "grey_57x81.jpg", "progressive444_63x47.jpg"]
     plans = {name: [("imagenet", 32)] for name in decodable}
     plans["rgb_97x61.png"] += [("imagenet", 48), ("cifar", 32)]
     plans["photo_120x90.jpg"] += [("cifar", 32)]
@@ -153,7 +168,7 @@ def main():
     tensor = transform("imagenet", 224)(big)
     flat = tensor.reshape(-1).numpy()
     summary = {"image": "photo_300x230.jpg", "preset": "imagenet", "size": 224, "stride": 101,
-               "samples": [float(v) for v in flat[::101]],
+               "samples": [round(float(v), 6) for v in flat[::101]],
                "channel_means": [float(tensor[c].double().mean()) for c in range(3)]}
 
     manifest = {"cases": cases, "resize": {"image": "rgb_97x61.png", "width": 13, "height": 70,
