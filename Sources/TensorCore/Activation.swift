@@ -79,15 +79,13 @@ extension Ops {
   /// Applies `kernel(x, y, count)` to each sample's contiguous block, threads splitting large tensors.
   static func elementwise(
     _ op: String, _ input: Tensor, into out: Tensor,
-    _ kernel: @escaping (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
   ) throws {
     try requireShape(out, input.shape, op)
     let per = input.sampleCount
-    let shared = UncheckedSendable((input, out, kernel))
     let chunk = 16_384  // elements per work item: large enough to amortise a thread hand-off
     let chunksPerSample = max(1, (per + chunk - 1) / chunk)
     Threads.parallelFor(input.shape[0] * chunksPerSample, costPerItem: min(per, chunk)) { range in
-      let (input, out, kernel) = shared.value
       for item in range {
         let (n, part) = item.quotientAndRemainder(dividingBy: chunksPerSample)
         let lo = part * chunk, len = min(per - lo, chunk)

@@ -19,9 +19,7 @@ extension Ops {
       throw TensorError(op: "adaptiveAvgPool2d", "output \(formatShape(out.shape)) does not fit input \(formatShape(input.shape))")
     }
     try requireNoOverlap(out, input, "adaptiveAvgPool2d")
-    let shared = UncheckedSendable((input, out))
     Threads.parallelFor(n * c, costPerItem: h * w) { range in
-      let (input, out) = shared.value
       for nc in range {
         let (i, ch) = nc.quotientAndRemainder(dividingBy: c)
         let src = input.sample(i) + ch * h * w, dst = out.sample(i) + ch * oh * ow

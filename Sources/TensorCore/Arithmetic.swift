@@ -12,9 +12,7 @@ extension Ops {
     guard a.shape == b.shape else { throw TensorError.shapes("add", "second operand shape", expected: a.shape, got: b.shape) }
     try requireShape(out, a.shape, "add")
     let per = a.sampleCount
-    let shared = UncheckedSendable((a, b, out))
     Threads.parallelFor(a.shape[0], costPerItem: per) { range in
-      let (a, b, out) = shared.value
       for n in range {
         let x = a.sample(n), y = b.sample(n), z = out.sample(n)
         if fusedReLU {
@@ -43,9 +41,7 @@ extension Ops {
     }
     try requireShape(out, input.shape, "multiply")
     let plane = input.shape[2] * input.shape[3]
-    let shared = UncheckedSendable((input, scale, out))
     Threads.parallelFor(n * c, costPerItem: plane) { range in
-      let (input, scale, out) = shared.value
       for nc in range {
         let (i, ch) = nc.quotientAndRemainder(dividingBy: c)
         let x = input.sample(i) + ch * plane, y = out.sample(i) + ch * plane

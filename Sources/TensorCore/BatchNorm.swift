@@ -25,9 +25,7 @@ extension Ops {
     let (scale, shift) = try batchNormAffine(channels: input.shape[1], runningMean: runningMean, runningVar: runningVar,
                                              weight: weight, bias: bias, eps: eps, op: "batchNorm2d")
     let c = input.shape[1], plane = input.shape[2] * input.shape[3]
-    let shared = UncheckedSendable((input, out))
     Threads.parallelFor(input.shape[0] * c, costPerItem: plane) { range in
-      let (input, out) = shared.value
       for nc in range {
         let (n, ch) = nc.quotientAndRemainder(dividingBy: c)
         let x = input.sample(n) + ch * plane, y = out.sample(n) + ch * plane

@@ -5,10 +5,8 @@ extension Ops {
   /// Rows are independent, so threads split them; each row is written sequentially, stride-1 rows
   /// by block copies of input rows with the padded borders zeroed, so the pass streams at memory speed.
   static func im2col(_ g: Conv2dGeometry, x: UnsafePointer<Float>, cols: UnsafeMutablePointer<Float>) {
-    let shared = UncheckedSendable((x, cols))
     let taps = g.kh * g.kw
     Threads.parallelFor(g.k, costPerItem: g.ohw) { rows in
-      let (x, cols) = shared.value
       for r in rows {
         let c = r / taps, ki = (r % taps) / g.kw, kj = r % g.kw
         let plane = x + c * g.h * g.w

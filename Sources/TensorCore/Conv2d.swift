@@ -37,7 +37,10 @@ extension Ops {
     try requireNoOverlap(out, input, "conv2d")
     let w = weight.isContiguous ? weight : weight.copy()
     let b = bias.map { $0.isContiguous ? $0 : $0.copy() }
-    let scratch = (workspace ?? ConvWorkspace()).buffer(count: g.workspaceCount)
+    let owner = workspace ?? ConvWorkspace()
+    let scratch = owner.buffer(count: g.workspaceCount)
+    // The raw pointers below borrow these buffers: keep them alive until the last GEMM returns.
+    defer { withExtendedLifetime((owner, w, b, input, out)) {} }
     for n in 0..<g.n {
       let x = UnsafePointer(input.sample(n))
       let y = out.sample(n)
@@ -64,9 +67,7 @@ extension Ops {
   /// Adds the per-channel bias and applies ReLU over C planes of `plane` elements, in one pass.
   static func epilogue(_ y: UnsafeMutablePointer<Float>, channels: Int, plane: Int, bias: UnsafePointer<Float>?, relu: Bool) {
     guard bias != nil || relu else { return }
-    let shared = UncheckedSendable((y, bias))
     Threads.parallelFor(channels, costPerItem: plane) { range in
-      let (y, bias) = shared.value
       for c in range {
         let row = y + c * plane
         let add = bias?[c] ?? 0
@@ -82,9 +83,7 @@ extension Ops {
   /// Depthwise convolution, one output plane at a time: Cg = 1, each output channel oc reads
   /// input channel oc / OCg; weight OC×1×KH×KW; y is OC×OH×OW for one sample.
   static func depthwise(_ g: Conv2dGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
-    let shared = UncheckedSendable((x, weight, y))
     Threads.parallelFor(g.oc, costPerItem: g.ohw * g.kh * g.kw) { range in
-      let (x, weight, y) = shared.value
       for o in range {
         let plane = x + (o / g.ocg) * g.h * g.w
         let dst = y + o * g.ohw

@@ -24,6 +24,7 @@ extension Ops {
     let x = input.isContiguous ? input : input.copy()
     let w = weight.isContiguous ? weight : weight.copy()
     let y = out.isContiguous ? out : try Tensor(uninitialized: out.shape)
+    defer { withExtendedLifetime((x, w, y)) {} }  // the GEMM borrows their raw pointers
     if let bias {
       let b = bias.array
       for i in 0..<n { y.sample(i).update(from: b, count: outF) }

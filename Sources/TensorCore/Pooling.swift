@@ -87,15 +87,13 @@ extension Ops {
   /// element: the window clipped to the input, and its area clipped only to the padded input.
   private static func pool(
     _ op: String, _ input: Tensor, kernelSize k: Int, stride s: Int, padding p: Int, ceilMode: Bool, into out: Tensor,
-    _ reduce: @escaping (UnsafePointer<Float>, Int, Int, Int, Int, Int, Int) -> Float
+    _ reduce: (UnsafePointer<Float>, Int, Int, Int, Int, Int, Int) -> Float
   ) throws {
     let shape = try poolOutputShape(op, input: input.shape, kernelSize: k, stride: s, padding: p, ceilMode: ceilMode)
     try requireShape(out, shape, op)
     try requireNoOverlap(out, input, op)
     let (c, h, w, oh, ow) = (input.shape[1], input.shape[2], input.shape[3], shape[2], shape[3])
-    let shared = UncheckedSendable((input, out, reduce))
     Threads.parallelFor(input.shape[0] * c, costPerItem: oh * ow * k * k) { range in
-      let (input, out, reduce) = shared.value
       for nc in range {
         let (n, ch) = nc.quotientAndRemainder(dividingBy: c)
         let src = UnsafePointer(input.sample(n) + ch * h * w), dst = out.sample(n) + ch * oh * ow

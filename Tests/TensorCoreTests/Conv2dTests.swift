@@ -1,0 +1,112 @@
+import TensorCore
+import XCTest
+
+/// conv2d against the plain-loop reference over seeded random configurations and named cases.
+final class Conv2dTests: XCTestCase {
+  struct Case: CustomStringConvertible {
+    var n = 1, c = 3, h = 7, w = 7, oc = 4, k = 3, kw: Int? = nil
+    var stride = 1, padding = 0, dilation = 1, groups = 1
+    var bias = true, relu = false
+    var description: String {
+      "n\(n) c\(c) \(h)×\(w) oc\(oc) k\(k)×\(kw ?? k) s\(stride) p\(padding) d\(dilation) g\(groups) bias \(bias) relu \(relu)"
+    }
+  }
+
+  func check(_ t: Case, seed: UInt64) throws {
+    var rng = SeededGenerator(seed: seed)
+    let x = try Tensor.normal([t.n, t.c, t.h, t.w], generator: &rng)
+    let weight = try Tensor.normal([t.oc, t.c / t.groups, t.k, t.kw ?? t.k], generator: &rng)
+    let bias = t.bias ? try Tensor.normal([t.oc], generator: &rng) : nil
+    let y = try Ops.conv2d(x, weight: weight, bias: bias, stride: t.stride, padding: t.padding, dilation: t.dilation,
+                           groups: t.groups, fusedReLU: t.relu)
+    let expected = Reference.conv2d(x, weight, bias, stride: t.stride, padding: t.padding, dilation: t.dilation,
+                                    groups: t.groups, relu: t.relu)
+    assertClose(y, expected, terms: weight.sampleCount, "\(t)")
+  }
+
+  func testRandomSweep() throws {
+    var rng = SeededGenerator(seed: 7)
+    func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(rng.next() % UInt64(range.count)) }
+    for i in 0..<120 {
+      var t = Case()
+      t.n = [1, 3][pick(0...1)]
+      let groupChoice = pick(0...3)  // 1, 2, 4 groups, depthwise
+      let cg = groupChoice == 3 ? 1 : pick(1...5)
+      t.groups = [1, 2, 4, pick(2...6)][groupChoice]
+      t.c = cg * t.groups
+      t.oc = t.groups * pick(1...3)
+      t.k = [1, 2, 3, 5][pick(0...3)]
+      t.kw = pick(0...3) == 0 ? pick(1...4) : nil
+      t.stride = pick(1...3)
+      t.padding = pick(0...2)
+      t.dilation = pick(1...2)
+      let reach = t.dilation * (max(t.k, t.kw ?? t.k) - 1) + 1  // the kernel's extent must fit the input
+      t.h = pick(max(5, reach)...13)
+      t.w = pick(max(5, reach)...13)
+      t.bias = pick(0...1) == 1
+      t.relu = pick(0...3) == 0
+      try check(t, seed: UInt64(i))
+    }
+  }
+
+  func testNamedShapes() throws {
+    let cases: [Case] = [
+      Case(c: 3, h: 15, w: 15, oc: 8, k: 7, stride: 2, padding: 3, bias: false),  // ResNet stem
+      Case(n: 3, c: 6, h: 9, w: 8, oc: 5, k: 1, bias: true),  // pointwise: straight to sgemm
+      Case(n: 3, c: 8, h: 9, w: 9, oc: 6, k: 1, stride: 2, bias: false),  // downsample 1×1/2
+      Case(n: 1, c: 64, h: 6, w: 5, oc: 64, k: 3, padding: 1, groups: 32, bias: false),  // ResNeXt 32 groups
+      Case(n: 3, c: 64, h: 5, w: 5, oc: 128, k: 1, groups: 32, bias: true),  // grouped pointwise
+      Case(n: 3, c: 8, h: 11, w: 10, oc: 8, k: 3, stride: 2, padding: 1, groups: 8),  // depthwise
+      Case(n: 1, c: 4, h: 9, w: 9, oc: 12, k: 5, padding: 2, groups: 4, relu: true),  // depthwise ×3
+      Case(n: 3, c: 6, h: 12, w: 11, oc: 4, k: 3, stride: 1, padding: 2, dilation: 2, groups: 2, relu: true),
+      Case(n: 1, c: 2, h: 4, w: 4, oc: 3, k: 5, padding: 2, bias: true),  // kernel larger than input
+    ]
+    for (i, t) in cases.enumerated() { try check(t, seed: 100 + UInt64(i)) }
+  }
+
+  /// The conv reads a channel view of a batch of 3 and writes into a channel view of a larger buffer,
+  /// as a DenseNet executor does; the channels around the written range stay untouched.
+  func testChannelViewsInAndOut() throws {
+    var rng = SeededGenerator(seed: 3)
+    let buffer = try Tensor.normal([3, 10, 6, 6], generator: &rng)
+    let before = buffer.array
+    let input = try buffer.channels(0..<4)
+    let weight = try Tensor.normal([3, 4, 3, 3], generator: &rng)
+    let bias = try Tensor.normal([3], generator: &rng)
+    let expected = Reference.conv2d(input.copy(), weight, bias, stride: 1, padding: 1, dilation: 1, groups: 1)
+    let output = try buffer.channels(5..<8)
+    try Ops.conv2d(input, weight: weight, bias: bias, padding: 1, into: output, workspace: ConvWorkspace())
+    assertClose(output.copy(), expected, terms: 36, "conv into channel view")
+    let after = buffer.array
+    for n in 0..<3 {
+      for ch in [0, 1, 2, 3, 4, 8, 9] {
+        let range = (n * 10 + ch) * 36..<(n * 10 + ch + 1) * 36
+        XCTAssertEqual(Array(after[range]), Array(before[range]), "channel \(ch) of sample \(n) changed")
+      }
+    }
+  }
+
+  /// A reused workspace gives the same result as a fresh one, across convs of different sizes.
+  func testWorkspaceReuse() throws {
+    var rng = SeededGenerator(seed: 4)
+    let workspace = ConvWorkspace()
+    for (c, h, k) in [(8, 12, 3), (2, 5, 3), (4, 9, 5)] {
+      let x = try Tensor.normal([1, c, h, h], generator: &rng)
+      let weight = try Tensor.normal([5, c, k, k], generator: &rng)
+      let out = try Tensor(filled: .nan, shape: [1, 5, h, h])
+      try Ops.conv2d(x, weight: weight, padding: k / 2, into: out, workspace: workspace)
+      XCTAssertEqual(out.array, try Ops.conv2d(x, weight: weight, padding: k / 2).array)
+    }
+    XCTAssertGreaterThanOrEqual(workspace.capacity, 8 * 9 * 144)
+  }
+
+  func testGeometry() throws {
+    let g = try Conv2dGeometry(input: [1, 64, 56, 56], weight: [128, 2, 3, 3], stride: 2, padding: 1, groups: 32)
+    XCTAssertEqual(g.outputShape, [1, 128, 28, 28])
+    XCTAssertEqual(g.k, 18)
+    XCTAssertEqual(g.macs, 128 * 28 * 28 * 18)
+    XCTAssertEqual(g.workspaceCount, 18 * 28 * 28)
+    XCTAssertTrue(try Conv2dGeometry(input: [1, 64, 56, 56], weight: [256, 64, 1, 1]).isPointwise)
+    XCTAssertTrue(try Conv2dGeometry(input: [1, 8, 5, 5], weight: [8, 1, 3, 3], groups: 8).isDepthwise)
+  }
+}
