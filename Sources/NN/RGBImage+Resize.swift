@@ -65,7 +65,9 @@ extension RGBImage {
         for y in 0..<height {
           let row = y * width * 3
           for (x, tap) in taps.enumerated() {
-            var sums: (Int32, Int32, Int32) = (1 << (precisionBits - 1), 1 << (precisionBits - 1), 1 << (precisionBits - 1))
+            var sums: (Int32, Int32, Int32) = (
+              1 << (precisionBits - 1), 1 << (precisionBits - 1), 1 << (precisionBits - 1)
+            )
             for (offset, weight) in tap.weights.enumerated() {
               let p = row + (tap.first + offset) * 3
               sums.0 &+= Int32(input[p]) &* weight

@@ -53,7 +53,8 @@ final class ClassScoreTests: XCTestCase {
     XCTAssertEqual(ClassNames.imagenet1k[0], "tench")
     XCTAssertEqual(ClassNames.imagenet1k[285], "Egyptian cat")
     XCTAssertEqual(ClassNames.imagenet1k[999], "toilet tissue")
-    XCTAssertEqual(ClassNames.cifar10, ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"])
+    XCTAssertEqual(
+      ClassNames.cifar10, ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"])
     XCTAssertEqual(ClassNames.name(of: 3, classCount: 10), "cat")
     XCTAssertEqual(ClassNames.name(of: 281, classCount: 1000), "tabby")
     XCTAssertEqual(ClassNames.name(of: 4, classCount: 7), "class 4")

@@ -29,7 +29,8 @@ enum ImageFixtures {
     let rejected: [String: String]
   }
 
-  static let directory = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/images")
+  static let directory = (Bundle.module.resourceURL ?? Bundle.module.bundleURL).appendingPathComponent(
+    "Fixtures/images")
 
   static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 

@@ -73,7 +73,8 @@ final class ImagePreprocessingTests: XCTestCase {
     }
     // Portrait 30×50 → Resize(36) gives 36×60; the crop offset (60 − 32) / 2 = 14 from the top.
     let pixels = (0..<(30 * 50 * 3)).map { UInt8(truncatingIfNeeded: $0 * 7) }
-    let crop = try ImagePreprocessing.imagenet(size: 32).resizedAndCropped(RGBImage(width: 30, height: 50, pixels: pixels))
+    let crop = try ImagePreprocessing.imagenet(size: 32).resizedAndCropped(
+      RGBImage(width: 30, height: 50, pixels: pixels))
     XCTAssertEqual([crop.width, crop.height], [32, 32])
     let resized = RGBImage(width: 30, height: 50, pixels: pixels).resizedBilinear(width: 36, height: 60)
     XCTAssertEqual(crop, resized.cropped(left: 2, top: 14, width: 32, height: 32))

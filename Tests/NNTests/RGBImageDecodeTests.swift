@@ -29,10 +29,13 @@ final class RGBImageDecodeTests: XCTestCase {
 
   /// Every prefix-truncation of every fixture is refused with a message, never a crash or exit.
   func testTruncatedFilesGiveAnError() throws {
-    for name in ["rgb_97x61.png", "palette_64x48.png", "photo_120x90.jpg", "progressive444_63x47.jpg", "grey_57x81.jpg"] {
+    for name in [
+      "rgb_97x61.png", "palette_64x48.png", "photo_120x90.jpg", "progressive444_63x47.jpg", "grey_57x81.jpg",
+    ] {
       let bytes = try ImageFixtures.bytes(name)
       for cut in [1, 4, 9, 40, bytes.count / 3, bytes.count / 2, bytes.count - 40] {
-        XCTAssertThrowsError(try RGBImage(decoding: Array(bytes.prefix(cut)), name: name), "\(name) cut at \(cut)") { error in
+        XCTAssertThrowsError(try RGBImage(decoding: Array(bytes.prefix(cut)), name: name), "\(name) cut at \(cut)") {
+          error in
           let text = String(describing: error)
           XCTAssertTrue(text.hasPrefix("cannot decode image \(name): "), text)
         }
@@ -40,11 +43,13 @@ final class RGBImageDecodeTests: XCTestCase {
     }
     let jpeg = try ImageFixtures.bytes("photo_120x90.jpg")
     XCTAssertThrowsError(try RGBImage(decoding: Array(jpeg.prefix(jpeg.count / 2)), name: "half.jpg")) { error in
-      XCTAssertEqual(String(describing: error), "cannot decode image half.jpg: file ends early (truncated or corrupt JPEG)")
+      XCTAssertEqual(
+        String(describing: error), "cannot decode image half.jpg: file ends early (truncated or corrupt JPEG)")
     }
     let png = try ImageFixtures.bytes("rgb_97x61.png")
     XCTAssertThrowsError(try RGBImage(decoding: Array(png.prefix(png.count / 2)), name: "half.png")) { error in
-      XCTAssertEqual(String(describing: error), "cannot decode image half.png: invalid PNG: file ends early (truncated PNG)")
+      XCTAssertEqual(
+        String(describing: error), "cannot decode image half.png: invalid PNG: file ends early (truncated PNG)")
     }
   }
 
@@ -70,7 +75,8 @@ final class RGBImageDecodeTests: XCTestCase {
     let sof = try XCTUnwrap((0..<jpeg.count - 1).first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xC0 })
     jpeg[sof + 4] = 13
     XCTAssertThrowsError(try RGBImage(decoding: jpeg, name: "sof.jpg")) { error in
-      XCTAssertEqual(String(describing: error), "cannot decode image sof.jpg: invalid JPEG: Unsupported JPEG data precision 13")
+      XCTAssertEqual(
+        String(describing: error), "cannot decode image sof.jpg: invalid JPEG: Unsupported JPEG data precision 13")
     }
     // Neither format.
     XCTAssertThrowsError(try RGBImage(decoding: Array("GIF89a....".utf8), name: "x.gif")) { error in
