@@ -5,6 +5,8 @@
 
 /// Fractional bits of the fixed-point weights (Pillow: 32 − 8 − 2, room for 8-bit pixels and sums).
 private let precisionBits = 22
+/// One half in that fixed point: accumulators start here so the final shift rounds to nearest.
+private let half: Int32 = 1 << (precisionBits - 1)
 
 /// One output position's taps: the first input index and the fixed-point weights that follow it.
 private struct Taps {
@@ -37,7 +39,7 @@ private func bilinearTaps(inSize: Int, outSize: Int) -> [Taps] {
   }
 }
 
-/// Rounds a fixed-point accumulator (which already holds the +0.5 bias) to a byte, clamping.
+/// Rounds a fixed-point accumulator (which already holds `half`) to a byte, clamping.
 @inline(__always)
 private func clampToByte(_ accumulator: Int32) -> UInt8 {
   if accumulator >= Int32(1 << (precisionBits + 8)) { return 255 }
@@ -65,9 +67,7 @@ extension RGBImage {
         for y in 0..<height {
           let row = y * width * 3
           for (x, tap) in taps.enumerated() {
-            var sums: (Int32, Int32, Int32) = (
-              1 << (precisionBits - 1), 1 << (precisionBits - 1), 1 << (precisionBits - 1)
-            )
+            var sums = (half, half, half)
             for (offset, weight) in tap.weights.enumerated() {
               let p = row + (tap.first + offset) * 3
               sums.0 &+= Int32(input[p]) &* weight
@@ -94,7 +94,7 @@ extension RGBImage {
       out.withUnsafeMutableBufferPointer { output in
         var sums = [Int32](repeating: 0, count: rowBytes)
         for (y, tap) in taps.enumerated() {
-          for i in 0..<rowBytes { sums[i] = 1 << (precisionBits - 1) }
+          for i in 0..<rowBytes { sums[i] = half }
           for (offset, weight) in tap.weights.enumerated() {
             let row = (tap.first + offset) * rowBytes
             for i in 0..<rowBytes { sums[i] &+= Int32(input[row + i]) &* weight }

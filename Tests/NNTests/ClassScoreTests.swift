@@ -61,3 +61,23 @@ final class ClassScoreTests: XCTestCase {
     XCTAssertNil(ClassNames.forClassCount(100))
   }
 }
+
+extension ClassScoreTests {
+  func testTableLines() {
+    var logits = [Float](repeating: 0, count: 1000)
+    logits[281] = 5
+    logits[285] = 4
+    logits[7] = 3
+    // Probabilities as torch.softmax gives them for these logits.
+    let lines = ClassScore.tableLines(ClassScore.top(3, logits: logits), classCount: 1000)
+    XCTAssertEqual(
+      lines,
+      [
+        "1  281  tabby         0.1216",
+        "2  285  Egyptian cat  0.0447",
+        "3    7  cock          0.0165",
+      ])
+    XCTAssertEqual(
+      ClassScore.tableLines(ClassScore.top(1, logits: [0, 1, 0]), classCount: 3), ["1  1  class 1  0.5761"])
+  }
+}
