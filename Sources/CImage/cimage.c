@@ -68,6 +68,7 @@ typedef struct {
   cimage_rgb *out;
   uint8_t *rows;         // decoded image before RGB conversion
   png_bytep *pointers;   // row pointers into `rows`
+  char warning[120];     // the last warning, which often says why the error that follows occurred
 } png_source;
 
 static void png_source_free(png_source *src) {
@@ -88,19 +89,23 @@ static void png_read_memory(png_structp png, png_bytep dest, png_size_t length) 
 
 static void png_on_error(png_structp png, png_const_charp message) {
   png_source *src = png_get_error_ptr(png);
-  set_error(src->out, "invalid PNG: %s", message);
+  if (src->warning[0] != '\0') {
+    set_error(src->out, "invalid PNG: %s (%s)", message, src->warning);
+  } else {
+    set_error(src->out, "invalid PNG: %s", message);
+  }
   png_longjmp(png, 1);
 }
 
 static void png_on_warning(png_structp png, png_const_charp message) {
   // Ancillary-chunk problems (bad CRC in a text chunk, unknown sRGB profile…) do not affect
-  // the pixels; PIL ignores them as well.
-  (void)png;
-  (void)message;
+  // the pixels and PIL ignores them too; the text is kept only to explain a later error.
+  png_source *src = png_get_error_ptr(png);
+  snprintf(src->warning, sizeof src->warning, "%s", message);
 }
 
 static int decode_png(const uint8_t *data, size_t size, cimage_rgb *out) {
-  png_source src = {data, size, 0, out, NULL, NULL};
+  png_source src = {data, size, 0, out, NULL, NULL, ""};
   png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, png_on_error,
                                            png_on_warning);
   if (png == NULL) {
@@ -226,11 +231,17 @@ static int decode_jpeg(const uint8_t *data, size_t size, cimage_rgb *out) {
       set_error(out, "JPEG colour space %d is not supported", (int)cinfo.jpeg_color_space);
       longjmp(handler.jump, 1);
   }
-  // libjpeg's defaults (islow IDCT, fancy upsampling) are what PIL decodes with.
-  jpeg_start_decompress(&cinfo);
-  if (allocate_pixels(out, "JPEG", cinfo.output_width, cinfo.output_height) != 0) {
+  // Size limits before libjpeg allocates its own buffers; at full scale output = image size.
+  if (allocate_pixels(out, "JPEG", cinfo.image_width, cinfo.image_height) != 0) {
     jpeg_destroy_decompress(&cinfo);
     return -1;
+  }
+  // libjpeg's defaults (islow IDCT, fancy upsampling) are what PIL decodes with.
+  jpeg_start_decompress(&cinfo);
+  if ((int)cinfo.output_width != out->width || (int)cinfo.output_height != out->height) {
+    set_error(out, "JPEG output size %ux%u differs from its header's %dx%d", cinfo.output_width,
+              cinfo.output_height, out->width, out->height);
+    longjmp(handler.jump, 1);
   }
   int channels = cinfo.output_components;
   row = malloc((size_t)cinfo.output_width * channels);

@@ -86,6 +86,30 @@ final class RGBImageDecodeTests: XCTestCase {
     XCTAssertThrowsError(try RGBImage(decoding: [], name: "empty.png"))
   }
 
+  /// A PNG whose header claims 70000 × 61 pixels (CRC recomputed) is refused before allocating.
+  func testOversizedHeaderIsRefused() throws {
+    var png = try ImageFixtures.bytes("rgb_97x61.png")
+    let width = UInt32(70_000)
+    for i in 0..<4 { png[16 + i] = UInt8(truncatingIfNeeded: width >> (24 - 8 * UInt32(i))) }
+    let crc = crc32(png[12..<29])  // chunk type + IHDR data
+    for i in 0..<4 { png[29 + i] = UInt8(truncatingIfNeeded: crc >> (24 - 8 * UInt32(i))) }
+    XCTAssertThrowsError(try RGBImage(decoding: png, name: "wide.png")) { error in
+      XCTAssertEqual(
+        String(describing: error),
+        "cannot decode image wide.png: invalid PNG: Invalid IHDR data (Image width exceeds user limit in IHDR)")
+    }
+  }
+
+  /// PNG's CRC-32 (reflected polynomial 0xEDB88320), bit by bit.
+  private func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+    var crc: UInt32 = 0xFFFF_FFFF
+    for byte in bytes {
+      crc ^= UInt32(byte)
+      for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+    }
+    return ~crc
+  }
+
   func testMissingFileAndDirectory() {
     XCTAssertThrowsError(try RGBImage(contentsOfFile: "/nonexistent/cat.jpg")) { error in
       XCTAssertEqual(String(describing: error), "cannot read image /nonexistent/cat.jpg: no such file")
