@@ -98,6 +98,7 @@ def make_images():
     palette = Image.fromarray(scene(64, 48)).quantize(37)
     palette.info["transparency"] = 3  # a tRNS chunk that convert("RGB") ignores
     save_pil("palette_64x48.png", palette, transparency=3)
+    save_pil("palette4bit_27x19.png", Image.fromarray(scene(27, 19)).quantize(12))  # 12 colours: 4-bit
     rgba = np.dstack([scene(59, 83), rng.integers(0, 256, (83, 59), dtype=np.uint8)])
     save_pil("rgba_59x83.png", Image.fromarray(rgba, "RGBA"))
     la = np.dstack([scene(50, 50)[..., 1], np.linspace(0, 255, 2500).reshape(50, 50).astype(np.uint8)])
@@ -138,7 +139,8 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     make_images()
     cases = []
-    decodable = ["rgb_97x61.png", "grey_45x70.png", "palette_64x48.png", "rgba_59x83.png",
+    decodable = ["rgb_97x61.png", "grey_45x70.png", "palette_64x48.png", "palette4bit_27x19.png",
+                 "rgba_59x83.png",
                  "greyalpha_50x50.png", "rgb16_41x37.png", "grey16_33x29.png", "grey2bit_30x20.png",
                  "interlaced_37x29.png", "tiny_20x14.png", "photo_120x90.jpg", "grey_57x81.jpg", "progressive444_63x47.jpg"]
     plans = {name: [("imagenet", 32)] for name in decodable}
