@@ -28,7 +28,7 @@ run: build
 
 unit-tests: deps
 	$(SWIFT) build -c release --build-tests
-	$(SWIFT) test -c release --skip-build --parallel --num-workers 2
+	$(SWIFT) test -c release --skip-build --disable-swift-testing
 
 e2e-tests: build
 	@for t in Tests/e2e/*.sh; do [ -f "$$t" ] || continue; echo "== $$t"; bash "$$t" $(BIN) || exit 1; done

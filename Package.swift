@@ -40,7 +40,7 @@ let package = Package(
     // MARK: - Tests (one target per library target)
     .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ModelsTests", dependencies: ["Models"]),
+    .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ExplorerTests", dependencies: ["Explorer"]),
   ],
   swiftLanguageModes: [.v6]

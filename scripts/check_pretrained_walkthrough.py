@@ -3,7 +3,7 @@
 
     scripts/check_pretrained_walkthrough.py [--model resnet50] [--image F] [--binary PATH]
 
-A torchvision model is built with seeded random weights (nothing is downloaded; BatchNorm
+A torchvision (or timm) model is built with seeded random weights (nothing is downloaded; BatchNorm
 statistics and affine parameters are randomised so no layer is the identity, and the classifier
 is scaled to logits of std 3, so the probabilities are neither uniform nor one-hot), saved as a .pth state_dict — for DenseNets with
 torchvision's legacy key names, to exercise the key fix — converted with
@@ -30,7 +30,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def seeded_model(name, example):
     """The seeded model, its classifier scaled so the logits for `example` have a std of 3."""
     torch.manual_seed(0)
-    model = getattr(torchvision.models, name)(weights=None).eval()
+    if hasattr(torchvision.models, name):
+        model = getattr(torchvision.models, name)(weights=None).eval()
+    else:
+        import timm
+        model = timm.create_model(name, pretrained=False).eval()
     with torch.no_grad():
         for module in model.modules():
             if isinstance(module, torch.nn.BatchNorm2d):
@@ -38,7 +42,8 @@ def seeded_model(name, example):
                 module.running_var.uniform_(0.5, 1.5)
                 module.weight.uniform_(0.5, 1.5)
                 module.bias.uniform_(-0.2, 0.2)
-        classifier = model.fc if hasattr(model, "fc") else model.classifier
+        classifier = model.get_classifier() if hasattr(model, "get_classifier") else (
+            model.fc if hasattr(model, "fc") else model.classifier)
         scale = 3 / model(example[None]).std()
         classifier.weight.mul_(scale)
         classifier.bias.mul_(scale)

@@ -8,9 +8,9 @@
 extension Ops {
   /// max(0, x), element-wise.
   package static func relu(_ input: Tensor) throws -> Tensor {
-    let out = try Tensor(uninitialized: input.shape)
-    try relu(input, into: out)
-    return out
+    try returning(input.shape) { out in
+      try relu(input, into: out)
+    }
   }
 
   /// ReLU into `out` (the input's shape; may be `input` itself).
@@ -22,9 +22,9 @@ extension Ops {
 
   /// 1 / (1 + e^−x), element-wise.
   package static func sigmoid(_ input: Tensor) throws -> Tensor {
-    let out = try Tensor(uninitialized: input.shape)
-    try sigmoid(input, into: out)
-    return out
+    try returning(input.shape) { out in
+      try sigmoid(input, into: out)
+    }
   }
 
   /// Sigmoid into `out` (the input's shape; may be `input` itself).
@@ -36,9 +36,9 @@ extension Ops {
 
   /// Softmax along `axis` (negative counts from the end), max-subtracted for stability, as `F.softmax(x, dim:)`.
   package static func softmax(_ input: Tensor, axis: Int) throws -> Tensor {
-    let out = try Tensor(uninitialized: input.shape)
-    try softmax(input, axis: axis, into: out)
-    return out
+    try returning(input.shape) { out in
+      try softmax(input, axis: axis, into: out)
+    }
   }
 
   /// Softmax into `out` (the input's shape; may be `input` itself).

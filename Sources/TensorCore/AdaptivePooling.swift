@@ -4,9 +4,9 @@ extension Ops {
   /// `F.adaptive_avg_pool2d`; bins may overlap when the sizes do not divide.
   package static func adaptiveAvgPool2d(_ input: Tensor, outputSize: (Int, Int)) throws -> Tensor {
     try require4D(input, "adaptiveAvgPool2d")
-    let out = try Tensor(uninitialized: [input.shape[0], input.shape[1], outputSize.0, outputSize.1])
-    try adaptiveAvgPool2d(input, into: out)
-    return out
+    return try returning([input.shape[0], input.shape[1], outputSize.0, outputSize.1]) { out in
+      try adaptiveAvgPool2d(input, into: out)
+    }
   }
 
   /// Adaptive average pooling into `out` (N×C×OH×OW); the output size is read from `out`.
@@ -16,7 +16,8 @@ extension Ops {
     let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
     let (oh, ow) = (out.shape[2], out.shape[3])
     guard out.shape[0] == n, out.shape[1] == c, oh >= 1, ow >= 1 else {
-      throw TensorError(op: "adaptiveAvgPool2d", "output \(formatShape(out.shape)) does not fit input \(formatShape(input.shape))")
+      throw TensorError(
+        op: "adaptiveAvgPool2d", "output \(formatShape(out.shape)) does not fit input \(formatShape(input.shape))")
     }
     try requireNoOverlap(out, input, "adaptiveAvgPool2d")
     Threads.parallelFor(n * c, costPerItem: h * w) { range in

@@ -2,14 +2,16 @@
 extension Ops {
   /// a + b for tensors of one shape (the residual add).
   package static func add(_ a: Tensor, _ b: Tensor, fusedReLU: Bool = false) throws -> Tensor {
-    let out = try Tensor(uninitialized: a.shape)
-    try add(a, b, fusedReLU: fusedReLU, into: out)
-    return out
+    return try returning(a.shape) { out in
+      try add(a, b, fusedReLU: fusedReLU, into: out)
+    }
   }
 
   /// a + b into `out` (same shape; may be `a` or `b` itself), optionally followed by ReLU.
   package static func add(_ a: Tensor, _ b: Tensor, fusedReLU: Bool = false, into out: Tensor) throws {
-    guard a.shape == b.shape else { throw TensorError.shapes("add", "second operand shape", expected: a.shape, got: b.shape) }
+    guard a.shape == b.shape else {
+      throw TensorError.shapes("add", "second operand shape", expected: a.shape, got: b.shape)
+    }
     try requireShape(out, a.shape, "add")
     let per = a.sampleCount
     Threads.parallelFor(a.shape[0], costPerItem: per) { range in
@@ -26,18 +28,22 @@ extension Ops {
 
   /// x · s, where x is N×C×H×W and s is N×C×1×1 (SE/SK attention weights), broadcast over H×W.
   package static func multiply(_ input: Tensor, channelScale scale: Tensor) throws -> Tensor {
-    let out = try Tensor(uninitialized: input.shape)
-    try multiply(input, channelScale: scale, into: out)
-    return out
+    return try returning(input.shape) { out in
+      try multiply(input, channelScale: scale, into: out)
+    }
   }
 
   /// x · s into `out` (the input's shape; may be `input`). With `accumulate`, `out += x · s`
   /// instead, which sums attention-weighted branches (SK, split attention) without temporaries.
-  package static func multiply(_ input: Tensor, channelScale scale: Tensor, accumulate: Bool = false, into out: Tensor) throws {
+  package static func multiply(_ input: Tensor, channelScale scale: Tensor, accumulate: Bool = false, into out: Tensor)
+    throws
+  {
     try require4D(input, "multiply")
     let (n, c) = (input.shape[0], input.shape[1])
     guard scale.shape == [n, c, 1, 1] else {
-      throw TensorError.shapes("multiply", "channel scale shape for input \(formatShape(input.shape))", expected: [n, c, 1, 1], got: scale.shape)
+      throw TensorError.shapes(
+        "multiply", "channel scale shape for input \(formatShape(input.shape))", expected: [n, c, 1, 1],
+        got: scale.shape)
     }
     try requireShape(out, input.shape, "multiply")
     let plane = input.shape[2] * input.shape[3]
@@ -58,9 +64,9 @@ extension Ops {
   /// Concatenation along channels (dimension 1) of tensors that agree in every other dimension.
   package static func concat(channels inputs: [Tensor]) throws -> Tensor {
     let shape = try concatShape(inputs)
-    let out = try Tensor(uninitialized: shape)
-    try concat(channels: inputs, into: out)
-    return out
+    return try returning(shape) { out in
+      try concat(channels: inputs, into: out)
+    }
   }
 
   /// Concatenation into `out` (N×ΣC×H×W). A DenseNet executor can avoid this copy entirely by
@@ -78,13 +84,17 @@ extension Ops {
   /// The shape of a channel concatenation, or an error naming the first two disagreeing shapes.
   package static func concatShape(_ inputs: [Tensor]) throws -> [Int] {
     guard let first = inputs.first else { throw TensorError(op: "concat", "needs at least one tensor") }
-    guard first.rank >= 2 else { throw TensorError(op: "concat", "inputs need rank ≥ 2, got \(formatShape(first.shape))") }
+    guard first.rank >= 2 else {
+      throw TensorError(op: "concat", "inputs need rank ≥ 2, got \(formatShape(first.shape))")
+    }
     var channels = 0
     for t in inputs {
       var a = t.shape, b = first.shape
       if a.count == b.count { a[1] = 0; b[1] = 0 }
       guard a == b else {
-        throw TensorError(op: "concat", "shapes \(formatShape(first.shape)) and \(formatShape(t.shape)) differ outside the channel dimension")
+        throw TensorError(
+          op: "concat",
+          "shapes \(formatShape(first.shape)) and \(formatShape(t.shape)) differ outside the channel dimension")
       }
       channels += t.shape[1]
     }

@@ -9,10 +9,11 @@ extension Ops {
     _ input: Tensor, runningMean: Tensor, runningVar: Tensor, weight: Tensor? = nil, bias: Tensor? = nil,
     eps: Float = 1e-5, fusedReLU: Bool = false
   ) throws -> Tensor {
-    let out = try Tensor(uninitialized: input.shape)
-    try batchNorm2d(input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, eps: eps,
-                    fusedReLU: fusedReLU, into: out)
-    return out
+    try returning(input.shape) { out in
+      try batchNorm2d(
+        input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, eps: eps,
+        fusedReLU: fusedReLU, into: out)
+    }
   }
 
   /// Batch norm writing into `out` (the input's shape; `out` may be `input` itself, for in place).
@@ -22,8 +23,9 @@ extension Ops {
   ) throws {
     try require4D(input, "batchNorm2d")
     try requireShape(out, input.shape, "batchNorm2d")
-    let (scale, shift) = try batchNormAffine(channels: input.shape[1], runningMean: runningMean, runningVar: runningVar,
-                                             weight: weight, bias: bias, eps: eps, op: "batchNorm2d")
+    let (scale, shift) = try batchNormAffine(
+      channels: input.shape[1], runningMean: runningMean, runningVar: runningVar,
+      weight: weight, bias: bias, eps: eps, op: "batchNorm2d")
     let c = input.shape[1], plane = input.shape[2] * input.shape[3]
     Threads.parallelFor(input.shape[0] * c, costPerItem: plane) { range in
       for nc in range {
@@ -49,8 +51,9 @@ extension Ops {
       throw TensorError(op: "foldBatchNorm", "conv weight must be OC×Cg×KH×KW, got \(formatShape(convWeight.shape))")
     }
     let oc = convWeight.shape[0]
-    let (scale, shift) = try batchNormAffine(channels: oc, runningMean: runningMean, runningVar: runningVar,
-                                             weight: weight, bias: bias, eps: eps, op: "foldBatchNorm")
+    let (scale, shift) = try batchNormAffine(
+      channels: oc, runningMean: runningMean, runningVar: runningVar,
+      weight: weight, bias: bias, eps: eps, op: "foldBatchNorm")
     if let convBias, convBias.shape != [oc] {
       throw TensorError.shapes("foldBatchNorm", "conv bias shape", expected: [oc], got: convBias.shape)
     }

@@ -2,8 +2,11 @@
 ///
 /// Per sample and group the output is one GEMM, Y_g (OCg × OH·OW) = W_g (OCg × K) · B_g (K × OH·OW)
 /// with K = Cg·KH·KW, written straight into NCHW. B_g is the group's input planes themselves for
-/// 1×1 stride-1 convs and the group's im2col matrix otherwise, so no group ever copies the whole
-/// input. Depthwise convs (one input channel per group) use a direct kernel instead of M = 1 GEMMs.
+/// 1×1 stride-1 convs and the group's im2col matrix otherwise (built in cache-sized tiles of output
+/// pixels when large), so no group ever copies the whole input. For small maps with many channels
+/// the GEMM runs the other way round, Yᵀ = Bᵀ·Wᵀ, and is transposed into place
+/// (`Conv2dGeometry.usesSwappedGEMM`). Depthwise convs (one input channel per group) use a direct
+/// kernel instead of M = 1 GEMMs.
 extension Ops {
   /// Convolution returning a new N×OC×OH×OW tensor.
   /// - Parameters:
@@ -15,24 +18,30 @@ extension Ops {
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
     dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false
   ) throws -> Tensor {
-    let g = try Conv2dGeometry(input: input.shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
-    let out = try Tensor(uninitialized: g.outputShape)
-    try conv2d(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
-               fusedReLU: fusedReLU, into: out)
-    return out
+    let g = try Conv2dGeometry(
+      input: input.shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
+    return try returning(g.outputShape) { out in
+      try conv2d(
+        input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+        fusedReLU: fusedReLU, into: out)
+    }
   }
 
   /// Convolution writing into `out` (N×OC×OH×OW, contiguous or a channel view of a larger buffer,
-  /// not overlapping `input`). `workspace` holds the im2col matrix (K × OH·OW floats,
-  /// `Conv2dGeometry.workspaceCount`); without one a temporary is allocated.
+  /// not overlapping `input`). `workspace` holds the scratch, `Conv2dGeometry.workspaceCount` floats:
+  /// the im2col tile (K × `im2colTile`), then Yᵀ (OH·OW × OCg) for the swapped GEMM; without one a
+  /// temporary is allocated.
   package static func conv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
     dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false, into out: Tensor, workspace: ConvWorkspace? = nil
   ) throws {
-    let g = try Conv2dGeometry(input: input.shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
+    let g = try Conv2dGeometry(
+      input: input.shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
     try requireShape(out, g.outputShape, "conv2d")
     if let bias, bias.shape != [g.oc] {
-      throw TensorError(op: "conv2d", "bias must have shape \(g.oc) for weight \(formatShape(weight.shape)), got \(formatShape(bias.shape))")
+      throw TensorError(
+        op: "conv2d",
+        "bias must have shape \(g.oc) for weight \(formatShape(weight.shape)), got \(formatShape(bias.shape))")
     }
     try requireNoOverlap(out, input, "conv2d")
     let w = weight.isContiguous ? weight : weight.copy()
@@ -49,23 +58,63 @@ extension Ops {
       } else {
         for group in 0..<g.groups {
           let xg = x + group * g.cg * g.h * g.w  // Cg×H×W
-          let matrix: UnsafePointer<Float>
-          if g.isPointwise {
-            matrix = xg  // Cg × H·W
+          let wg = w.sample(0) + group * g.ocg * g.k  // OCg × K
+          let yg = y + group * g.ocg * g.ohw  // OCg × OH·OW
+          let yT = scratch + g.im2colCount  // OH·OW × OCg, when swapped
+          if g.isPointwise {  // B = the group's input planes, Cg × H·W
+            gemm(g, weight: wg, matrix: xg, ldb: g.ohw, columns: 0..<g.ohw, y: yg, yT: yT)
           } else {
-            im2col(g, x: xg, cols: scratch)  // K × OH·OW
-            matrix = UnsafePointer(scratch)
+            // im2col one tile of output pixels at a time (K × tile), so that the GEMM reads it from cache.
+            for start in Swift.stride(from: 0, to: g.ohw, by: g.im2colTile) {
+              let columns = start..<min(start + g.im2colTile, g.ohw)
+              im2col(g, x: xg, cols: scratch, columns: columns)
+              gemm(g, weight: wg, matrix: scratch, ldb: columns.count, columns: columns, y: yg, yT: yT)
+            }
           }
-          GEMM.sgemm(m: g.ocg, n: g.ohw, k: g.k, a: w.sample(0) + group * g.ocg * g.k, lda: g.k,
-                     b: matrix, ldb: g.ohw, c: y + group * g.ocg * g.ohw, ldc: g.ohw)
+          if g.usesSwappedGEMM { transpose(yT, rows: g.ohw, columns: g.ocg, into: yg) }
         }
       }
       epilogue(y, channels: g.oc, plane: g.ohw, bias: b.map { UnsafePointer($0.sample(0)) }, relu: fusedReLU)
     }
   }
 
+  /// One group's GEMM for output pixels `columns`: Y[:, columns] = W·B, with B (K × P) at `matrix`
+  /// and row pitch `ldb`; or, swapped, Yᵀ[columns, :] = Bᵀ·Wᵀ into `yT` (OH·OW × OCg).
+  static func gemm(
+    _ g: Conv2dGeometry, weight: UnsafePointer<Float>, matrix: UnsafePointer<Float>, ldb: Int, columns: Range<Int>,
+    y: UnsafeMutablePointer<Float>, yT: UnsafeMutablePointer<Float>
+  ) {
+    if g.usesSwappedGEMM {
+      GEMM.sgemm(
+        transA: true, transB: true, m: columns.count, n: g.ocg, k: g.k, a: matrix, lda: ldb, b: weight, ldb: g.k,
+        c: yT + columns.lowerBound * g.ocg, ldc: g.ocg)
+    } else {
+      GEMM.sgemm(
+        m: g.ocg, n: columns.count, k: g.k, a: weight, lda: g.k, b: matrix, ldb: ldb, c: y + columns.lowerBound,
+        ldc: g.ohw)
+    }
+  }
+
+  /// dst (columns × rows) = srcᵀ, src being rows × columns. Works in strips of 16 columns (one
+  /// cache line of each src row), because walking a whole column of a power-of-two-wide src hits
+  /// one cache set over and over.
+  static func transpose(
+    _ src: UnsafePointer<Float>, rows: Int, columns: Int, into dst: UnsafeMutablePointer<Float>
+  ) {
+    let strip = 16
+    for c0 in stride(from: 0, to: columns, by: strip) {
+      let width = min(strip, columns - c0)
+      for r in 0..<rows {
+        let line = src + r * columns + c0
+        for j in 0..<width { dst[(c0 + j) * rows + r] = line[j] }
+      }
+    }
+  }
+
   /// Adds the per-channel bias and applies ReLU over C planes of `plane` elements, in one pass.
-  static func epilogue(_ y: UnsafeMutablePointer<Float>, channels: Int, plane: Int, bias: UnsafePointer<Float>?, relu: Bool) {
+  static func epilogue(
+    _ y: UnsafeMutablePointer<Float>, channels: Int, plane: Int, bias: UnsafePointer<Float>?, relu: Bool
+  ) {
     guard bias != nil || relu else { return }
     Threads.parallelFor(channels, costPerItem: plane) { range in
       for c in range {
@@ -82,7 +131,9 @@ extension Ops {
 
   /// Depthwise convolution, one output plane at a time: Cg = 1, each output channel oc reads
   /// input channel oc / OCg; weight OC×1×KH×KW; y is OC×OH×OW for one sample.
-  static func depthwise(_ g: Conv2dGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+  static func depthwise(
+    _ g: Conv2dGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
+  ) {
     Threads.parallelFor(g.oc, costPerItem: g.ohw * g.kh * g.kw) { range in
       for o in range {
         let plane = x + (o / g.ocg) * g.h * g.w

@@ -22,31 +22,69 @@ package struct Conv2dGeometry: Sendable, Hashable {
   package var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
   /// One input channel per group (depthwise, possibly with a channel multiplier).
   package var isDepthwise: Bool { cg == 1 && groups > 1 }
-  /// Floats of im2col buffer that `conv2d(into:)` needs: K × OH·OW (0 for pointwise and depthwise).
-  package var workspaceCount: Int { isPointwise || isDepthwise ? 0 : k * ohw }
+  /// Floats of scratch that `conv2d(into:)` needs: the im2col matrix, then Yᵀ when `usesSwappedGEMM`.
+  package var workspaceCount: Int { im2colCount + (usesSwappedGEMM ? ohw * ocg : 0) }
+  /// Floats of the im2col buffer, K × tile (0 when the input planes serve as they are).
+  package var im2colCount: Int { isPointwise || isDepthwise ? 0 : k * im2colTile }
+  /// Output pixels per im2col tile. An im2col matrix larger than two L2 caches is built and
+  /// multiplied in equal tiles of about `im2colTileBytes`, so the GEMM packs each tile while it is
+  /// still in cache (ResNet-50's stem: ~0.64 → ~0.77 of bare sgemm); smaller ones go whole, since
+  /// narrower GEMMs cost more than the cache misses they save.
+  package var im2colTile: Int {
+    let tiles = max(1, k * ohw * MemoryLayout<Float>.stride / Conv2dGeometry.im2colTileBytes)
+    return (ohw + tiles - 1) / tiles
+  }
+  /// The im2col tile budget: the L2 cache of one core of the machines this was tuned on.
+  package static let im2colTileBytes = 2 << 20
+  /// Whether each group's GEMM computes Yᵀ (OH·OW × OCg) = Bᵀ·Wᵀ and transposes it into place,
+  /// instead of Y = W·B. With few output pixels and many channels (ResNet-50's 7×7 stage) OpenBLAS
+  /// is up to ~35% faster that way round on this machine (benchmarks/RESULTS.md); elsewhere the
+  /// direct orientation is as fast or faster and needs no transpose. Fixed by shape, so results are
+  /// reproducible run to run.
+  package var usesSwappedGEMM: Bool { !isDepthwise && ohw < 100 && ocg > ohw }
 
   /// Checks an input shape N×C×H×W against a weight shape OC×(C/groups)×KH×KW, as PyTorch does.
-  package init(input: [Int], weight: [Int], stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) throws {
+  package init(input: [Int], weight: [Int], stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1)
+    throws
+  {
     let op = "conv2d"
     guard input.count == 4 else { throw TensorError(op: op, "input must be N×C×H×W, got \(formatShape(input))") }
-    guard weight.count == 4 else { throw TensorError(op: op, "weight must be OC×C/groups×KH×KW, got \(formatShape(weight))") }
+    guard weight.count == 4 else {
+      throw TensorError(op: op, "weight must be OC×C/groups×KH×KW, got \(formatShape(weight))")
+    }
     guard stride >= 1, padding >= 0, dilation >= 1, groups >= 1 else {
-      throw TensorError(op: op, "needs stride ≥ 1, padding ≥ 0, dilation ≥ 1, groups ≥ 1; got stride \(stride), padding \(padding), dilation \(dilation), groups \(groups)")
+      throw TensorError(
+        op: op,
+        "needs stride ≥ 1, padding ≥ 0, dilation ≥ 1, groups ≥ 1; got stride \(stride), padding \(padding), dilation \(dilation), groups \(groups)"
+      )
     }
     (n, c, h, w) = (input[0], input[1], input[2], input[3])
     (oc, kh, kw) = (weight[0], weight[2], weight[3])
     (self.stride, self.padding, self.dilation, self.groups) = (stride, padding, dilation, groups)
+    guard n >= 1, c >= 1, oc >= 1 else {
+      throw TensorError(
+        op: op, "needs a non-empty batch and channels; input \(formatShape(input)), weight \(formatShape(weight))")
+    }
     guard c % groups == 0, oc % groups == 0 else {
-      throw TensorError(op: op, "groups \(groups) must divide input channels and output channels; input \(formatShape(input)), weight \(formatShape(weight))")
+      throw TensorError(
+        op: op,
+        "groups \(groups) must divide input channels and output channels; input \(formatShape(input)), weight \(formatShape(weight))"
+      )
     }
     guard weight[1] == c / groups else {
-      throw TensorError(op: op, "input \(formatShape(input)) has \(c) channels, weight \(formatShape(weight)) expects \(weight[1] * groups) (\(weight[1]) × groups \(groups))")
+      throw TensorError(
+        op: op,
+        "input \(formatShape(input)) has \(c) channels, weight \(formatShape(weight)) expects \(weight[1] * groups) (\(weight[1]) × groups \(groups))"
+      )
     }
     let effH = dilation * (kh - 1) + 1, effW = dilation * (kw - 1) + 1
     oh = (h + 2 * padding - effH) / stride + 1
     ow = (w + 2 * padding - effW) / stride + 1
     guard kh >= 1, kw >= 1, h + 2 * padding >= effH, w + 2 * padding >= effW else {
-      throw TensorError(op: op, "kernel \(kh)×\(kw) (dilation \(dilation)) larger than padded input; input \(formatShape(input)), weight \(formatShape(weight)), padding \(padding)")
+      throw TensorError(
+        op: op,
+        "kernel \(kh)×\(kw) (dilation \(dilation)) larger than padded input; input \(formatShape(input)), weight \(formatShape(weight)), padding \(padding)"
+      )
     }
   }
 }

@@ -16,11 +16,13 @@ extension Tensor {
       resolved[i] = count / known
     }
     guard resolved.reduce(1, *) == count else {
-      throw TensorError(op: "reshape", "cannot reshape \(formatShape(shape)) (\(count) elements) to \(formatShape(resolved))")
+      throw TensorError(
+        op: "reshape", "cannot reshape \(formatShape(shape)) (\(count) elements) to \(formatShape(resolved))")
     }
     let base = isContiguous ? self : copy()
-    return Tensor(storage: base.storage, offset: base.offset, shape: resolved,
-                  batchStride: resolved.dropFirst().reduce(1, *))
+    return Tensor(
+      storage: base.storage, offset: base.offset, shape: resolved,
+      batchStride: resolved.dropFirst().reduce(1, *))
   }
 
   /// Dimensions from `startDim` on merged into one, as `torch.flatten(x, startDim)`; N×C×H×W → N×CHW by default.
@@ -36,11 +38,14 @@ extension Tensor {
   package func channels(_ range: Range<Int>) throws -> Tensor {
     guard rank >= 2 else { throw TensorError(op: "channels", "needs rank ≥ 2, got \(formatShape(shape))") }
     guard range.lowerBound >= 0, range.upperBound <= shape[1] else {
-      throw TensorError(op: "channels", "range \(range.lowerBound)..<\(range.upperBound) outside the \(shape[1]) channels of \(formatShape(shape))")
+      throw TensorError(
+        op: "channels",
+        "range \(range.lowerBound)..<\(range.upperBound) outside the \(shape[1]) channels of \(formatShape(shape))")
     }
     let plane = shape.dropFirst(2).reduce(1, *)
     var newShape = shape
     newShape[1] = range.count
-    return Tensor(storage: storage, offset: offset + range.lowerBound * plane, shape: newShape, batchStride: batchStride)
+    return Tensor(
+      storage: storage, offset: offset + range.lowerBound * plane, shape: newShape, batchStride: batchStride)
   }
 }

@@ -35,10 +35,17 @@ package struct Tensor: Sendable {
 
   /// A tensor of zeros.
   package init(zeros shape: [Int]) throws {
-    try Tensor.validate(shape, op: "Tensor(zeros:)")
-    let count = shape.reduce(1, *)
-    self.init(storage: TensorStorage(count: count, zeroed: true), offset: 0, shape: shape,
-              batchStride: shape.dropFirst().reduce(1, *))
+    try self.init(allocating: shape, zeroed: true, op: "Tensor(zeros:)")
+  }
+
+  /// A new contiguous tensor of `shape`, after checking it.
+  private init(allocating shape: [Int], zeroed: Bool, op: String) throws {
+    guard !shape.isEmpty, shape.allSatisfy({ $0 >= 0 }) else {
+      throw TensorError(op: op, "invalid shape \(shape.map(String.init).joined(separator: "×"))")
+    }
+    self.init(
+      storage: TensorStorage(count: shape.reduce(1, *), zeroed: zeroed), offset: 0, shape: shape,
+      batchStride: shape.dropFirst().reduce(1, *))
   }
 
   /// A tensor with every element equal to `value`.
@@ -49,13 +56,12 @@ package struct Tensor: Sendable {
 
   /// A tensor holding `data` in row-major order; `data.count` must equal the product of `shape`.
   package init(shape: [Int], data: [Float]) throws {
-    try Tensor.validate(shape, op: "Tensor(shape:data:)")
-    let count = shape.reduce(1, *)
+    try self.init(allocating: shape, zeroed: false, op: "Tensor(shape:data:)")
+    let count = self.count
     guard data.count == count else {
-      throw TensorError(op: "Tensor(shape:data:)", "shape \(formatShape(shape)) holds \(count) elements, got \(data.count)")
+      throw TensorError(
+        op: "Tensor(shape:data:)", "shape \(formatShape(shape)) holds \(count) elements, got \(data.count)")
     }
-    self.init(storage: TensorStorage(count: count, zeroed: false), offset: 0, shape: shape,
-              batchStride: shape.dropFirst().reduce(1, *))
     data.withUnsafeBufferPointer { src in
       if let p = src.baseAddress { storage.base.update(from: p, count: count) }
     }
@@ -63,16 +69,7 @@ package struct Tensor: Sendable {
 
   /// A contiguous tensor whose elements are not initialised: for outputs that an op overwrites fully.
   package init(uninitialized shape: [Int]) throws {
-    try Tensor.validate(shape, op: "Tensor(uninitialized:)")
-    let count = shape.reduce(1, *)
-    self.init(storage: TensorStorage(count: count, zeroed: false), offset: 0, shape: shape,
-              batchStride: shape.dropFirst().reduce(1, *))
-  }
-
-  static func validate(_ shape: [Int], op: String) throws {
-    guard !shape.isEmpty, shape.allSatisfy({ $0 >= 0 }) else {
-      throw TensorError(op: op, "invalid shape \(shape.map(String.init).joined(separator: "×"))")
-    }
+    try self.init(allocating: shape, zeroed: false, op: "Tensor(uninitialized:)")
   }
 
   /// First element of sample `n` (dimension 0); `sampleCount` contiguous elements follow.
@@ -108,10 +105,17 @@ package struct Tensor: Sendable {
     return offset + index[0] * batchStride + inner
   }
 
+  /// Sets every element to `value` (e.g. zeroing an accumulator before `multiply(accumulate:)`).
+  package func fill(_ value: Float) {
+    let per = sampleCount
+    for n in 0..<shape[0] { sample(n).update(repeating: value, count: per) }
+  }
+
   /// A contiguous deep copy.
   package func copy() -> Tensor {
-    let out = Tensor(storage: TensorStorage(count: count, zeroed: false), offset: 0, shape: shape,
-                     batchStride: sampleCount)
+    let out = Tensor(
+      storage: TensorStorage(count: count, zeroed: false), offset: 0, shape: shape,
+      batchStride: sampleCount)
     let per = sampleCount
     for n in 0..<shape[0] { out.sample(n).update(from: sample(n), count: per) }
     return out

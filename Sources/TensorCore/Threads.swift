@@ -36,7 +36,9 @@ package enum Threads {
   /// Runs `body` over `0..<total` split into at most `count` contiguous ranges, in parallel when
   /// there is enough work: `total · costPerItem` (roughly, elements touched) must reach `minWork`,
   /// below which a thread hand-off costs more than it saves.
-  package static func parallelFor(_ total: Int, costPerItem: Int = 1, minWork: Int = 32_768, _ body: (Range<Int>) -> Void) {
+  package static func parallelFor(
+    _ total: Int, costPerItem: Int = 1, minWork: Int = 32_768, _ body: (Range<Int>) -> Void
+  ) {
     guard total > 0 else { return }
     let threads = min(count, total)
     if threads <= 1 || total * max(costPerItem, 1) < minWork {

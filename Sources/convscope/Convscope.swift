@@ -8,6 +8,13 @@ struct Convscope: ParsableCommand {
     abstract: "Explore classic convolutional networks (ResNet, DenseNet, SENet, SKNet, ResNeSt) from a terminal.",
     version: convscopeVersion,
     subcommands: [
-    ]
+      ExploreCommand.self,
+      BenchCommand.self,
+      ListCommand.self,
+      SummaryCommand.self,
+      RunCommand.self,
+      ExportWeightsCommand.self,
+    ],
+    defaultSubcommand: ExploreCommand.self
   )
 }

@@ -6,9 +6,10 @@ final class BatchNormTests: XCTestCase {
   struct Stats { let mean, variance, gamma, beta: Tensor }
 
   func stats(_ c: Int, _ rng: inout SeededGenerator) throws -> Stats {
-    Stats(mean: try Tensor.normal([c], std: 0.5, generator: &rng),
-          variance: try Tensor.uniform([c], low: 0.3, high: 2, generator: &rng),
-          gamma: try Tensor.normal([c], generator: &rng), beta: try Tensor.normal([c], generator: &rng))
+    Stats(
+      mean: try Tensor.normal([c], std: 0.5, generator: &rng),
+      variance: try Tensor.uniform([c], low: 0.3, high: 2, generator: &rng),
+      gamma: try Tensor.normal([c], generator: &rng), beta: try Tensor.normal([c], generator: &rng))
   }
 
   func testAgainstReference() throws {
@@ -16,19 +17,25 @@ final class BatchNormTests: XCTestCase {
     for (n, c, h, w) in [(1, 3, 5, 7), (3, 16, 9, 9), (2, 5, 1, 1)] {
       let x = try Tensor.normal([n, c, h, w], generator: &rng)
       let s = try stats(c, &rng)
-      let y = try Ops.batchNorm2d(x, runningMean: s.mean, runningVar: s.variance, weight: s.gamma, bias: s.beta, eps: 1e-3)
-      let expected = Reference.batchNorm(x, mean: s.mean.array, variance: s.variance.array, gamma: s.gamma.array,
-                                         beta: s.beta.array, eps: 1e-3)
+      let y = try Ops.batchNorm2d(
+        x, runningMean: s.mean, runningVar: s.variance, weight: s.gamma, bias: s.beta, eps: 1e-3)
+      let expected = Reference.batchNorm(
+        x, mean: s.mean.array, variance: s.variance.array, gamma: s.gamma.array,
+        beta: s.beta.array, eps: 1e-3)
       assertClose(y, expected, terms: 4, "batchNorm2d \([n, c, h, w])")
       // Without affine parameters γ = 1, β = 0.
       let plain = try Ops.batchNorm2d(x, runningMean: s.mean, runningVar: s.variance)
       let ones = [Float](repeating: 1, count: c), zeros = [Float](repeating: 0, count: c)
-      assertClose(plain, Reference.batchNorm(x, mean: s.mean.array, variance: s.variance.array, gamma: ones, beta: zeros, eps: 1e-5),
-                  terms: 4, "batchNorm2d affine=false")
+      assertClose(
+        plain,
+        Reference.batchNorm(x, mean: s.mean.array, variance: s.variance.array, gamma: ones, beta: zeros, eps: 1e-5),
+        terms: 4, "batchNorm2d affine=false")
       // In place, with the fused ReLU.
-      try Ops.batchNorm2d(x, runningMean: s.mean, runningVar: s.variance, weight: s.gamma, bias: s.beta, eps: 1e-3,
-                          fusedReLU: true, into: x)
-      assertClose(x, Expected(shape: expected.shape, values: expected.values.map { max($0, 0) }), terms: 4, "in place + ReLU")
+      try Ops.batchNorm2d(
+        x, runningMean: s.mean, runningVar: s.variance, weight: s.gamma, bias: s.beta, eps: 1e-3,
+        fusedReLU: true, into: x)
+      assertClose(
+        x, Expected(shape: expected.shape, values: expected.values.map { max($0, 0) }), terms: 4, "in place + ReLU")
     }
   }
 
@@ -42,9 +49,11 @@ final class BatchNormTests: XCTestCase {
       let s = try stats(8, &rng)
       let original = weight.array
       let conv = try Ops.conv2d(x, weight: weight, bias: convBias, stride: 2, padding: 1, groups: groups)
-      let separate = try Ops.batchNorm2d(conv, runningMean: s.mean, runningVar: s.variance, weight: s.gamma, bias: s.beta)
-      let folded = try Ops.foldBatchNorm(convWeight: weight, convBias: convBias, runningMean: s.mean, runningVar: s.variance,
-                                         weight: s.gamma, bias: s.beta)
+      let separate = try Ops.batchNorm2d(
+        conv, runningMean: s.mean, runningVar: s.variance, weight: s.gamma, bias: s.beta)
+      let folded = try Ops.foldBatchNorm(
+        convWeight: weight, convBias: convBias, runningMean: s.mean, runningVar: s.variance,
+        weight: s.gamma, bias: s.beta)
       XCTAssertEqual(folded.weight.shape, weight.shape)
       let fused = try Ops.conv2d(x, weight: folded.weight, bias: folded.bias, stride: 2, padding: 1, groups: groups)
       assertClose(fused, Expected(of: separate), terms: weight.sampleCount, "fold groups \(groups) bias \(hasBias)")

@@ -17,10 +17,12 @@ final class Conv2dTests: XCTestCase {
     let x = try Tensor.normal([t.n, t.c, t.h, t.w], generator: &rng)
     let weight = try Tensor.normal([t.oc, t.c / t.groups, t.k, t.kw ?? t.k], generator: &rng)
     let bias = t.bias ? try Tensor.normal([t.oc], generator: &rng) : nil
-    let y = try Ops.conv2d(x, weight: weight, bias: bias, stride: t.stride, padding: t.padding, dilation: t.dilation,
-                           groups: t.groups, fusedReLU: t.relu)
-    let expected = Reference.conv2d(x, weight, bias, stride: t.stride, padding: t.padding, dilation: t.dilation,
-                                    groups: t.groups, relu: t.relu)
+    let y = try Ops.conv2d(
+      x, weight: weight, bias: bias, stride: t.stride, padding: t.padding, dilation: t.dilation,
+      groups: t.groups, fusedReLU: t.relu)
+    let expected = Reference.conv2d(
+      x, weight, bias, stride: t.stride, padding: t.padding, dilation: t.dilation,
+      groups: t.groups, relu: t.relu)
     assertClose(y, expected, terms: weight.sampleCount, "\(t)")
   }
 
@@ -60,8 +62,28 @@ final class Conv2dTests: XCTestCase {
       Case(n: 1, c: 4, h: 9, w: 9, oc: 12, k: 5, padding: 2, groups: 4, relu: true),  // depthwise ×3
       Case(n: 3, c: 6, h: 12, w: 11, oc: 4, k: 3, stride: 1, padding: 2, dilation: 2, groups: 2, relu: true),
       Case(n: 1, c: 2, h: 4, w: 4, oc: 3, k: 5, padding: 2, bias: true),  // kernel larger than input
+      Case(n: 3, c: 16, h: 7, w: 7, oc: 64, k: 3, padding: 1, bias: true, relu: true),  // swapped GEMM, im2col
+      Case(n: 1, c: 3, h: 9, w: 45, oc: 4, k: 7, stride: 2, padding: 3),  // stride-2 rows long enough for SIMD
+      Case(n: 3, c: 2, h: 6, w: 38, oc: 3, k: 3, stride: 2, padding: 1, dilation: 2),
+      Case(n: 3, c: 32, h: 6, w: 5, oc: 48, k: 1, bias: false),  // swapped GEMM, pointwise
+      Case(n: 1, c: 8, h: 9, w: 9, oc: 40, k: 1, stride: 2, groups: 2),  // swapped GEMM per group
     ]
     for (i, t) in cases.enumerated() { try check(t, seed: 100 + UInt64(i)) }
+  }
+
+  /// im2col matrices over 2 × `im2colTileBytes` are built in tiles whose boundaries fall mid-row.
+  func testTiledIm2col() throws {
+    let cases = [
+      Case(c: 3, h: 201, w: 203, oc: 4, k: 3, padding: 1, bias: true),
+      Case(c: 3, h: 401, w: 401, oc: 70, k: 3, stride: 2, padding: 1, bias: false),
+    ]
+    for t in cases {
+      let g = try Conv2dGeometry(
+        input: [t.n, t.c, t.h, t.w], weight: [t.oc, t.c, t.k, t.k], stride: t.stride, padding: t.padding)
+      XCTAssertLessThan(g.im2colTile, g.ohw, "\(t) should be tiled")
+      XCTAssertNotEqual(g.im2colTile % g.ow, 0, "\(t): a tile should end mid-row")
+      try check(t, seed: 200)
+    }
   }
 
   /// The conv reads a channel view of a batch of 3 and writes into a channel view of a larger buffer,
@@ -108,5 +130,12 @@ final class Conv2dTests: XCTestCase {
     XCTAssertEqual(g.workspaceCount, 18 * 28 * 28)
     XCTAssertTrue(try Conv2dGeometry(input: [1, 64, 56, 56], weight: [256, 64, 1, 1]).isPointwise)
     XCTAssertTrue(try Conv2dGeometry(input: [1, 8, 5, 5], weight: [8, 1, 3, 3], groups: 8).isDepthwise)
+    // ResNet-50's last stage takes the swapped GEMM; larger maps and grouped 7×7 convs do not.
+    let late = try Conv2dGeometry(input: [1, 512, 7, 7], weight: [512, 512, 3, 3], padding: 1)
+    XCTAssertTrue(late.usesSwappedGEMM)
+    XCTAssertEqual(late.workspaceCount, 4608 * 49 + 49 * 512)
+    XCTAssertFalse(try Conv2dGeometry(input: [1, 256, 14, 14], weight: [256, 256, 3, 3], padding: 1).usesSwappedGEMM)
+    XCTAssertFalse(
+      try Conv2dGeometry(input: [1, 64, 7, 7], weight: [64, 2, 3, 3], padding: 1, groups: 32).usesSwappedGEMM)
   }
 }

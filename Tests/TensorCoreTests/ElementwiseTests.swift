@@ -29,7 +29,8 @@ final class ElementwiseTests: XCTestCase {
     // Over the channels of a channel view of a batch (not contiguous).
     let view = try x.channels(1..<4)
     assertClose(try Ops.softmax(view, axis: 1), Reference.softmax(view.copy(), axis: 1), terms: 3, "softmax on view")
-    assertClose(try Ops.softmax(view, axis: 0), Reference.softmax(view.copy(), axis: 0), terms: 3, "softmax axis 0 on view")
+    assertClose(
+      try Ops.softmax(view, axis: 0), Reference.softmax(view.copy(), axis: 0), terms: 3, "softmax axis 0 on view")
   }
 
   func testAddAndMultiply() throws {
@@ -39,8 +40,9 @@ final class ElementwiseTests: XCTestCase {
     let av = a.array, bv = b.array
     let sum = Expected(shape: a.shape, values: zip(av, bv).map { Double($0) + Double($1) })
     assertClose(try Ops.add(a, b), sum, terms: 2, "add")
-    assertClose(try Ops.add(a, b, fusedReLU: true), Expected(shape: a.shape, values: sum.values.map { max($0, 0) }),
-                terms: 2, "add + ReLU")
+    assertClose(
+      try Ops.add(a, b, fusedReLU: true), Expected(shape: a.shape, values: sum.values.map { max($0, 0) }),
+      terms: 2, "add + ReLU")
 
     let scale = try Tensor.uniform([3, 4, 1, 1], generator: &rng)
     let sv = scale.array
@@ -49,8 +51,9 @@ final class ElementwiseTests: XCTestCase {
     // Accumulating: out = b + a·s (attention-weighted sum of branches).
     let acc = b.copy()
     try Ops.multiply(a, channelScale: scale, accumulate: true, into: acc)
-    assertClose(acc, Expected(shape: a.shape, values: av.indices.map { Double(bv[$0]) + Double(av[$0]) * Double(sv[$0 / 30]) }),
-                terms: 2, "multiply accumulate")
+    assertClose(
+      acc, Expected(shape: a.shape, values: av.indices.map { Double(bv[$0]) + Double(av[$0]) * Double(sv[$0 / 30]) }),
+      terms: 2, "multiply accumulate")
     // In place add (the residual add writes over the block output).
     try Ops.add(a, b, into: a)
     assertClose(a, sum, terms: 2, "add in place")

@@ -38,8 +38,12 @@ final class FixtureTests: XCTestCase {
       let (actual, terms) = try run(c)
       assertClose(actual, Expected(of: try c.output.tensor), terms: terms, "fixture \(c.name)")
     }
-    XCTAssertEqual(opsSeen, ["conv2d", "batchNorm2d", "foldBatchNorm", "relu", "sigmoid", "softmax", "add", "multiply",
-                             "concat", "maxPool2d", "avgPool2d", "adaptiveAvgPool2d", "globalAvgPool", "linear"])
+    XCTAssertEqual(
+      opsSeen,
+      [
+        "conv2d", "batchNorm2d", "foldBatchNorm", "relu", "sigmoid", "softmax", "add", "multiply",
+        "concat", "maxPool2d", "avgPool2d", "adaptiveAvgPool2d", "globalAvgPool", "linear",
+      ])
   }
 
   /// Runs one case; returns the result and the number of terms summed per output element.
@@ -55,17 +59,27 @@ final class FixtureTests: XCTestCase {
     switch c.op {
     case "conv2d":
       let w = try input("weight")
-      return (try Ops.conv2d(try input("input"), weight: w, bias: try optional("bias"), stride: int("stride", 1),
-                             padding: int("padding"), dilation: int("dilation", 1), groups: int("groups", 1)), w.sampleCount)
+      return (
+        try Ops.conv2d(
+          try input("input"), weight: w, bias: try optional("bias"), stride: int("stride", 1),
+          padding: int("padding"), dilation: int("dilation", 1), groups: int("groups", 1)), w.sampleCount
+      )
     case "batchNorm2d":
-      return (try Ops.batchNorm2d(try input("input"), runningMean: try input("runningMean"), runningVar: try input("runningVar"),
-                                  weight: try optional("weight"), bias: try optional("bias"), eps: eps), 4)
+      return (
+        try Ops.batchNorm2d(
+          try input("input"), runningMean: try input("runningMean"), runningVar: try input("runningVar"),
+          weight: try optional("weight"), bias: try optional("bias"), eps: eps), 4
+      )
     case "foldBatchNorm":
       let w = try input("convWeight")
-      let folded = try Ops.foldBatchNorm(convWeight: w, convBias: try optional("convBias"), runningMean: try input("runningMean"),
-                                         runningVar: try input("runningVar"), weight: try optional("weight"),
-                                         bias: try optional("bias"), eps: eps)
-      return (try Ops.conv2d(try input("input"), weight: folded.weight, bias: folded.bias, padding: int("padding")), w.sampleCount)
+      let folded = try Ops.foldBatchNorm(
+        convWeight: w, convBias: try optional("convBias"), runningMean: try input("runningMean"),
+        runningVar: try input("runningVar"), weight: try optional("weight"),
+        bias: try optional("bias"), eps: eps)
+      return (
+        try Ops.conv2d(try input("input"), weight: folded.weight, bias: folded.bias, padding: int("padding")),
+        w.sampleCount
+      )
     case "relu": return (try Ops.relu(try input("input")), 1)
     case "sigmoid": return (try Ops.sigmoid(try input("input")), 1)
     case "softmax":
@@ -75,12 +89,18 @@ final class FixtureTests: XCTestCase {
     case "multiply": return (try Ops.multiply(try input("input"), channelScale: try input("scale")), 1)
     case "concat": return (try Ops.concat(channels: [try input("a"), try input("b")]), 1)
     case "maxPool2d":
-      return (try Ops.maxPool2d(try input("input"), kernelSize: int("kernelSize"), stride: int("stride"),
-                                padding: int("padding"), ceilMode: flag("ceilMode")), 1)
+      return (
+        try Ops.maxPool2d(
+          try input("input"), kernelSize: int("kernelSize"), stride: int("stride"),
+          padding: int("padding"), ceilMode: flag("ceilMode")), 1
+      )
     case "avgPool2d":
       let k = int("kernelSize")
-      return (try Ops.avgPool2d(try input("input"), kernelSize: k, stride: int("stride"), padding: int("padding"),
-                                ceilMode: flag("ceilMode"), countIncludePad: flag("countIncludePad")), k * k)
+      return (
+        try Ops.avgPool2d(
+          try input("input"), kernelSize: k, stride: int("stride"), padding: int("padding"),
+          ceilMode: flag("ceilMode"), countIncludePad: flag("countIncludePad")), k * k
+      )
     case "adaptiveAvgPool2d":
       let x = try input("input")
       return (try Ops.adaptiveAvgPool2d(x, outputSize: (int("outputH"), int("outputW"))), x.shape[2] * x.shape[3])

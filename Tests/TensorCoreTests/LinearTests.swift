@@ -9,7 +9,8 @@ final class LinearTests: XCTestCase {
       let x = try Tensor.normal([n, inF], generator: &rng)
       let w = try Tensor.normal([outF, inF], generator: &rng)
       let b = hasBias ? try Tensor.normal([outF], generator: &rng) : nil
-      assertClose(try Ops.linear(x, weight: w, bias: b), Reference.linear(x, w, b), terms: inF, "linear \(n)×\(inF)→\(outF)")
+      assertClose(
+        try Ops.linear(x, weight: w, bias: b), Reference.linear(x, w, b), terms: inF, "linear \(n)×\(inF)→\(outF)")
     }
   }
 

@@ -11,8 +11,10 @@ struct Expected {
 
 enum Reference {
   /// `F.conv2d`: out[n, o, y, x] = b[o] + Σ_{ci, ki, kj} in[n, g·Cg + ci, y·s − p + ki·d, x·s − p + kj·d] · w[o, ci, ki, kj].
-  static func conv2d(_ input: Tensor, _ weight: Tensor, _ bias: Tensor?, stride s: Int, padding p: Int, dilation d: Int,
-                     groups: Int, relu: Bool = false) -> Expected {
+  static func conv2d(
+    _ input: Tensor, _ weight: Tensor, _ bias: Tensor?, stride s: Int, padding p: Int, dilation d: Int,
+    groups: Int, relu: Bool = false
+  ) -> Expected {
     let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
     let (oc, cg, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
     let oh = (h + 2 * p - d * (kh - 1) - 1) / s + 1, ow = (w + 2 * p - d * (kw - 1) - 1) / s + 1
@@ -44,12 +46,15 @@ enum Reference {
   }
 
   /// Inference batch norm: (x − mean) / sqrt(var + eps) · γ + β.
-  static func batchNorm(_ input: Tensor, mean: [Float], variance: [Float], gamma: [Float], beta: [Float], eps: Float) -> Expected {
+  static func batchNorm(_ input: Tensor, mean: [Float], variance: [Float], gamma: [Float], beta: [Float], eps: Float)
+    -> Expected
+  {
     let c = input.shape[1], plane = input.shape[2] * input.shape[3]
     let x = input.array
     let values = x.indices.map { i -> Double in
       let ch = (i / plane) % c
-      return (Double(x[i]) - Double(mean[ch])) / (Double(variance[ch]) + Double(eps)).squareRoot() * Double(gamma[ch]) + Double(beta[ch])
+      return (Double(x[i]) - Double(mean[ch])) / (Double(variance[ch]) + Double(eps)).squareRoot() * Double(gamma[ch])
+        + Double(beta[ch])
     }
     return Expected(shape: input.shape, values: values)
   }
@@ -64,9 +69,12 @@ enum Reference {
 
   /// Max or average pooling over every window position; average divisor per `countIncludePad`:
   /// positions inside the padded input [−p, size + p), or inside the input only.
-  static func pool(_ input: Tensor, max isMax: Bool, k: Int, s: Int, p: Int, ceilMode: Bool, countIncludePad: Bool) -> Expected {
+  static func pool(_ input: Tensor, max isMax: Bool, k: Int, s: Int, p: Int, ceilMode: Bool, countIncludePad: Bool)
+    -> Expected
+  {
     let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-    let oh = pooledLength(h, k: k, s: s, p: p, ceilMode: ceilMode), ow = pooledLength(w, k: k, s: s, p: p, ceilMode: ceilMode)
+    let oh = pooledLength(h, k: k, s: s, p: p, ceilMode: ceilMode),
+      ow = pooledLength(w, k: k, s: s, p: p, ceilMode: ceilMode)
     let x = input.array
     var out = [Double]()
     for plane in 0..<(n * c) {
@@ -98,9 +106,11 @@ enum Reference {
     var out = [Double]()
     for plane in 0..<(n * c) {
       for a in 0..<oh {
-        let r0 = Int((Double(a * h) / Double(oh)).rounded(.down)), r1 = Int((Double((a + 1) * h) / Double(oh)).rounded(.up))
+        let r0 = Int((Double(a * h) / Double(oh)).rounded(.down)),
+          r1 = Int((Double((a + 1) * h) / Double(oh)).rounded(.up))
         for b in 0..<ow {
-          let c0 = Int((Double(b * w) / Double(ow)).rounded(.down)), c1 = Int((Double((b + 1) * w) / Double(ow)).rounded(.up))
+          let c0 = Int((Double(b * w) / Double(ow)).rounded(.down)),
+            c1 = Int((Double((b + 1) * w) / Double(ow)).rounded(.up))
           var sum = 0.0
           for r in r0..<r1 { for col in c0..<c1 { sum += Double(x[(plane * h + r) * w + col]) } }
           out.append(sum / Double((r1 - r0) * (c1 - c0)))

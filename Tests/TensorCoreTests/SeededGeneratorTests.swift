@@ -6,14 +6,17 @@ import XCTest
 final class SeededGeneratorTests: XCTestCase {
   func testRawStream() {
     var g = SeededGenerator(seed: 42)
-    XCTAssertEqual([g.next(), g.next(), g.next()], [0x1578_0b2e_0c2e_c716, 0x6104_d986_6d11_3a7e, 0xae17_5332_39e4_99a1])
+    XCTAssertEqual(
+      [g.next(), g.next(), g.next()], [0x1578_0b2e_0c2e_c716, 0x6104_d986_6d11_3a7e, 0xae17_5332_39e4_99a1])
     var zero = SeededGenerator(seed: 0)
     XCTAssertEqual(zero.next(), 0x99ec_5f36_cb75_f2b4)
   }
 
   func testUniformAndNormal() throws {
     var g = SeededGenerator(seed: 42)
-    XCTAssertEqual([g.nextUniform(), g.nextUniform(), g.nextUniform()], [0.08386296033859253, 0.37898021936416626, 0.6800433993339539])
+    XCTAssertEqual(
+      [g.nextUniform(), g.nextUniform(), g.nextUniform()],
+      [0.08386296033859253, 0.37898021936416626, 0.6800433993339539])
     var h = SeededGenerator(seed: 42)
     let normals = (0..<4).map { _ in h.nextNormal() }
     let expected: [Float] = [-1.6132237911224365, 1.5344873666763306, 0.7816920280456543, -0.4001934826374054]

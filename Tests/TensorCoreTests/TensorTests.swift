@@ -46,6 +46,10 @@ final class TensorTests: XCTestCase {
     XCTAssertEqual(flat.array, bv.array)
     XCTAssertFalse(flat.storage === b.storage)
     XCTAssertEqual(try b.channels(0..<4).isContiguous, true)
+    try b.channels(1..<2).fill(-7)
+    XCTAssertEqual(b.array.filter { $0 == -7 }.count, 6, "fill touches only the view's channel in each sample")
+    XCTAssertEqual(b[1, 1, 0, 1], -7)
+    XCTAssertEqual(b[1, 2, 0, 0], 12)
   }
 
   func testOverlapDetection() throws {

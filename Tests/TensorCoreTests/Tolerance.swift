@@ -12,8 +12,10 @@ import XCTest
 let accumulationTolerance: Float = 4 * Float.ulpOfOne
 
 /// Asserts `actual` matches `expected` in shape and within `accumulationTolerance · √terms · scale`.
-func assertClose(_ actual: Tensor, _ expected: Expected, terms: Int, _ context: String,
-                 file: StaticString = #filePath, line: UInt = #line) {
+func assertClose(
+  _ actual: Tensor, _ expected: Expected, terms: Int, _ context: String,
+  file: StaticString = #filePath, line: UInt = #line
+) {
   XCTAssertEqual(actual.shape, expected.shape, "\(context): shape", file: file, line: line)
   guard actual.shape == expected.shape else { return }
   let scale = max(1, expected.values.map { abs($0) }.max() ?? 0)
@@ -24,7 +26,10 @@ func assertClose(_ actual: Tensor, _ expected: Expected, terms: Int, _ context: 
     let err = abs(Double(values[i]) - e)
     if !(err <= worst) { worst = err; worstIndex = i }
   }
-  XCTAssertLessThanOrEqual(worst, bound, "\(context): element \(worstIndex) is \(values.isEmpty ? 0 : values[worstIndex]), expected \(expected.values.isEmpty ? 0 : expected.values[worstIndex])", file: file, line: line)
+  XCTAssertLessThanOrEqual(
+    worst, bound,
+    "\(context): element \(worstIndex) is \(values.isEmpty ? 0 : values[worstIndex]), expected \(expected.values.isEmpty ? 0 : expected.values[worstIndex])",
+    file: file, line: line)
 }
 
 /// Expected values from a tensor (e.g. another op's result, or a fixture).

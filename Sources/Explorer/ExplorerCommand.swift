@@ -1,0 +1,32 @@
+/// Everything a key can ask the explorer to do; ``KeyBindings`` maps keys to these.
+package enum ExplorerCommand: Hashable, Sendable {
+  case moveUp, moveDown
+  case collapse, expand, toggle
+  case top, bottom, pageUp, pageDown
+  case switchFocus
+  case search, nextMatch, previousMatch
+  case modelPicker, compare, inputSize
+  case step, runToSelected, runToEnd, reset
+  case activationView, attentionView
+  case nextTheme
+  case help
+  case escape
+  case quit
+
+  /// For keys whose feature a later version brings: the feature's name, for the one-line notice.
+  package var comingFeature: String? {
+    switch self {
+    case .modelPicker: "the model picker"
+    case .compare: "the comparison view"
+    case .inputSize: "changing the input size"
+    case .step: "stepping the forward pass"
+    case .runToSelected: "running up to the selected block"
+    case .runToEnd: "running the forward pass"
+    case .reset: "resetting a run"
+    case .activationView: "the activation view"
+    case .attentionView: "the attention view"
+    case .nextTheme: "theme switching"
+    default: nil
+    }
+  }
+}

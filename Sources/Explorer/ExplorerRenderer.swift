@@ -1,0 +1,169 @@
+/// Draws an ``ExplorerState`` into a ``ScreenGrid``: a pure function of the state and the size.
+package enum ExplorerRenderer {
+  /// The screen for `state` on a terminal of `size`.
+  package static func render(_ state: ExplorerState, size: TerminalSize) -> ScreenGrid {
+    var grid = ScreenGrid(width: size.width, height: size.height)
+    if size.isTooSmall {
+      drawTooSmall(&grid, glyphs: state.glyphs)
+      if state.glyphs.isASCII { grid.replaceNonASCII() }
+      return grid
+    }
+    let layout = ExplorerLayout(size: size)
+    drawFrame(&grid, layout: layout, glyphs: state.glyphs)
+    drawTitle(&grid, state: state, layout: layout)
+    drawTree(&grid, state: state, layout: layout)
+    drawDetails(&grid, state: state, layout: layout)
+    if case .help(let scroll) = state.overlay { drawHelp(&grid, scroll: scroll, state: state, layout: layout) }
+    grid.put(
+      StatusBar.line(for: state, width: layout.statusWidth), x: layout.statusX, y: layout.statusRow,
+      maxWidth: layout.statusWidth)
+    if state.glyphs.isASCII { grid.replaceNonASCII() }
+    return grid
+  }
+
+  // MARK: - Frame
+
+  private static func drawFrame(_ grid: inout ScreenGrid, layout: ExplorerLayout, glyphs: GlyphSet) {
+    let w = grid.width, h = grid.height
+    let bottom = h - 1, separator = h - 3
+    let horizontal = scalar(glyphs.horizontal), vertical = scalar(glyphs.vertical)
+    grid.fill(x: 1, y: 0, width: w - 2, height: 1, with: horizontal, role: .border)
+    grid.fill(x: 1, y: separator, width: w - 2, height: 1, with: horizontal, role: .border)
+    grid.fill(x: 1, y: bottom, width: w - 2, height: 1, with: horizontal, role: .border)
+    for y in 1..<bottom where y != separator {
+      grid[0, y] = Cell(vertical, .border)
+      grid[w - 1, y] = Cell(vertical, .border)
+    }
+    for y in 1..<separator { grid[layout.dividerX, y] = Cell(vertical, .border) }
+    grid[0, 0] = Cell(scalar(glyphs.topLeft), .border)
+    grid[w - 1, 0] = Cell(scalar(glyphs.topRight), .border)
+    grid[0, bottom] = Cell(scalar(glyphs.bottomLeft), .border)
+    grid[w - 1, bottom] = Cell(scalar(glyphs.bottomRight), .border)
+    grid[0, separator] = Cell(scalar(glyphs.teeRight), .border)
+    grid[w - 1, separator] = Cell(scalar(glyphs.teeLeft), .border)
+    grid[layout.dividerX, 0] = Cell(scalar(glyphs.teeDown), .border)
+    grid[layout.dividerX, separator] = Cell(scalar(glyphs.teeUp), .border)
+  }
+
+  /// The header in the top border: model, params, MACs, input shape.
+  private static func drawTitle(_ grid: inout ScreenGrid, state: ExplorerState, layout: ExplorerLayout) {
+    let model = state.model, glyphs = state.glyphs
+    let sep = " \(glyphs.separator) "
+    var title = StyledLine(" \(model.name)", .title)
+    title.append(sep, .border)
+    title.append("\(DisplayFormat.grouped(model.totalParams)) params", .normal)
+    title.append(sep, .border)
+    title.append("\(DisplayFormat.compact(model.totalMACs)) MACs", .normal)
+    title.append(sep, .border)
+    title.append("input \(glyphs.shape(model.inputShape)) ", .normal)
+    grid.put(title, x: 1, y: 0, maxWidth: grid.width - 3)
+  }
+
+  // MARK: - Panes
+
+  private static func drawTree(_ grid: inout ScreenGrid, state: ExplorerState, layout: ExplorerLayout) {
+    let columns = TreePane.columns(for: state, width: layout.treeWidth)
+    let headingRole: StyleRole = state.focus == .tree ? .headingFocused : .heading
+    var heading = TreePane.heading(columns)
+    heading.segments = heading.segments.map { StyledLine.Segment(text: $0.text, role: headingRole) }
+    grid.put(heading, x: layout.treeX, y: layout.headingRow, maxWidth: layout.treeWidth)
+    let rows = state.rows
+    let end = min(rows.count, state.treeScroll + layout.contentHeight)
+    let selectedRole: StyleRole = state.focus == .tree ? .selected : .selectedInactive
+    for row in state.treeScroll..<max(state.treeScroll, end) {
+      let y = layout.contentTop + row - state.treeScroll
+      let line = TreePane.line(for: rows[row], in: state, columns: columns)
+      grid.put(line, x: layout.treeX, y: y, maxWidth: layout.treeWidth)
+      if rows[row] == state.selected {
+        grid.restyle(y: y, x: layout.treeX, width: layout.treeWidth, role: selectedRole)
+      }
+    }
+    let marginX = layout.dividerX - 1
+    if state.treeScroll > 0 {
+      grid.put(state.glyphs.moreAbove, x: marginX, y: layout.contentTop, role: .dim, maxWidth: 1)
+    }
+    if end < rows.count {
+      grid.put(
+        state.glyphs.moreBelow, x: marginX, y: layout.contentTop + layout.contentHeight - 1, role: .dim,
+        maxWidth: 1)
+    }
+  }
+
+  private static func drawDetails(_ grid: inout ScreenGrid, state: ExplorerState, layout: ExplorerLayout) {
+    let headingRole: StyleRole = state.focus == .details ? .headingFocused : .heading
+    grid.put("details", x: layout.detailsX, y: layout.headingRow, role: headingRole, maxWidth: layout.detailsWidth)
+    let lines = DetailsPane.lines(for: state, width: layout.detailsWidth)
+    let scroll = max(0, min(state.detailsScroll, lines.count - layout.contentHeight))
+    let end = min(lines.count, scroll + layout.contentHeight)
+    for k in scroll..<max(scroll, end) {
+      grid.put(lines[k], x: layout.detailsX, y: layout.contentTop + k - scroll, maxWidth: layout.detailsWidth)
+    }
+    let marginX = grid.width - 2
+    if scroll > 0 { grid.put(state.glyphs.moreAbove, x: marginX, y: layout.contentTop, role: .dim, maxWidth: 1) }
+    if end < lines.count {
+      grid.put(
+        state.glyphs.moreBelow, x: marginX, y: layout.contentTop + layout.contentHeight - 1, role: .dim,
+        maxWidth: 1)
+    }
+  }
+
+  // MARK: - Overlays
+
+  private static func drawHelp(_ grid: inout ScreenGrid, scroll: Int, state: ExplorerState, layout: ExplorerLayout) {
+    let rect = layout.helpRect
+    let glyphs = state.glyphs
+    drawBox(
+      &grid, x: rect.x, y: rect.y, width: rect.width, height: rect.height, glyphs: glyphs,
+      title: " keys (? or Esc closes) ")
+    let lines = HelpOverlay.lines(glyphs: glyphs, width: rect.width - 4)
+    let visible = layout.helpVisibleRows
+    let end = min(lines.count, scroll + visible)
+    for k in scroll..<max(scroll, end) {
+      grid.put(lines[k], x: rect.x + 2, y: rect.y + 1 + k - scroll, maxWidth: rect.width - 4)
+    }
+    if scroll > 0 { grid.put(glyphs.moreAbove, x: rect.x + rect.width - 2, y: rect.y + 1, role: .dim) }
+    if end < lines.count {
+      grid.put(glyphs.moreBelow, x: rect.x + rect.width - 2, y: rect.y + rect.height - 2, role: .dim)
+    }
+  }
+
+  /// A cleared box with a border and an optional title in its top edge.
+  package static func drawBox(
+    _ grid: inout ScreenGrid, x: Int, y: Int, width: Int, height: Int, glyphs: GlyphSet, title: String = ""
+  ) {
+    guard width >= 2, height >= 2 else { return }
+    grid.fill(x: x, y: y, width: width, height: height)
+    let horizontal = scalar(glyphs.horizontal), vertical = scalar(glyphs.vertical)
+    grid.fill(x: x + 1, y: y, width: width - 2, height: 1, with: horizontal, role: .border)
+    grid.fill(x: x + 1, y: y + height - 1, width: width - 2, height: 1, with: horizontal, role: .border)
+    grid.fill(x: x, y: y + 1, width: 1, height: height - 2, with: vertical, role: .border)
+    grid.fill(x: x + width - 1, y: y + 1, width: 1, height: height - 2, with: vertical, role: .border)
+    grid[x, y] = Cell(scalar(glyphs.topLeft), .border)
+    grid[x + width - 1, y] = Cell(scalar(glyphs.topRight), .border)
+    grid[x, y + height - 1] = Cell(scalar(glyphs.bottomLeft), .border)
+    grid[x + width - 1, y + height - 1] = Cell(scalar(glyphs.bottomRight), .border)
+    if !title.isEmpty { grid.put(title, x: x + 2, y: y, role: .title, maxWidth: width - 4) }
+  }
+
+  // MARK: - Too small
+
+  private static func drawTooSmall(_ grid: inout ScreenGrid, glyphs: GlyphSet) {
+    let minimum = TerminalSize.minimum
+    let lines = [
+      "Terminal too small",
+      "\(grid.width)\(glyphs.times)\(grid.height): convscope needs at least \(minimum.width)\(glyphs.times)\(minimum.height).",
+      "Enlarge the window, or press q to quit.",
+    ]
+    var wrapped: [(String, StyleRole)] = []
+    for (k, text) in lines.enumerated() {
+      for piece in TextFit.wrap(text, width: grid.width) { wrapped.append((piece, k == 0 ? .warning : .normal)) }
+    }
+    let top = max(0, (grid.height - wrapped.count) / 2)
+    for (k, (text, role)) in wrapped.enumerated() {
+      let x = max(0, (grid.width - DisplayWidth.of(text)) / 2)
+      grid.put(text, x: x, y: top + k, role: role)
+    }
+  }
+
+  private static func scalar(_ glyph: String) -> Unicode.Scalar { glyph.unicodeScalars.first ?? " " }
+}

@@ -1,0 +1,215 @@
+extension ExplorerState {
+  /// The one function that changes the state: returns the state after `action`.
+  package func reduce(_ action: ExplorerAction) -> ExplorerState {
+    var next = self
+    next.apply(action)
+    return next
+  }
+
+  /// Applies `action` in place (``reduce(_:)`` on a copy).
+  package mutating func apply(_ action: ExplorerAction) {
+    switch action {
+    case .resize(let newSize):
+      size = newSize
+      keepSelectionVisible()
+      clampDetailsScroll()
+      if case .help(let scroll) = overlay { overlay = .help(scroll: clampHelpScroll(scroll)) }
+    case .mouse(let event):
+      notice = nil
+      handleMouse(event)
+    case .key(let key):
+      notice = nil
+      if prompt != nil {
+        handlePromptKey(key)
+      } else if case .help(let scroll) = overlay {
+        handleHelpKey(key, scroll: scroll)
+      } else if let command = KeyBindings.command(for: key) {
+        run(command)
+      } else if size.isTooSmall {
+        return
+      } else {
+        notice = Notice(text: "\(Self.describe(key)) does nothing here: ? lists the keys", isWarning: false)
+      }
+    }
+  }
+
+  /// Runs one command from the keybinding table.
+  package mutating func run(_ command: ExplorerCommand) {
+    if let feature = command.comingFeature {
+      notice = Notice(text: "\(feature) is coming in a later version", isWarning: false)
+      return
+    }
+    switch command {
+    case .quit: shouldQuit = true
+    case .help: overlay = .help(scroll: 0)
+    case .escape:
+      if search != nil { search = nil } else { overlay = nil }
+    case .switchFocus:
+      focus = focus == .tree ? .details : .tree
+    case .moveUp: focus == .tree ? moveSelection(by: -1) : scrollDetails(by: -1)
+    case .moveDown: focus == .tree ? moveSelection(by: 1) : scrollDetails(by: 1)
+    case .pageUp: focus == .tree ? moveSelection(by: -pageSize) : scrollDetails(by: -pageSize)
+    case .pageDown: focus == .tree ? moveSelection(by: pageSize) : scrollDetails(by: pageSize)
+    case .top: focus == .tree ? moveSelection(toRow: 0) : scrollDetails(to: 0)
+    case .bottom: focus == .tree ? moveSelection(toRow: rows.count - 1) : scrollDetails(to: Int.max / 2)
+    case .collapse: collapseOrGoToParent()
+    case .expand: expandOrGoToChild()
+    case .toggle: toggle(selected)
+    case .search:
+      prompt = Prompt(
+        purpose: .search, text: "", savedSelection: selected, savedExpanded: expanded, savedSearch: search)
+    case .nextMatch: stepMatch(forward: true)
+    case .previousMatch: stepMatch(forward: false)
+    default: break
+    }
+  }
+
+  /// Rows a page moves: the height of the panes.
+  package var pageSize: Int { max(1, ExplorerLayout(size: size).contentHeight - 1) }
+
+  // MARK: - Tree movement
+
+  package mutating func moveSelection(by delta: Int) {
+    moveSelection(toRow: selectedRow + delta)
+  }
+
+  package mutating func moveSelection(toRow row: Int) {
+    guard !rows.isEmpty else { return }
+    select(rows[min(max(0, row), rows.count - 1)])
+  }
+
+  /// Opens the tree down to the node at `path` and selects it; false when no node has that path.
+  @discardableResult
+  package mutating func select(path: String) -> Bool {
+    guard let node = model.index(ofPath: path) else { return false }
+    reveal(node)
+    select(node)
+    return true
+  }
+
+  /// Selects `node` (which must be visible), resetting the details scroll when it changes.
+  package mutating func select(_ node: Int) {
+    if node != selected { detailsScroll = 0 }
+    selected = node
+    if let result = search { search?.current = result.matches.firstIndex(of: node) }
+    keepSelectionVisible()
+  }
+
+  private mutating func collapseOrGoToParent() {
+    let node = model.nodes[selected]
+    if expanded[selected] && !node.children.isEmpty {
+      toggle(selected)
+    } else if let parent = node.parent {
+      select(parent)
+    }
+  }
+
+  private mutating func expandOrGoToChild() {
+    let node = model.nodes[selected]
+    guard let first = node.children.first else { return }
+    if expanded[selected] { select(first) } else { toggle(selected) }
+  }
+
+  /// Expands or collapses `node` (nothing for a leaf).
+  package mutating func toggle(_ node: Int) {
+    guard !model.nodes[node].children.isEmpty else { return }
+    expanded[node].toggle()
+    refreshRows()
+    keepSelectionVisible()
+  }
+
+  /// Scrolls the tree so the selection is on screen, and the scroll stays in range.
+  package mutating func keepSelectionVisible() {
+    let height = max(1, ExplorerLayout(size: size).contentHeight)
+    let row = selectedRow
+    if row < treeScroll { treeScroll = row }
+    if row >= treeScroll + height { treeScroll = row - height + 1 }
+    treeScroll = max(0, min(treeScroll, rows.count - height))
+  }
+
+  /// Scrolls the tree view by `delta` rows, dragging the selection along when it would leave the view.
+  package mutating func scrollTree(by delta: Int) {
+    let height = max(1, ExplorerLayout(size: size).contentHeight)
+    treeScroll = max(0, min(treeScroll + delta, rows.count - height))
+    let row = selectedRow
+    if row < treeScroll {
+      select(rows[treeScroll])
+    } else if row >= treeScroll + height {
+      select(rows[min(rows.count - 1, treeScroll + height - 1)])
+    }
+  }
+
+  // MARK: - Details scrolling
+
+  package mutating func scrollDetails(by delta: Int) { scrollDetails(to: detailsScroll + delta) }
+
+  package mutating func scrollDetails(to offset: Int) {
+    detailsScroll = offset
+    clampDetailsScroll()
+  }
+
+  private mutating func clampDetailsScroll() {
+    let layout = ExplorerLayout(size: size)
+    let lineCount = DetailsPane.lines(for: self, width: layout.detailsWidth).count
+    detailsScroll = max(0, min(detailsScroll, lineCount - layout.contentHeight))
+  }
+
+  // MARK: - Help overlay
+
+  private mutating func handleHelpKey(_ key: Key, scroll: Int) {
+    switch KeyBindings.command(for: key) {
+    case .quit: shouldQuit = true
+    case .escape, .help: overlay = nil
+    case .moveUp: overlay = .help(scroll: clampHelpScroll(scroll - 1))
+    case .moveDown: overlay = .help(scroll: clampHelpScroll(scroll + 1))
+    case .pageUp: overlay = .help(scroll: clampHelpScroll(scroll - pageSize))
+    case .pageDown: overlay = .help(scroll: clampHelpScroll(scroll + pageSize))
+    case .top: overlay = .help(scroll: 0)
+    case .bottom: overlay = .help(scroll: clampHelpScroll(Int.max / 2))
+    default: notice = Notice(text: "help is open: Esc or ? closes it", isWarning: false)
+    }
+  }
+
+  private func clampHelpScroll(_ scroll: Int) -> Int {
+    let layout = ExplorerLayout(size: size)
+    let total = HelpOverlay.lines(glyphs: glyphs, width: layout.helpRect.width - 4).count
+    return max(0, min(scroll, total - layout.helpVisibleRows))
+  }
+
+  // MARK: - Mouse
+
+  private mutating func handleMouse(_ event: MouseEvent) {
+    let layout = ExplorerLayout(size: size)
+    guard !size.isTooSmall, overlay == nil, prompt == nil else { return }
+    let inTree = layout.isInTree(x: event.x, y: event.y)
+    let inDetails = layout.isInDetails(x: event.x, y: event.y)
+    switch event.kind {
+    case .wheelUp, .wheelDown:
+      let delta = event.kind == .wheelUp ? -3 : 3
+      if inTree { scrollTree(by: delta) } else if inDetails { scrollDetails(by: delta) }
+    case .press:
+      if inDetails {
+        focus = .details
+      } else if inTree {
+        focus = .tree
+        let row = treeScroll + event.y - layout.contentTop
+        guard event.y >= layout.contentTop, row < rows.count else { return }
+        let node = rows[row]
+        // A click on the expand glyph toggles; anywhere else on the row selects.
+        let glyphX = layout.treeX + 1 + TreePane.indent(of: model.nodes[node])
+        select(node)
+        if event.x == glyphX { toggle(node) }
+      }
+    }
+  }
+
+  /// A key's name for notices.
+  package static func describe(_ key: Key) -> String {
+    switch key {
+    case .character(" "): "Space"
+    case .character(let c): String(c)
+    case .control(let c): "Ctrl-\(c.uppercased())"
+    default: "\(key)"
+    }
+  }
+}

@@ -1,0 +1,118 @@
+/// Which pane receives movement keys (and scrolls).
+package enum Focus: Equatable, Sendable {
+  case tree
+  case details
+}
+
+/// What covers the panes, topmost first; later issues add the picker, comparison and views.
+package enum Overlay: Equatable, Sendable {
+  case help(scroll: Int)
+}
+
+/// A one-line notice in the status bar, cleared by the next key.
+package struct Notice: Equatable, Sendable {
+  package var text: String
+  package var isWarning: Bool
+
+  package init(text: String, isWarning: Bool) {
+    self.text = text
+    self.isWarning = isWarning
+  }
+}
+
+/// Everything the explorer shows, as a value: ``ExplorerState/reduce(_:)`` changes it and
+/// ``ExplorerRenderer`` draws it.
+package struct ExplorerState: Equatable, Sendable {
+  package var model: ExplorerModel
+  package var glyphs: GlyphSet
+  package var themeName: String
+  package var size: TerminalSize
+  /// Per node: whether its children are shown.
+  package var expanded: [Bool]
+  /// The visible tree rows, as node indices in pre-order.
+  package private(set) var rows: [Int]
+  /// The selected node.
+  package var selected: Int
+  /// The first tree row shown.
+  package var treeScroll = 0
+  /// The first details line shown.
+  package var detailsScroll = 0
+  package var focus = Focus.tree
+  package var overlay: Overlay?
+  package var prompt: Prompt?
+  package var search: SearchResult?
+  package var notice: Notice?
+  /// Set by `q` / Ctrl-C; the run loop ends when it is.
+  package var shouldQuit = false
+  /// Per node: the end (exclusive) of its subtree in pre-order.
+  package let subtreeEnd: [Int]
+
+  /// The state of a freshly opened model: the tree expanded down to its blocks, the root selected.
+  package init(
+    model: ExplorerModel, glyphs: GlyphSet = .unicode, themeName: String = "default",
+    size: TerminalSize = TerminalSize(width: 80, height: 24)
+  ) {
+    self.model = model
+    self.glyphs = glyphs
+    self.themeName = themeName
+    self.size = size
+    subtreeEnd = Self.subtreeEnds(of: model.nodes)
+    expanded = Self.blockLevelExpansion(of: model)
+    rows = []
+    selected = 0
+    refreshRows()
+  }
+
+  /// The row of the selected node in ``rows`` (0 when it is hidden, which reduce never allows).
+  package var selectedRow: Int { rows.firstIndex(of: selected) ?? 0 }
+
+  /// The selected node.
+  package var selectedNode: ExplorerNode { model.nodes[selected] }
+
+  /// Recomputes ``rows`` from ``expanded``; call after changing expansion.
+  package mutating func refreshRows() {
+    let nodes = model.nodes
+    var visible: [Int] = []
+    visible.reserveCapacity(nodes.count)
+    var i = 0
+    while i < nodes.count {
+      visible.append(i)
+      i = expanded[i] && !nodes[i].children.isEmpty ? i + 1 : subtreeEnd[i]
+    }
+    rows = visible
+  }
+
+  /// Expands every node of the model.
+  package mutating func expandAll() {
+    expanded = Array(repeating: true, count: model.nodes.count)
+    refreshRows()
+  }
+
+  /// Expands every ancestor of `node` so that it is visible.
+  package mutating func reveal(_ node: Int) {
+    var changed = false
+    for ancestor in model.ancestors(of: node) where !expanded[ancestor] {
+      expanded[ancestor] = true
+      changed = true
+    }
+    if changed { refreshRows() }
+  }
+
+  private static func subtreeEnds(of nodes: [ExplorerNode]) -> [Int] {
+    var ends = Array(repeating: 0, count: nodes.count)
+    for i in stride(from: nodes.count - 1, through: 0, by: -1) {
+      ends[i] = nodes[i].children.last.map { ends[$0] } ?? i + 1
+    }
+    return ends
+  }
+
+  /// The ancestors of every block are expanded, so blocks show (collapsed) as the tree opens.
+  private static func blockLevelExpansion(of model: ExplorerModel) -> [Bool] {
+    var expanded = Array(repeating: false, count: model.nodes.count)
+    if !expanded.isEmpty { expanded[0] = true }
+    for (i, node) in model.nodes.enumerated() where node.isBlock {
+      for ancestor in model.ancestors(of: i) { expanded[ancestor] = true }
+    }
+    return expanded
+  }
+}

@@ -1,0 +1,46 @@
+/// What a cell means on screen; a theme (``Palette``) decides how each role looks.
+///
+/// Rendering only ever names roles, never colours, so themes plug in without touching it.
+package enum StyleRole: UInt8, CaseIterable, Sendable {
+  case normal
+  /// Box lines and pane dividers (btop's `div_line`).
+  case border
+  /// The model line in the top border (btop's `title`).
+  case title
+  /// Column headings and section headings inside panes.
+  case heading
+  /// The heading of the pane that has the keyboard focus.
+  case headingFocused
+  /// The selected tree row while the tree has the focus (btop's `selected_bg`/`selected_fg`).
+  case selected
+  /// The selected tree row while the details pane has the focus.
+  case selectedInactive
+  /// Secondary text: kinds, units, hints (btop's `inactive_fg`).
+  case dim
+  /// Expand/collapse glyphs and indentation guides.
+  case treeGuide
+  /// Layer kinds (`Conv2d`, `Bottleneck`).
+  case kind
+  /// Tensor shapes.
+  case shape
+  /// Counts (params, MACs, element ops).
+  case number
+  /// The filled part of a MACs-share bar.
+  case bar
+  /// The empty part of a MACs-share bar.
+  case barEmpty
+  /// Labels in the details pane.
+  case label
+  /// Text found by the current search.
+  case match
+  /// The status bar background text.
+  case status
+  /// Key names in the status bar and the help overlay (btop's `hi_fg`).
+  case key
+  /// One-line notices ("coming in a later version", search results).
+  case message
+  /// Problems the user should see (no match, too small).
+  case warning
+  /// Text being typed into a prompt.
+  case prompt
+}

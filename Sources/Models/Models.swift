@@ -1,1 +1,0 @@
-// Models: builders of every zoo model, a file per family (built on NN).

@@ -1,0 +1,57 @@
+// One-line summaries of attention weights: SE gate range, and the mean share of each SK / split branch.
+
+/// A summary of one attention node's weights over the batch.
+package struct AttentionSummary: Equatable, Sendable {
+  package var kind: AttentionKind
+  /// SE: mean, min and max gate over N×C.
+  package var gateMean: Double = 0
+  package var gateMin: Double = 0
+  package var gateMax: Double = 0
+  /// SK / split attention: mean weight of each branch (radix) over N×C; they sum to 1 for a softmax.
+  package var branchShare: [Double] = []
+
+  /// Summarises `weights`: N×C for SE, N×M×C for SK and split attention.
+  package init(kind: AttentionKind, weights: [Float], shape: [Int]) {
+    self.kind = kind
+    switch kind {
+    case .squeezeExcite:
+      gateMin = Double(weights.min() ?? 0)
+      gateMax = Double(weights.max() ?? 0)
+      gateMean = weights.isEmpty ? 0 : weights.reduce(0.0) { $0 + Double($1) } / Double(weights.count)
+    case .selectiveKernel, .splitAttention:
+      let (n, m, c) = (shape[0], shape[1], shape[2])
+      branchShare = (0..<m).map { branch in
+        var total = 0.0
+        for s in 0..<n {
+          for j in 0..<c { total += Double(weights[(s * m + branch) * c + j]) }
+        }
+        return total / Double(max(n * c, 1))
+      }
+    }
+  }
+
+  /// `gate mean 0.512 min 0.101 max 0.934` or `branch share 0.612 / 0.388`.
+  package var text: String {
+    func f(_ x: Double) -> String { String(format3: x) }
+    switch kind {
+    case .squeezeExcite: return "gate mean \(f(gateMean)) min \(f(gateMin)) max \(f(gateMax))"
+    case .selectiveKernel, .splitAttention:
+      return "branch share " + branchShare.map(f).joined(separator: " / ")
+    }
+  }
+}
+
+extension String {
+  /// `x` with three decimals (no Foundation formatting needed).
+  package init(format3 x: Double) {
+    guard x.isFinite else {
+      self = "\(x)"
+      return
+    }
+    let scaled = (abs(x) * 1000).rounded()
+    let whole = Int(scaled / 1000)
+    let frac = Int(scaled.truncatingRemainder(dividingBy: 1000))
+    let digits = String(frac)
+    self = (x < 0 && scaled > 0 ? "-" : "") + "\(whole)." + String(repeating: "0", count: 3 - digits.count) + digits
+  }
+}

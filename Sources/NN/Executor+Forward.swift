@@ -1,0 +1,288 @@
+// The forward pass: each layer kind's computation, and the conv/BN/ReLU fusion over op sequences.
+import TensorCore
+
+extension Executor {
+  /// Runs an op sequence, fusing conv → BN → ReLU, BN → ReLU and conv → ReLU when no node involved is observed.
+  func runSequence(_ ops: [CompiledOp], _ input: Tensor) throws -> Tensor {
+    var x = input
+    var i = 0
+    while i < ops.count {
+      try checkCancelled()
+      if case .node(let node) = ops[i], node.observe.isEmpty {
+        switch node.module.layer {
+        case .conv2d:
+          var j = skipIdentities(ops, from: i + 1)
+          var norm: ExecutionNode?
+          var relu = false
+          if j < ops.count, case .node(let bn) = ops[j], bn.observe.isEmpty {
+            if case .batchNorm2d = bn.module.layer {
+              norm = bn
+              j += 1
+            } else if case .batchNormAct = bn.module.layer, bn.children.allSatisfy({ $0.observe.isEmpty }) {
+              norm = bn
+              relu = bn.children.contains { $0.module.layer == .relu }
+              j += 1
+            }
+          }
+          if !relu {
+            let k = skipIdentities(ops, from: j)
+            if isFusableReLU(ops, k) {
+              relu = true
+              j = k + 1
+            }
+          }
+          x = try fusedConv(node, norm: norm, relu: relu, x)
+          i = j
+          continue
+        case .batchNorm2d:
+          let k = skipIdentities(ops, from: i + 1)
+          if isFusableReLU(ops, k) {
+            x = try batchNorm(node, x, relu: true)
+            i = k + 1
+            continue
+          }
+        case .identity:
+          i += 1
+          continue
+        default: break
+        }
+      }
+      x = try apply(ops[i], x)
+      i += 1
+    }
+    return x
+  }
+
+  private func skipIdentities(_ ops: [CompiledOp], from start: Int) -> Int {
+    var j = start
+    while j < ops.count, case .node(let n) = ops[j], n.isSkippableIdentity { j += 1 }
+    return j
+  }
+
+  private func isFusableReLU(_ ops: [CompiledOp], _ k: Int) -> Bool {
+    guard k < ops.count else { return false }
+    switch ops[k] {
+    case .relu: return true
+    case .node(let n): return n.isFusableReLU
+    default: return false
+    }
+  }
+
+  /// One op of a sequence, unfused.
+  func apply(_ op: CompiledOp, _ x: Tensor) throws -> Tensor {
+    switch op {
+    case .node(let node): return try run(node, x)
+    case .dense(let node):
+      return try appendDense(x, try run(node, x), layer: node)
+    case .relu: return try elementwise(x) { try Ops.relu($0, into: $1) }
+    case .sigmoid: return try elementwise(x) { try Ops.sigmoid($0, into: $1) }
+    case .flatten: return try x.flattened()
+    case .globalAvgPool: return try globalAvgPool(x)
+    case .scale(let ops, let owner):
+      let gate = try runSequence(ops, try globalAvgPool(x))
+      record(owner, .attention(.squeezeExcite), try gate.reshaped([gate.shape[0], gate.shape[1]]))
+      let out = try pool.acquire(x.shape)
+      try Ops.multiply(x, channelScale: gate, into: out)
+      return out
+    }
+  }
+
+  /// Runs one module on `x`, recording its output when observed; op errors name the module's path.
+  func run(_ node: ExecutionNode, _ x: Tensor) throws -> Tensor {
+    try checkCancelled()
+    let y: Tensor
+    do {
+      y = try compute(node, x)
+    } catch let error as TensorError {
+      throw ExecutorError.op(path: node.path, error)
+    }
+    if !node.observe.isEmpty { record(node, .output, y) }
+    return y
+  }
+
+  private func compute(_ node: ExecutionNode, _ x: Tensor) throws -> Tensor {
+    switch node.module.layer {
+    case .conv2d: return try fusedConv(node, norm: nil, relu: false, x)
+    case .batchNorm2d: return try batchNorm(node, x, relu: false)
+    case .batchNormAct: return try runSequence(node.childOps, try batchNorm(node, x, relu: false))
+    case .linear:
+      let input = x.rank == 2 ? x : try x.flattened()
+      let weight = try node.tensor("weight")
+      let out = try pool.acquire([input.shape[0], weight.shape[0]])
+      try Ops.linear(input, weight: weight, bias: node.tensors["bias"], into: out)
+      return out
+    case .relu: return try elementwise(x) { try Ops.relu($0, into: $1) }
+    case .sigmoid: return try elementwise(x) { try Ops.sigmoid($0, into: $1) }
+    case .identity: return x
+    case .flatten: return try x.flattened()
+    case .maxPool2d(let p):
+      let shape = try Ops.poolOutputShape(
+        "maxPool2d", input: x.shape, kernelSize: p.kernel, stride: p.stride, padding: p.padding, ceilMode: p.ceilMode)
+      let out = try pool.acquire(shape)
+      try Ops.maxPool2d(x, kernelSize: p.kernel, stride: p.stride, padding: p.padding, ceilMode: p.ceilMode, into: out)
+      return out
+    case .avgPool2d(let p):
+      let shape = try Ops.poolOutputShape(
+        "avgPool2d", input: x.shape, kernelSize: p.kernel, stride: p.stride, padding: p.padding, ceilMode: p.ceilMode)
+      let out = try pool.acquire(shape)
+      try Ops.avgPool2d(
+        x, kernelSize: p.kernel, stride: p.stride, padding: p.padding, ceilMode: p.ceilMode,
+        countIncludePad: p.countIncludePad, into: out)
+      return out
+    case .adaptiveAvgPool2d: return try globalAvgPool(x)
+    case .softmax(let dim):
+      let out = try pool.acquire(x.shape)
+      try Ops.softmax(x, axis: dim, into: out)
+      return out
+    case .radixSoftmax(let radix, let cardinality): return try radixSoftmax(x, radix: radix, cardinality: cardinality)
+    case .sequential: return try runSequence(node.program, x)
+    case .program: return try runSequence(node.program, x)
+    case .moduleList:
+      throw TensorError(op: "ModuleList", "a module list holds modules and is never called")
+    case .residual(let config): return try residual(node, config, x)
+    case .denseBlock:
+      var features = x
+      for layer in node.children { features = try appendDense(features, try run(layer, features), layer: layer) }
+      return features
+    case .squeezeExcite: return try squeezeExcite(node, x)
+    case .selectiveKernel(let config): return try selectiveKernel(node, config, x)
+    case .selectiveKernelAttention:
+      throw TensorError(
+        op: "SelectiveKernelAttn", "runs only inside its SelectiveKernel (it takes the stacked branches)")
+    case .skConv(let config): return try skConv(node, config, x)
+    case .splitAttention(let config): return try splitAttention(node, config, x)
+    }
+  }
+
+  /// y = post(body(pre(x)) + shortcut(x or pre(x))); a lone trailing ReLU is fused into the sum.
+  private func residual(_ node: ExecutionNode, _ config: ResidualConfig, _ x: Tensor) throws -> Tensor {
+    let p = node.pre.isEmpty ? x : try runSequence(node.pre, x)
+    let branch = try runSequence(node.body, p)
+    let source = config.shortcutFromPre ? p : x
+    let shortcut = node.shortcut.isEmpty ? source : try runSequence(node.shortcut, source)
+    if !node.observe.isEmpty {
+      record(node, .shortcut, shortcut)
+      record(node, .branch, branch)
+    }
+    let fuseReLU: Bool
+    switch node.post.count {
+    case 1:
+      if case .relu = node.post[0] {
+        fuseReLU = true
+      } else if case .node(let n) = node.post[0], n.isFusableReLU {
+        fuseReLU = true
+      } else {
+        fuseReLU = false
+      }
+    default: fuseReLU = false
+    }
+    let sum = try pool.acquire(branch.shape)
+    do {
+      try Ops.add(branch, shortcut, fusedReLU: fuseReLU, into: sum)
+    } catch let error as TensorError {
+      throw ExecutorError.op(path: node.path, error)
+    }
+    return fuseReLU ? sum : try runSequence(node.post, sum)
+  }
+
+  /// Conv, optionally with a following batch norm folded in and ReLU fused into its output.
+  func fusedConv(_ conv: ExecutionNode, norm: ExecutionNode?, relu: Bool, _ x: Tensor) throws -> Tensor {
+    guard case .conv2d(let c) = conv.module.layer else { preconditionFailure("fusedConv on \(conv.module.kind)") }
+    var weight = try conv.tensor("weight")
+    var bias = conv.tensors["bias"]
+    if let norm {
+      if conv.folded?.with != norm.path { try fold(conv, into: norm) }
+      if let folded = conv.folded { (weight, bias) = (folded.weight, folded.bias) }
+    }
+    do {
+      let geometry = try Conv2dGeometry(
+        input: x.shape, weight: weight.shape, stride: c.stride, padding: c.padding, dilation: c.dilation,
+        groups: c.groups)
+      let out = try pool.acquire(geometry.outputShape)
+      try Ops.conv2d(
+        x, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups,
+        fusedReLU: relu, into: out, workspace: workspace)
+      return out
+    } catch let error as TensorError {
+      throw ExecutorError.op(path: conv.path, error)
+    }
+  }
+
+  /// Computes and caches `conv` with `norm` folded in (weight · γ/√(var+eps), bias shifted).
+  func fold(_ conv: ExecutionNode, into norm: ExecutionNode) throws {
+    do {
+      let f = try Ops.foldBatchNorm(
+        convWeight: try conv.tensor("weight"), convBias: conv.tensors["bias"],
+        runningMean: try norm.tensor("running_mean"), runningVar: try norm.tensor("running_var"),
+        weight: norm.tensors["weight"], bias: norm.tensors["bias"], eps: norm.module.batchNormEps)
+      conv.folded = (norm.path, f.weight, f.bias)
+    } catch let error as TensorError {
+      throw ExecutorError.op(path: norm.path, error)
+    }
+  }
+
+  /// Inference batch norm with running statistics, optionally fused with the ReLU after it.
+  func batchNorm(_ node: ExecutionNode, _ x: Tensor, relu: Bool) throws -> Tensor {
+    let out = try pool.acquire(x.shape)
+    do {
+      try Ops.batchNorm2d(
+        x, runningMean: try node.tensor("running_mean"), runningVar: try node.tensor("running_var"),
+        weight: node.tensors["weight"], bias: node.tensors["bias"], eps: node.module.batchNormEps, fusedReLU: relu,
+        into: out)
+    } catch let error as TensorError {
+      throw ExecutorError.op(path: node.path, error)
+    }
+    return out
+  }
+
+  func elementwise(_ x: Tensor, _ body: (Tensor, Tensor) throws -> Void) throws -> Tensor {
+    let out = try pool.acquire(x.shape)
+    try body(x, out)
+    return out
+  }
+
+  /// mean over H×W, kept N×C×1×1.
+  func globalAvgPool(_ x: Tensor) throws -> Tensor {
+    guard x.rank == 4 else {
+      throw TensorError(op: "globalAvgPool", "input must be N×C×H×W, got \(formatShape(x.shape))")
+    }
+    let out = try pool.acquire([x.shape[0], x.shape[1], 1, 1])
+    try Ops.globalAvgPool(x, into: out)
+    return out
+  }
+
+  /// cat_C(x, features) for a DenseNet layer, written in place: the first layer of a block allocates one
+  /// buffer for the block's final width and copies the block input into it; every layer then writes only its
+  /// k new channels, and x is a view of the channels filled so far (not contiguous when N > 1).
+  func appendDense(_ x: Tensor, _ features: Tensor, layer: ExecutionNode) throws -> Tensor {
+    let (c, k) = (x.shape[1], features.shape[1])
+    if let full = denseBuffer, full.storage === x.storage, full.offset == x.offset, full.batchStride == x.batchStride,
+      full.shape[0] == x.shape[0], full.shape.dropFirst(2) == x.shape.dropFirst(2), c + k <= full.shape[1]
+    {
+      let out = try full.channels(0..<(c + k))
+      try Ops.concat(channels: [x, features], into: out)  // x is already in place: only the k new channels move
+      return out
+    }
+    // Layers left in this block, this one included, each adding k channels.
+    let dot = layer.path.lastIndex(of: ".")
+    let siblings = dot.flatMap { node(at: String(layer.path[..<$0]))?.children } ?? [layer]
+    let remaining = siblings.firstIndex { $0 === layer }.map { siblings.count - $0 } ?? 1
+    var shape = x.shape
+    shape[1] = c + k * remaining
+    let full = try pool.acquire(shape)
+    denseBuffer = full
+    let out = try full.channels(0..<(c + k))
+    try Ops.concat(channels: [x, features], into: out)
+    return out
+  }
+}
+
+extension Module {
+  /// The eps of a batch-norm module (1e-5 unless configured), as Float.
+  var batchNormEps: Float {
+    switch layer {
+    case .batchNorm2d(let c), .batchNormAct(let c): return Float(c.eps)
+    default: return 1e-5
+    }
+  }
+}

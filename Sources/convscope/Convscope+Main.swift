@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+
+extension Convscope {
+  /// Runs the command line; every failure prints one line `convscope: error: …` on stderr and exits 1.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      if exitCode(for: error) == .success {
+        // --help and --version arrive as errors whose message belongs on stdout.
+        print(fullMessage(for: error))
+        Foundation.exit(0)
+      }
+      fail(oneLine(error) + usageHint(for: error))
+    }
+  }
+
+  /// Prints `convscope: error: message` on stderr and exits with status 1.
+  static func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("convscope: error: \(message)\n".utf8))
+    Foundation.exit(1)
+  }
+
+  /// ` (usage: …)` from ArgumentParser's own usage block, so a bad option names the valid ones; empty for our errors.
+  private static func usageHint(for error: Error) -> String {
+    let full = fullMessage(for: error)
+    guard let start = full.range(of: "Usage: ") else { return "" }
+    let lines = full[start.upperBound...].split(whereSeparator: \.isNewline)
+      .map { $0.trimmingCharacters(in: .whitespaces) }
+      .prefix { !$0.hasPrefix("See ") && !$0.isEmpty }
+    var usage = lines.joined(separator: " ")
+    if usage.hasSuffix("<subcommand>") || usage == "convscope" {
+      let names = configuration.subcommands.map { $0._commandName }
+      usage += " (commands: " + names.joined(separator: ", ") + ")"
+    }
+    return usage.isEmpty ? "" : " (usage: " + usage + ")"
+  }
+
+  /// The error as one line: ArgumentParser's message without its usage block, or our own error's description.
+  private static func oneLine(_ error: Error) -> String {
+    var message = message(for: error)
+    if message.isEmpty { message = String(describing: error) }
+    let lines = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+    var text = lines.filter { !$0.isEmpty }.joined(separator: " ")
+    if text.hasPrefix("Error: ") { text.removeFirst("Error: ".count) }
+    return text
+  }
+}

@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import Models
+import NN
+import TensorCore
+
+/// `convscope run MODEL`: one headless forward pass with per-step timing, statistics, attention and dumps.
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run one forward pass: per-step wall time, logits, optional statistics, attention weights and dumps.")
+
+  /// The output formats of `run`.
+  enum Format: String, CaseIterable, ExpressibleByArgument {
+    case table, json
+  }
+
+  @Argument(help: "A zoo model (see `convscope list`).")
+  var model: String
+
+  @Option(help: "Weights (.safetensors with the model's state-dict keys); default: the seeded weights of --seed.")
+  var weights: String?
+
+  @Option(help: "Input array (.npy, N×3×H×W float, used as is); default: a synthetic input of --input-size.")
+  var input: String?
+
+  @Option(help: "An image (PNG or JPEG), preprocessed as torchvision does for the model (README: --image).")
+  var image: String?
+
+  @Option(help: "Input height = width for --image or the synthetic input (default: the model's own, 224 or 32).")
+  var inputSize: Int?
+
+  @Option(help: "Batch size of the synthetic input, or copies of --image.")
+  var batch: Int = 1
+
+  @Option(help: "Weight seed (the weights `export-weights --seed N` writes).")
+  var seed: UInt64 = 0
+
+  @Option(help: "Write the logits (N×classes) to this .npy file.")
+  var output: String?
+
+  @Option(help: "Show the K most likely classes of each sample (names for ImageNet-1k / CIFAR-10, probabilities).")
+  var top: Int = 5
+
+  @Flag(help: "Statistics of every step's output (min, max, mean, std, zeros, histogram, per channel).")
+  var stats = false
+
+  @Flag(help: "Attention weights of every SE / SK / split-attention node, with a summary.")
+  var attention = false
+
+  @Option(help: "Dump the output of a node (module path) or of every node (`all`) as .npy into --dump-dir.")
+  var dump: String?
+
+  @Option(help: "Directory for --dump files (created if missing).")
+  var dumpDir: String?
+
+  @Option(help: "Output format: table or json.")
+  var format: Format = .table
+
+  func validate() throws {
+    guard batch >= 1 else { throw ValidationError("--batch must be 1 or more, got \(batch)") }
+    if let inputSize, inputSize < 1 { throw ValidationError("--input-size must be 1 or more, got \(inputSize)") }
+    guard top >= 0 else { throw ValidationError("--top must be 0 or more, got \(top)") }
+    if dump != nil && dumpDir == nil { throw ValidationError("--dump needs --dump-dir") }
+    if dumpDir != nil && dump == nil { throw ValidationError("--dump-dir needs --dump NODE|all") }
+    if input != nil && image != nil { throw ValidationError("--input and --image exclude each other; give one") }
+    if input != nil && (inputSize != nil || batch != 1) {
+      throw ValidationError("--input gives batch and size itself; drop --input-size/--batch")
+    }
+  }
+
+  func run() throws {
+    let zooModel = try Zoo.model(named: model)
+    let executor = try Executor(network: zooModel.build())
+    if let weights {
+      try executor.load(try SafetensorsFile.read(path: weights), modelName: zooModel.name)
+    } else {
+      try executor.setSeededWeights(seed: seed)
+    }
+    let x: Tensor
+    if let input {
+      let array = try NPYArray.read(path: input)
+      guard array.shape.count == 4, array.shape[1] == 3 else {
+        throw ValidationError("--input \(input) must be N×3×H×W, got \(ScalarBytes.describe(array.shape))")
+      }
+      x = try Tensor(shape: array.shape, data: array.values)
+    } else if let image {
+      // The CIFAR nets (32×32 by default) get CIFAR's transform, the others ImageNet's.
+      let preprocessing = try ImagePreprocessing.forModel(
+        cifar: zooModel.inputSize == 32, inputSize: inputSize ?? zooModel.inputSize)
+      x = try preprocessing.tensor(contentsOfFile: image, batch: batch)
+    } else {
+      let shape = zooModel.inputShape(batch: batch, size: inputSize)
+      x = try Tensor(shape: shape, data: WeightInit.input(seed: 0, shape: shape))
+    }
+    try executor.setInput(x)
+    executor.stepStatistics = stats
+    if attention {
+      for node in executor.attentionNodes { try executor.observe(node.path, .attention) }
+    }
+    if let dump {
+      if dump == "all" {
+        executor.observeAll(.output)
+      } else {
+        do { try executor.observe(dump, .output) } catch {
+          throw ValidationError("--dump: \(model) has no node '\(dump)' (paths as in `convscope summary \(model)`)")
+        }
+      }
+    }
+
+    let clock = ContinuousClock()
+    let start = clock.now
+    let reports = try executor.runToEnd()
+    let elapsed = start.duration(to: clock.now)
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    guard let logits = executor.output else { throw ExecutorError.noInput }
+
+    if let output { try NPYArray(shape: logits.shape, values: logits.array).write(path: output) }
+    let observations = reports.flatMap(\.observations)
+    if let dumpDir { try writeDumps(observations, to: dumpDir) }
+
+    let result = RunResult(
+      model: zooModel.name, inputShape: x.shape, weights: weights ?? "seed \(seed)", seconds: seconds,
+      reports: reports, logits: logits, top: top,
+      attention: attention ? observations.filter { $0.role.label == "attention" } : nil)
+    print(format == .json ? result.json() : result.table(), terminator: "")
+  }
+
+  /// One .npy per observed node output, named by module path (`model.npy` for the root); the last call wins
+  /// for modules applied more than once (torchvision's shared `relu`), as a forward hook would see it.
+  private func writeDumps(_ observations: [Observation], to directory: String) throws {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    var latest: [String: Tensor] = [:]
+    var order: [String] = []
+    for observation in observations where observation.role == .output {
+      guard let tensor = observation.tensor else { continue }
+      if latest[observation.path] == nil { order.append(observation.path) }
+      latest[observation.path] = tensor
+    }
+    for path in order {
+      guard let tensor = latest[path] else { continue }
+      let name = path.isEmpty ? "model" : path
+      try NPYArray(shape: tensor.shape, values: tensor.array).write(path: directory + "/" + name + ".npy")
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Models
+import NN
+
+extension ReportFormat: ExpressibleByArgument {}
+
+/// `convscope summary MODEL`: a torchinfo-style table of the module tree with exact counts.
+struct SummaryCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "summary",
+    abstract: "Show the module tree of a model with output shapes, params and MACs of every node.")
+
+  @Argument(help: "A zoo model (see `convscope list`).")
+  var model: String
+
+  @Option(help: "Deepest tree level shown in the table (the root is 0); JSON always lists every node.")
+  var depth: Int = 3
+
+  @Option(help: "Input height = width (default: the model's own, 224 or 32).")
+  var inputSize: Int?
+
+  @Option(help: "Batch size.")
+  var batch: Int = 1
+
+  @Option(help: "Output format: table, markdown or json.")
+  var format: ReportFormat = .table
+
+  func validate() throws {
+    guard depth >= 0 else { throw ValidationError("--depth must be 0 or more, got \(depth)") }
+    guard batch >= 1 else { throw ValidationError("--batch must be 1 or more, got \(batch)") }
+    if let inputSize, inputSize < 1 { throw ValidationError("--input-size must be 1 or more, got \(inputSize)") }
+  }
+
+  func run() throws {
+    let zooModel = try Zoo.model(named: model)
+    let analysis = try zooModel.analyze(batch: batch, size: inputSize)
+    print(analysis.report(model: zooModel.name, format: format, depth: depth), terminator: "")
+  }
+}

@@ -1,0 +1,220 @@
+import Explorer
+import XCTest
+
+/// The pure reduce function, key by key, on the fixture tree.
+final class ReduceTests: XCTestCase {
+  private func fresh(_ size: TerminalSize = TerminalSize(width: 80, height: 24)) -> ExplorerState {
+    ExplorerState(model: FixtureModel.make(), size: size)
+  }
+
+  private func press(_ state: ExplorerState, _ keys: Key...) -> ExplorerState {
+    keys.reduce(state) { $0.reduce(.key($1)) }
+  }
+
+  private func paths(_ state: ExplorerState) -> [String] { state.rows.map { state.model.nodes[$0].path } }
+
+  func testOpensExpandedToBlockLevel() {
+    let state = fresh()
+    XCTAssertEqual(
+      paths(state),
+      [
+        "", "conv1", "bn1", "relu", "layer1", "layer1.0", "layer1.1", "layer1.2", "layer2", "layer2.0", "layer2.1",
+        "fc",
+      ])
+    XCTAssertEqual(state.selected, 0)
+    XCTAssertEqual(state.focus, .tree)
+  }
+
+  func testMovementKeys() {
+    let state = fresh()
+    XCTAssertEqual(press(state, .down).selectedNode.path, "conv1")
+    XCTAssertEqual(press(state, .character("j"), .character("j")).selectedNode.path, "bn1")
+    XCTAssertEqual(press(state, .down, .character("k")).selectedNode.path, "")
+    XCTAssertEqual(press(state, .up).selectedNode.path, "", "up at the top stays")
+    XCTAssertEqual(press(state, .character("G")).selectedNode.path, "fc")
+    XCTAssertEqual(press(state, .end).selectedNode.path, "fc")
+    XCTAssertEqual(press(state, .character("G"), .character("g")).selectedNode.path, "")
+    XCTAssertEqual(press(state, .character("G"), .home).selectedNode.path, "")
+    XCTAssertEqual(press(state, .character("G"), .down).selectedNode.path, "fc", "down at the bottom stays")
+  }
+
+  func testPagingMovesByThePaneHeight() {
+    var state = fresh(TerminalSize(width: 60, height: 16))
+    state.expandAll()
+    let page = state.pageSize
+    XCTAssertEqual(page, ExplorerLayout(size: state.size).contentHeight - 1)
+    let down = press(state, .pageDown)
+    XCTAssertEqual(down.selectedRow, page)
+    XCTAssertEqual(press(down, .pageDown, .pageDown, .pageDown).selectedRow, state.rows.count - 1)
+    XCTAssertEqual(press(down, .pageUp).selectedRow, 0)
+    // The selection always stays inside the visible rows.
+    let bottom = press(state, .character("G"))
+    XCTAssertGreaterThan(bottom.treeScroll, 0)
+    XCTAssertLessThan(bottom.selectedRow - bottom.treeScroll, ExplorerLayout(size: bottom.size).contentHeight)
+  }
+
+  func testExpandCollapseAndToggle() {
+    let onBlock = press(fresh(), .down, .down, .down, .down, .down)
+    XCTAssertEqual(onBlock.selectedNode.path, "layer1.0")
+    let expanded = press(onBlock, .right)
+    XCTAssertEqual(expanded.rows.count, 16)
+    XCTAssertEqual(expanded.selectedNode.path, "layer1.0", "expanding keeps the selection")
+    XCTAssertEqual(press(expanded, .right).selectedNode.path, "layer1.0.conv1", "→ on an open node enters it")
+    XCTAssertEqual(press(expanded, .right, .left).selectedNode.path, "layer1.0", "← on a leaf goes to its parent")
+    XCTAssertEqual(press(expanded, .left).rows.count, 12, "← on an open node collapses it")
+    XCTAssertEqual(press(onBlock, .character("l")).rows.count, 16)
+    XCTAssertEqual(press(onBlock, .character("l"), .character("h")).rows.count, 12)
+    XCTAssertEqual(press(onBlock, .enter).rows.count, 16)
+    XCTAssertEqual(press(onBlock, .enter, .enter).rows.count, 12)
+    XCTAssertEqual(press(onBlock, .character(" ")).rows.count, 16)
+    XCTAssertEqual(press(fresh(), .down, .enter).rows.count, 12, "toggling a leaf does nothing")
+    XCTAssertEqual(press(fresh(), .left).selectedNode.path, "", "← on the collapsed-less root stays")
+    XCTAssertEqual(press(fresh(), .left).rows.count, 1, "← on the open root collapses it")
+  }
+
+  func testTabSwitchesFocusAndScrollsTheFocusedPane() {
+    let small = TerminalSize(width: 60, height: 16)
+    let onConv = press(fresh(small), .down)
+    let lineCount = DetailsPane.lines(for: onConv, width: ExplorerLayout(size: small).detailsWidth).count
+    XCTAssertGreaterThan(lineCount, ExplorerLayout(size: small).contentHeight, "the fixture must overflow")
+    let focused = press(onConv, .tab)
+    XCTAssertEqual(focused.focus, .details)
+    let scrolled = press(focused, .down, .character("j"))
+    XCTAssertEqual(scrolled.detailsScroll, 2)
+    XCTAssertEqual(scrolled.selectedNode.path, "conv1", "movement keys scroll details, not the tree")
+    XCTAssertEqual(press(scrolled, .up).detailsScroll, 1)
+    let bottom = press(focused, .character("G"))
+    XCTAssertEqual(bottom.detailsScroll, lineCount - ExplorerLayout(size: small).contentHeight)
+    XCTAssertEqual(press(bottom, .pageDown).detailsScroll, bottom.detailsScroll, "scrolling stops at the end")
+    XCTAssertEqual(press(bottom, .character("g")).detailsScroll, 0)
+    XCTAssertEqual(press(focused, .tab).focus, .tree)
+    XCTAssertEqual(press(focused, .backTab).focus, .tree)
+    XCTAssertEqual(press(scrolled, .tab, .down).detailsScroll, 0, "a new selection starts at the top of details")
+  }
+
+  func testSearchPromptTakesTypedKeysAndExpandsToMatches() {
+    let typing = press(
+      fresh(), .character("/"), .character("c"), .character("o"), .character("n"),
+      .character("v"), .character("2"))
+    XCTAssertEqual(typing.prompt?.text, "conv2")
+    XCTAssertEqual(typing.selectedNode.path, "layer1.0.conv2", "the search jumps as you type")
+    XCTAssertTrue(typing.expanded[typing.model.index(ofPath: "layer1.0")!], "the match's parents open")
+    XCTAssertEqual(typing.search?.matches.count, 5)
+    let kept = press(typing, .enter)
+    XCTAssertNil(kept.prompt)
+    XCTAssertEqual(kept.selectedNode.path, "layer1.0.conv2")
+    XCTAssertTrue(kept.notice?.text.contains("match 1 of 5") ?? false)
+    XCTAssertEqual(press(kept, .character("n")).selectedNode.path, "layer1.1.conv2")
+    XCTAssertEqual(
+      press(kept, .character("n"), .character("n"), .character("n"), .character("n")).selectedNode.path,
+      "layer2.1.conv2")
+    XCTAssertEqual(press(kept, .character("N")).selectedNode.path, "layer2.1.conv2", "N wraps around")
+    XCTAssertEqual(press(kept, .character("n"), .character("N")).selectedNode.path, "layer1.0.conv2")
+    // Keys are text inside the prompt: q types a q instead of quitting.
+    let typedQ = press(fresh(), .character("/"), .character("q"))
+    XCTAssertFalse(typedQ.shouldQuit)
+    XCTAssertEqual(typedQ.prompt?.text, "q")
+    XCTAssertEqual(press(typing, .backspace).prompt?.text, "conv")
+    // Kinds are searched too.
+    let byKind = press(fresh(), .character("/"), .character("L"), .character("i"), .character("n"), .enter)
+    XCTAssertEqual(byKind.selectedNode.path, "fc")
+  }
+
+  func testEscCancelsThePromptAndRestoresTheTree() {
+    let start = press(fresh(), .down)
+    let cancelled = press(start, .character("/"), .character("b"), .character("n"), .character("2"), .escape)
+    XCTAssertNil(cancelled.prompt)
+    XCTAssertNil(cancelled.search)
+    XCTAssertEqual(cancelled.selectedNode.path, "conv1")
+    XCTAssertEqual(cancelled.rows, start.rows)
+    let noMatch = press(fresh(), .character("/"), .character("z"), .character("z"), .enter)
+    XCTAssertEqual(noMatch.notice?.isWarning, true)
+    XCTAssertNil(noMatch.search)
+    XCTAssertEqual(press(fresh(), .character("n")).notice?.isWarning, true, "n without a search says so")
+    let cleared = press(fresh(), .character("/"), .character("f"), .character("c"), .enter, .escape)
+    XCTAssertNil(cleared.search, "Esc clears the search highlight")
+  }
+
+  func testHelpOverlay() {
+    let help = press(fresh(), .character("?"))
+    XCTAssertEqual(help.overlay, .help(scroll: 0))
+    XCTAssertNil(press(help, .escape).overlay)
+    XCTAssertNil(press(help, .character("?")).overlay)
+    XCTAssertEqual(press(help, .down).overlay, .help(scroll: 1), "at 80×24 the help scrolls")
+    XCTAssertEqual(press(help, .down, .up).overlay, .help(scroll: 0))
+    XCTAssertTrue(press(help, .character("q")).shouldQuit)
+    XCTAssertEqual(press(help, .down).selected, 0, "keys in help do not move the tree")
+    let big = press(fresh(TerminalSize(width: 160, height: 48)), .character("?"), .down)
+    XCTAssertEqual(big.overlay, .help(scroll: 0), "at 160×48 everything fits: nothing to scroll")
+  }
+
+  func testQuitKeys() {
+    XCTAssertTrue(press(fresh(), .character("q")).shouldQuit)
+    XCTAssertTrue(press(fresh(), .control("c")).shouldQuit)
+    XCTAssertTrue(press(fresh(), .character("/"), .control("c")).shouldQuit, "Ctrl-C quits from a prompt too")
+  }
+
+  func testKeysOfLaterFeaturesShowAComingNotice() {
+    for key in ["m", "c", "i", "t", "s", ".", "r", "x", "v", "a"] {
+      let state = press(fresh(), .character(Character(key)))
+      XCTAssertTrue(state.notice?.text.contains("coming") ?? false, "key \(key)")
+      XCTAssertEqual(state.selected, 0)
+      XCTAssertNil(state.overlay)
+      XCTAssertNil(press(state, .down).notice, "the next key clears the notice")
+    }
+  }
+
+  func testUnboundKeySaysSoAndChangesNothingElse() {
+    let state = press(fresh(), .character("z"))
+    XCTAssertTrue(state.notice?.text.contains("? lists the keys") ?? false)
+    XCTAssertEqual(state.rows, fresh().rows)
+  }
+
+  func testResizeKeepsTheSelectionVisible() {
+    var state = fresh(TerminalSize(width: 160, height: 48))
+    state.expandAll()
+    state = press(state, .character("G"))
+    let small = state.reduce(.resize(TerminalSize(width: 60, height: 16)))
+    let height = ExplorerLayout(size: small.size).contentHeight
+    XCTAssertTrue((small.treeScroll..<small.treeScroll + height).contains(small.selectedRow))
+    let tiny = small.reduce(.resize(TerminalSize(width: 40, height: 10)))
+    XCTAssertTrue(tiny.size.isTooSmall)
+    XCTAssertEqual(
+      press(tiny, .up).selectedNode.path, press(small, .up).selectedNode.path,
+      "keys still work while too small")
+    XCTAssertTrue(press(tiny, .character("q")).shouldQuit)
+  }
+
+  func testMouseClickSelectsAndWheelScrolls() {
+    let size = TerminalSize(width: 80, height: 24)
+    let layout = ExplorerLayout(size: size)
+    let state = fresh(size)
+    let clicked = state.reduce(.mouse(MouseEvent(x: 20, y: layout.contentTop + 4, kind: .press)))
+    XCTAssertEqual(clicked.selectedNode.path, "layer1")
+    XCTAssertEqual(clicked.rows, state.rows, "a click on the name only selects")
+    let glyphX = layout.treeX + 1 + TreePane.indent(of: state.model.nodes[5])
+    let toggled = state.reduce(.mouse(MouseEvent(x: glyphX, y: layout.contentTop + 5, kind: .press)))
+    XCTAssertEqual(toggled.selectedNode.path, "layer1.0")
+    XCTAssertEqual(toggled.rows.count, 16, "a click on the glyph toggles")
+    let details = state.reduce(.mouse(MouseEvent(x: layout.detailsX + 2, y: layout.contentTop + 1, kind: .press)))
+    XCTAssertEqual(details.focus, .details)
+    XCTAssertEqual(
+      details.reduce(.mouse(MouseEvent(x: 5, y: 30, kind: .press))).focus, .details,
+      "a click outside the panes changes nothing")
+
+    var tall = fresh(TerminalSize(width: 60, height: 16))
+    tall.expandAll()
+    let wheeled = tall.reduce(.mouse(MouseEvent(x: 10, y: 5, kind: .wheelDown)))
+    XCTAssertEqual(wheeled.treeScroll, 3)
+    XCTAssertEqual(wheeled.selectedRow, 3, "the selection is dragged into view")
+    XCTAssertEqual(wheeled.reduce(.mouse(MouseEvent(x: 10, y: 5, kind: .wheelUp))).treeScroll, 0)
+    let onConv = press(tall, .down)
+    let detailsWheel = onConv.reduce(
+      .mouse(
+        MouseEvent(
+          x: ExplorerLayout(size: tall.size).detailsX + 1, y: 5,
+          kind: .wheelDown)))
+    XCTAssertEqual(detailsWheel.detailsScroll, 3)
+    XCTAssertEqual(detailsWheel.selected, onConv.selected)
+  }
+}

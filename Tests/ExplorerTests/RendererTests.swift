@@ -1,0 +1,89 @@
+import Explorer
+import XCTest
+
+/// Styles and layout decisions that text snapshots do not show.
+final class RendererTests: XCTestCase {
+  private func state(_ size: TerminalSize = TerminalSize(width: 80, height: 24)) -> ExplorerState {
+    ExplorerState(model: FixtureModel.make(), size: size)
+  }
+
+  func testSelectedRowIsHighlightedByFocus() {
+    var s = state()
+    s.apply(.key(.down))
+    let layout = ExplorerLayout(size: s.size)
+    let y = layout.contentTop + 1
+    var grid = ExplorerRenderer.render(s, size: s.size)
+    for x in layout.treeX..<layout.dividerX { XCTAssertEqual(grid[x, y].role, .selected, "x \(x)") }
+    XCTAssertNotEqual(grid[layout.treeX + 3, y + 1].role, .selected)
+    XCTAssertEqual(grid[layout.treeX, layout.headingRow].role, .headingFocused)
+    s.apply(.key(.tab))
+    grid = ExplorerRenderer.render(s, size: s.size)
+    XCTAssertEqual(grid[layout.treeX + 3, y].role, .selectedInactive)
+    XCTAssertEqual(grid[layout.treeX, layout.headingRow].role, .heading)
+    XCTAssertEqual(grid[layout.detailsX, layout.headingRow].role, .headingFocused)
+  }
+
+  func testSearchMatchesAreMarked() throws {
+    var s = state()
+    for c in "/conv2" { s.apply(.key(.character(c))) }
+    s.apply(.key(.enter))
+    s.apply(.key(.character("g")))
+    let grid = ExplorerRenderer.render(s, size: s.size)
+    let layout = ExplorerLayout(size: s.size)
+    let node = try XCTUnwrap(s.model.index(ofPath: "layer1.0.conv2"))
+    let row = try XCTUnwrap(s.rows.firstIndex(of: node))
+    let y = layout.contentTop + row - s.treeScroll
+    XCTAssertTrue(grid.text(row: y).contains("conv2"))
+    // Name column: margin, indentation, glyph, space, then the name.
+    let x = layout.treeX + 1 + TreePane.indent(of: s.model.nodes[node]) + 2
+    XCTAssertEqual(grid[x, y].role, .match)
+    XCTAssertNotEqual(grid[x, y - 2].role, .match, "layer1.0.conv1 is no match")
+  }
+
+  func testColumnsFitTheWidth() {
+    let narrow = TreePane.columns(
+      for: state(), width: ExplorerLayout(size: TerminalSize(width: 80, height: 24)).treeWidth)
+    XCTAssertNotNil(narrow.kind)
+    XCTAssertNotNil(narrow.shape)
+    XCTAssertGreaterThanOrEqual(narrow.name, 14)
+    let wide = TreePane.columns(
+      for: state(), width: ExplorerLayout(size: TerminalSize(width: 160, height: 48)).treeWidth)
+    XCTAssertNotNil(wide.kind)
+    XCTAssertNotNil(wide.shape)
+    XCTAssertNotNil(wide.params)
+    XCTAssertNotNil(wide.macs)
+    XCTAssertNotNil(wide.bar)
+    XCTAssertTrue(wide.groupedParams)
+    let big = state(TerminalSize(width: 160, height: 48)).reduce(.key(.down))
+    let grid = ExplorerRenderer.render(big, size: big.size)
+    XCTAssertEqual(grid[ExplorerLayout(size: grid.size).treeX + 3, 2].role, .title, "the root's name")
+    XCTAssertTrue(grid.cells.contains { $0.role == .bar }, "share bars are drawn")
+  }
+
+  func testStatusBarShowsPromptNoticeAndTheme() {
+    var s = state()
+    s.apply(.key(.character("/")))
+    s.apply(.key(.character("f")))
+    var grid = ExplorerRenderer.render(s, size: s.size)
+    let row = ExplorerLayout(size: s.size).statusRow
+    XCTAssertTrue(grid.text(row: row).contains("/f█"))
+    XCTAssertTrue(grid.text(row: row).contains("theme default"))
+    s.apply(.key(.escape))
+    s.apply(.key(.character("v")))
+    grid = ExplorerRenderer.render(s, size: s.size)
+    XCTAssertTrue(grid.text(row: row).contains("the activation view is coming in a later version"))
+  }
+
+  func testScrollMarkersShowHiddenRows() {
+    var s = state(TerminalSize(width: 60, height: 16))
+    s.expandAll()
+    var grid = ExplorerRenderer.render(s, size: s.size)
+    let layout = ExplorerLayout(size: s.size)
+    let bottom = layout.contentTop + layout.contentHeight - 1
+    XCTAssertEqual(grid[layout.dividerX - 1, bottom].scalar, "▼")
+    XCTAssertEqual(grid[layout.dividerX - 1, layout.contentTop].scalar, " ")
+    s.apply(.key(.character("G")))
+    grid = ExplorerRenderer.render(s, size: s.size)
+    XCTAssertEqual(grid[layout.dividerX - 1, layout.contentTop].scalar, "▲")
+  }
+}

@@ -1,0 +1,79 @@
+import Explorer
+import XCTest
+
+/// Every screen of the explorer on real zoo models, at 80×24 and 160×48, Unicode and ASCII,
+/// compared with the text snapshots in `Snapshots/` (re-record with CONVSCOPE_RECORD_SNAPSHOTS=1).
+final class SnapshotTests: XCTestCase {
+  private static let sizes = [TerminalSize(width: 80, height: 24), TerminalSize(width: 160, height: 48)]
+  private static let glyphSets = [GlyphSet.unicode, GlyphSet.ascii]
+
+  /// Renders `model` at every size and glyph set after `prepare`, checking each snapshot.
+  private func check(
+    _ screen: String, model name: String, file: StaticString = #filePath, line: UInt = #line,
+    prepare: (inout ExplorerState) -> Void = { _ in }
+  ) throws {
+    let model = try ExplorerModel.zoo(named: name)
+    for size in Self.sizes {
+      for glyphs in Self.glyphSets {
+        var state = ExplorerState(model: model, glyphs: glyphs, size: size)
+        prepare(&state)
+        let grid = ExplorerRenderer.render(state, size: size)
+        if glyphs.isASCII {
+          XCTAssertTrue(grid.text.unicodeScalars.allSatisfy(\.isASCII), "\(screen): ASCII screen has Unicode")
+        }
+        Snapshot.assertMatches(
+          grid, named: "\(screen)-\(size.width)x\(size.height)-\(glyphs.name)", file: file, line: line)
+      }
+    }
+  }
+
+  private func select(_ path: String) -> (inout ExplorerState) -> Void {
+    { state in XCTAssertTrue(state.select(path: path), "no node \(path)") }
+  }
+
+  func testMainScreen() throws { try check("main-resnet50", model: "resnet50") }
+
+  func testDetailsOfAConv() throws { try check("conv-resnet50", model: "resnet50", prepare: select("layer1.0.conv2")) }
+
+  func testDetailsOfABottleneck() throws {
+    try check("bottleneck-resnet50", model: "resnet50", prepare: select("layer2.0"))
+  }
+
+  func testDetailsOfADenseLayer() throws {
+    try check("denselayer-densenet121", model: "densenet121", prepare: select("features.denseblock1.denselayer1"))
+  }
+
+  func testDetailsOfAnSEModule() throws {
+    try check("se-seresnet50", model: "seresnet50", prepare: select("layer1.0.se"))
+  }
+
+  func testDetailsOfASelectiveKernel() throws {
+    try check("sk-skresnext50_32x4d", model: "skresnext50_32x4d", prepare: select("layer1.0.conv2"))
+  }
+
+  func testDetailsOfASplitAttention() throws {
+    try check("splitattn-resnest50d", model: "resnest50d", prepare: select("layer1.0.conv2"))
+  }
+
+  func testHelpOverlay() throws {
+    try check("help-resnet50", model: "resnet50") { state in state.apply(.key(.character("?"))) }
+  }
+
+  func testSearch() throws {
+    try check("search-resnet50", model: "resnet50") { state in
+      for c in "/conv2" { state.apply(.key(.character(c))) }
+    }
+  }
+
+  func testTooSmall() throws {
+    let model = try ExplorerModel.zoo(named: "resnet50")
+    for size in [TerminalSize(width: 59, height: 24), TerminalSize(width: 80, height: 15)] {
+      for glyphs in Self.glyphSets {
+        let state = ExplorerState(model: model, glyphs: glyphs, size: size)
+        let grid = ExplorerRenderer.render(state, size: size)
+        XCTAssertTrue(grid.text.contains("Terminal too small"))
+        Snapshot.assertMatches(grid, named: "toosmall-\(size.width)x\(size.height)-\(glyphs.name)")
+      }
+    }
+  }
+}

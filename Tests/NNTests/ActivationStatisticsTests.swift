@@ -1,0 +1,50 @@
+// Activation statistics against a plain recomputation.
+import NN
+import TensorCore
+import XCTest
+
+final class ActivationStatisticsTests: XCTestCase {
+  func testMatchesPlainDefinitions() throws {
+    let (n, c, hw) = (3, 5, 7 * 6)
+    var g = SplitMix64(seed: 9)
+    var values = g.uniform(count: n * c * hw, low: -3, high: 5)
+    for i in stride(from: 0, to: values.count, by: 4) { values[i] = 0 }  // a quarter exact zeros, as after ReLU
+    let s = ActivationStatistics(try Tensor(shape: [n, c, 7, 6], data: values))
+    let d = values.map(Double.init)
+    let mean = d.reduce(0, +) / Double(d.count)
+    let std = (d.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(d.count)).squareRoot()
+    XCTAssertEqual(s.count, values.count)
+    XCTAssertEqual(s.min, values.min())
+    XCTAssertEqual(s.max, values.max())
+    XCTAssertEqual(s.mean, mean, accuracy: 1e-12)
+    XCTAssertEqual(s.std, std, accuracy: 1e-12)
+    XCTAssertEqual(s.zeroFraction, Double(values.filter { $0 == 0 }.count) / Double(values.count))
+    // Histogram: 64 equal bins over [min, max], max in the last bin (NumPy's rule).
+    let (lo, hi) = (Double(s.min), Double(s.max))
+    var bins = [Int](repeating: 0, count: 64)
+    for v in d { bins[min(Int((v - lo) / (hi - lo) * 64), 63)] += 1 }
+    XCTAssertEqual(s.histogram, bins)
+    XCTAssertEqual(s.histogram.reduce(0, +), values.count)
+    for ch in 0..<c {
+      let channel = (0..<n).flatMap { sample in (0..<hw).map { d[(sample * c + ch) * hw + $0] } }
+      let m = channel.reduce(0, +) / Double(channel.count)
+      XCTAssertEqual(s.channelMean[ch], m, accuracy: 1e-12)
+      XCTAssertEqual(
+        s.channelStd[ch], (channel.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(channel.count)).squareRoot(),
+        accuracy: 1e-12)
+    }
+  }
+
+  func testConstantTensorsAndOtherRanks() throws {
+    let constant = ActivationStatistics(try Tensor(filled: 2.5, shape: [2, 3, 4, 4]))
+    XCTAssertEqual(constant.std, 0)
+    XCTAssertEqual(constant.histogram[0], 96, "all in bin 0 when min == max")
+    XCTAssertEqual(constant.histogram.dropFirst().reduce(0, +), 0)
+    let logits = ActivationStatistics(try Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6]))
+    XCTAssertEqual(logits.channelMean, [2.5, 3.5, 4.5], "per column of N×F")
+    XCTAssertEqual(logits.channelStd, [1.5, 1.5, 1.5])
+    XCTAssertEqual(logits.histogram[63], 1)
+    let attention = ActivationStatistics(try Tensor(shape: [1, 2, 2], data: [0.25, 0.75, 0.75, 0.25]))
+    XCTAssertEqual(attention.channelMean, [0.5, 0.5], "branches of N×M×C")
+  }
+}

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# End-to-end test of the explorer: drives the real binary inside a private tmux server and
+# asserts on the captured screen text, the exit status and the terminal state after exit.
+# Usage: Tests/e2e/explorer_tmux.sh PATH/TO/convscope     (make e2e-tests passes the release binary)
+# Every wait has a deadline and the whole script a time limit, so it never hangs.
+set -u
+
+# The whole script runs under a 300-second limit, whatever happens (cleanup still runs on TERM).
+if [ -z "${CONVSCOPE_E2E_LIMITED:-}" ]; then
+  CONVSCOPE_E2E_LIMITED=1 exec timeout -k 10 300 bash "$0" "$@"
+fi
+
+BIN=$(realpath "${1:-.build/release/convscope}")
+SOCKET="convscope-e2e-$$"
+WORK=$(mktemp -d)
+PASS=0
+FAIL=0
+SCREEN="$WORK/screen"
+
+tm() { timeout 10 tmux -L "$SOCKET" -f /dev/null "$@"; }
+
+cleanup() {
+  tm kill-server >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'echo "e2e explorer: interrupted or over its time limit"; exit 1' INT TERM HUP
+
+if ! command -v tmux >/dev/null; then echo "e2e explorer: tmux is not installed"; exit 1; fi
+if [ ! -x "$BIN" ]; then echo "e2e explorer: no binary at $BIN"; exit 1; fi
+
+# start W H LANG ARGS...: a fresh session running the explorer; its exit status goes to $WORK/status.
+start() {
+  local width=$1 height=$2 lang=$3
+  shift 3
+  tm kill-server >/dev/null 2>&1
+  rm -f "$WORK/status"
+  tm new-session -d -s e2e -x "$width" -y "$height" \
+    "env TERM=xterm-256color LANG=$lang LC_ALL=$lang NCURSES_NO_UTF8_ACS=1 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; echo AFTER-EXIT; sleep 600"
+}
+
+capture() { tm capture-pane -p -t e2e > "$SCREEN" 2>/dev/null; }
+
+# wait_for REGEX [SECONDS]: poll the screen until REGEX appears or the deadline passes.
+wait_for() {
+  local regex=$1 deadline=$((SECONDS + ${2:-10}))
+  while [ $SECONDS -lt $deadline ]; do
+    capture
+    grep -Eq -- "$regex" "$SCREEN" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# wait_gone REGEX [SECONDS]: poll until REGEX is no longer on screen.
+wait_gone() {
+  local regex=$1 deadline=$((SECONDS + ${2:-10}))
+  while [ $SECONDS -lt $deadline ]; do
+    capture
+    grep -Eq -- "$regex" "$SCREEN" || return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# wait_exit STATUS: the binary exited with STATUS and the terminal is back to normal.
+wait_exit() {
+  local expected=$1 deadline=$((SECONDS + 10))
+  while [ $SECONDS -lt $deadline ] && [ ! -s "$WORK/status" ]; do sleep 0.1; done
+  [ "$(cat "$WORK/status" 2>/dev/null)" = "EXIT=$expected" ] || { echo "  status: $(cat "$WORK/status" 2>/dev/null)"; return 1; }
+  wait_for 'AFTER-EXIT' 5 || return 1
+  local flags
+  flags=$(tm display-message -p -t e2e '#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag}')
+  [ "$flags" = "0 1 0 0" ] || { echo "  terminal flags (alternate cursor mouse keypad): $flags"; return 1; }
+}
+
+check() {
+  local what=$1
+  shift
+  if "$@"; then
+    PASS=$((PASS + 1))
+    echo "ok   $what"
+  else
+    FAIL=$((FAIL + 1))
+    echo "FAIL $what"
+    capture
+    sed 's/^/     | /' "$SCREEN"
+  fi
+}
+
+keys() { tm send-keys -t e2e "$@"; }
+status_line() { capture; grep -E '^[│|] [0-9]+/[0-9]+' "$SCREEN" | head -1; }
+
+# --- start-up, movement, expand/collapse, search, help, coming keys, resize, quit with q ----------
+start 100 30 C.UTF-8 resnet50 --first-frame-report "$WORK/first-frame"
+check "start: header and tree of resnet50" wait_for '┌ resnet50 · 25,557,032 params · 4\.09 G MACs · input 1×3×224×224'
+check "start: opens expanded to the blocks" wait_for '▸ 0 +Bottleneck'
+check "start: status bar with position and theme" wait_for '1/[0-9]+ .*theme default'
+keys j
+check "move: j selects conv1" wait_for '^[│] 2/[0-9]+'
+check "move: details show the conv" wait_for 'hyper-parameters'
+keys j k
+check "move: k goes back up" wait_for '^[│] 2/[0-9]+'
+keys / l a y e r 2 . 0 Enter
+check "search: prompt jumps to layer2.0" wait_for 'match 1 of [0-9]+ for "layer2\.0"'
+keys l
+check "expand: l opens the block" wait_for '▾ 0 +Bottleneck'
+check "expand: its layers show" wait_for 'downsample +Sequential'
+keys h
+check "collapse: h closes it again" wait_gone 'downsample +Sequential'
+keys / c o n v 2 Enter
+# The search starts from the selection (layer2.0), so the first hit is layer2.0.conv2, the 4th of 16.
+check "search: conv2 has 16 matches, from the selection on" wait_for 'match 4 of 16 for "conv2"'
+keys n
+check "search: n goes to the next match" wait_for 'match 5 of 16'
+keys g n N
+check "search: N goes back, wrapping around" wait_for 'match 16 of 16'
+keys '?'
+check "help: the overlay lists the keys" wait_for 'keys \(\? or Esc closes\)'
+check "help: generated from the table" wait_for 'switch the focus between the tree and the details pane'
+keys Escape
+check "help: Esc closes it" wait_gone 'keys \(\? or Esc closes\)'
+keys m
+check "coming: m says the picker comes later" wait_for 'the model picker is coming in a later version'
+keys Tab
+check "tab: the details pane takes the focus" wait_for 'Tab tree'
+keys Tab
+tm resize-window -t e2e -x 50 -y 12
+check "resize: below 60x16 says too small" wait_for 'Terminal too small'
+check "resize: names the sizes" wait_for '50×12: convscope needs at least 60×16'
+tm resize-window -t e2e -x 120 -y 40
+check "resize: above the minimum draws again" wait_for '┌ resnet50 · 25,557,032 params'
+check "resize: uses the new width" wait_for '^└─{118}┘$'
+keys q
+check "quit with q: exit 0 and terminal restored" wait_exit 0
+FIRST_FRAME=$(cat "$WORK/first-frame" 2>/dev/null)
+
+# --- mouse: a click selects a row -------------------------------------------------------------
+start 100 30 C.UTF-8 resnet50
+wait_for '▸ 0 +Bottleneck' >/dev/null
+# SGR report, 1-based: left button pressed on row 5 (screen row 4 = conv1's row + 2) then released.
+keys -l $'\e[<0;12;6M\e[<0;12;6m'
+check "mouse: a click selects the row under it" wait_for '^[│] 4/[0-9]+'
+keys -l $'\e[<65;12;8M'
+check "mouse: the wheel scrolls the tree" wait_gone '▾ resnet50'
+keys C-c
+check "quit with Ctrl-C: exit 0 and terminal restored" wait_exit 0
+
+# --- SIGTERM and SIGINT restore the terminal too ----------------------------------------------
+# signal_app SIG: sends SIG to the explorer (the child of the pane's shell).
+signal_app() {
+  local pane app
+  pane=$(tm display-message -p -t e2e '#{pane_pid}')
+  app=$(pgrep -P "$pane" -f "$BIN" | head -1)
+  [ -n "$app" ] && kill "-$1" "$app"
+}
+start 100 30 C.UTF-8 densenet121
+check "densenet121: opens on its dense layers" wait_for 'denselayer1 '
+signal_app TERM
+check "SIGTERM: exit 143 and terminal restored" wait_exit 143
+start 100 30 C.UTF-8 seresnet50
+check "seresnet50: opens" wait_for '┌ seresnet50 · '
+signal_app INT
+check "SIGINT: exit 130 and terminal restored" wait_exit 130
+
+# --- ASCII fallback when the locale is not UTF-8 ---------------------------------------------
+start 100 30 C resnet50
+check "ascii: plain frame and shapes" wait_for '^\+ resnet50 \| 25,557,032 params \| 4\.09 G MACs \| input 1x3x224x224'
+check "ascii: collapsed glyph" wait_for '\+ 0 +Bottleneck'
+keys q
+check "ascii: quit" wait_exit 0
+
+# --- an unknown model: one error line, exit 1, screen untouched -------------------------------
+check_unknown_model() {
+  local out err rc
+  out=$(timeout 10 "$BIN" nosuchnet 2> "$WORK/err")
+  rc=$?
+  err=$(cat "$WORK/err")
+  [ $rc -eq 1 ] && [ -z "$out" ] && [ "$(wc -l < "$WORK/err")" -eq 1 ] && [[ $err == "convscope: error: "* ]] \
+    || { echo "  rc=$rc stdout=[$out] stderr=[$err]"; return 1; }
+}
+check "unknown model: one error line and exit 1" check_unknown_model
+
+check_not_a_tty() {
+  local err rc
+  err=$(timeout 10 "$BIN" resnet50 < /dev/null 2>&1 > /dev/null)
+  rc=$?
+  [ $rc -eq 1 ] && [[ $err == "convscope: error: the explorer needs a terminal"* ]] || { echo "  rc=$rc [$err]"; return 1; }
+}
+check "not a terminal: one error line and exit 1" check_not_a_tty
+
+# An unknown TERM: newterm fails, the explorer says so in one line instead of exiting inside curses.
+tm kill-server >/dev/null 2>&1
+rm -f "$WORK/status"
+tm new-session -d -s e2e -x 100 -y 30 \
+  "env TERM=nosuchterm $BIN resnet50; echo \"EXIT=\$?\" > $WORK/status; sleep 600"
+check "unknown TERM: one error line" wait_for '^convscope: error: cannot open the terminal: unknown terminal type TERM=nosuchterm'
+check_status_1() { wait_for 'error' 5 && [ "$(cat "$WORK/status" 2>/dev/null)" = "EXIT=1" ]; }
+check "unknown TERM: exit 1" check_status_1
+
+[ -n "$FIRST_FRAME" ] && echo "start-up to first frame (resnet50, 100x30): ${FIRST_FRAME#first_frame_ms=} ms"
+echo "e2e explorer: $PASS passed, $FAIL failed"
+[ $FAIL -eq 0 ]
