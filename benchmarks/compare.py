@@ -144,7 +144,8 @@ def report(results, args):
         f"{args.repeat} passes (each after {args.warmup} warm-up) · {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         f"CPU: {cpu} ({os.cpu_count()} cores visible) · load average at the end: "
         f"{', '.join(f'{x:.2f}' for x in os.getloadavg())} · PyTorch {torch.__version__} · "
-        f"onnxruntime {onnxruntime.__version__} · Python {platform.python_version()}",
+        f"onnxruntime {onnxruntime.__version__} · Python {platform.python_version()} · "
+        f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset (OpenBLAS picks its kernels)')}",
         "",
         "| model | convscope ms | PyTorch ms | onnxruntime ms | convscope / PyTorch | convscope / onnxruntime "
         "| peak RSS MB (convscope · PyTorch · onnxruntime) |",
