@@ -41,7 +41,7 @@ let package = Package(
     .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ExplorerTests", dependencies: ["Explorer"]),
+    .testTarget(name: "ExplorerTests", dependencies: ["Explorer"], exclude: ["Snapshots"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,14 +1,14 @@
 #!/usr/bin/python3
 """Reference forward passes for the executor's exactness tests (Tests/Fixtures/exec/).
 
-For every zoo model: the seeded weights that `convscope export-weights MODEL --seed S --test-stats` writes
-(re-derived here with the same SplitMix64 scheme as Sources/NN/WeightInit.swift, and, when a convscope binary
-is given with --convscope, checked bit for bit against its export), loaded into the torchvision / timm /
-seed reference model; a seeded input; then PyTorch's logits, and for one model per family the attention
-weights of one block and the output of one intermediate node. Only seeds, sizes and these outputs are
-committed (manifest.json + small .npy files); the Swift test regenerates weights and input from the seeds.
+For every zoo model: the weights `convscope export-weights MODEL W --seed S --test-stats` writes, loaded
+(strictly: same keys and shapes) into the torchvision / timm / seed reference model; a seeded input; then
+PyTorch's logits, and for one model per family the attention weights of one block and the output of one
+intermediate node. Only the seeds, sizes and these outputs are committed (manifest.json + small .npy files);
+the Swift test regenerates the same weights and input from the seeds.
 
-Usage (repository root): scripts/make_exec_fixtures.py [--convscope .build/release/convscope] [MODEL ...]
+Usage (repository root, after `swift build -c release`):
+  scripts/make_exec_fixtures.py [--convscope .build/release/convscope] [MODEL ...]
 Needs torch, torchvision, numpy, safetensors and timm==0.9.16.
 """
 import argparse
@@ -24,6 +24,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
+from safetensors.torch import load_file
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "exec")
 WEIGHT_SEED = 20261129
@@ -32,84 +33,59 @@ BATCH = 2
 MASK64 = (1 << 64) - 1
 
 
-# ---- SplitMix64 weights, as Sources/NN/WeightInit.swift documents them -------------------------------------
+# ---- the seeded input, as Sources/NN/WeightInit.swift makes it ----------------------------------------------
 
 def fnv1a(key):
     h = 0xCBF29CE484222325
     for b in key.encode("utf-8"):
-        h ^= b
-        h = (h * 0x100000001B3) & MASK64
+        h = ((h ^ b) * 0x100000001B3) & MASK64
     return h
 
 
-def unit_floats(seed, key, count):
-    """The first `count` draws u = (z >> 40) · 2⁻²⁴ of the key's SplitMix64 stream, as float32."""
-    with np.errstate(over="ignore"):
-        state = np.uint64(seed ^ fnv1a(key))
-        steps = np.arange(1, count + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        z = state + steps
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        z = z ^ (z >> np.uint64(31))
-    return (z >> np.uint64(40)).astype(np.float32) * np.float32(2.0 ** -24)
-
-
-def uniform(seed, key, count, low, high):
+def seeded_uniform(seed, key, count, low, high):
+    """TensorCore's SeededGenerator (SplitMix64-seeded xoshiro256**) on seed ^ FNV-1a(key):
+    u = top 24 bits · 2⁻²⁴, value = low + (high − low)·u, all in float32."""
+    x = (seed ^ fnv1a(key)) & MASK64
+    state = []
+    for _ in range(4):
+        x = (x + 0x9E3779B97F4A7C15) & MASK64
+        z = x
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+        state.append(z ^ (z >> 31))
+    s0, s1, s2, s3 = state
+    rotl = lambda v, k: ((v << k) | (v >> (64 - k))) & MASK64
+    units = np.empty(count, dtype=np.float32)
+    for i in range(count):
+        result = (rotl((s1 * 5) & MASK64, 7) * 9) & MASK64
+        t = (s1 << 17) & MASK64
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = rotl(s3, 45)
+        units[i] = np.float32(result >> 40) * np.float32(2.0 ** -24)
     low = np.float32(low)
-    span = np.float32(high) - low
-    return low + span * unit_floats(seed, key, count)
-
-
-def initial_value(key, shape, shapes, seed, test_stats):
-    count = int(np.prod(shape)) if len(shape) else 1
-    prefix, _, leaf = key.rpartition(".")
-    sibling = lambda name: (prefix + "." + name) if prefix else name
-    is_bn = sibling("running_mean") in shapes
-
-    def constant(value, low, high):
-        if test_stats:
-            return uniform(seed, key, count, low, high)
-        return np.full(count, value, dtype=np.float32)
-
-    if leaf == "running_mean":
-        return constant(0, -0.2, 0.2)
-    if leaf == "running_var":
-        return constant(1, 0.5, 1.5)
-    if leaf == "weight" and is_bn:
-        return constant(1, 0.5, 1.5)
-    if leaf == "bias" and is_bn:
-        return constant(0, -0.2, 0.2)
-    if leaf == "weight" and len(shape) >= 2:
-        fan_in = int(np.prod(shape[1:]))
-        if len(shape) == 2:
-            bound = np.float32(1) / np.sqrt(np.float32(fan_in))
-        else:
-            bound = np.sqrt(np.float32(3) / np.float32(fan_in))
-        return uniform(seed, key, count, -bound, bound)
-    if leaf == "bias":
-        w = shapes.get(sibling("weight"))
-        fan_in = int(np.prod(w[1:])) if w is not None else count
-        bound = np.float32(1) / np.sqrt(np.float32(max(fan_in, 1)))
-        return uniform(seed, key, count, -bound, bound)
-    return uniform(seed, key, count, -0.1, 0.1)
-
-
-def seeded_state_dict(model, seed, test_stats):
-    sd = model.state_dict()
-    shapes = {k: list(v.shape) for k, v in sd.items()}
-    out = {}
-    for key, value in sd.items():
-        if key.endswith("num_batches_tracked"):
-            out[key] = torch.zeros_like(value)
-            continue
-        values = initial_value(key, list(value.shape), shapes, seed, test_stats)
-        out[key] = torch.from_numpy(values.reshape(value.shape).copy())
-    return out
+    return low + (np.float32(high) - low) * units
 
 
 def seeded_input(seed, shape):
-    count = int(np.prod(shape))
-    return uniform(seed, "input", count, -2, 2).reshape(shape)
+    return seeded_uniform(seed, "input", int(np.prod(shape)), -2, 2).reshape(shape)
+
+
+def exported_state_dict(binary, name, model):
+    """What `convscope export-weights NAME --seed WEIGHT_SEED --test-stats` writes, checked against the model."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "w.safetensors")
+        subprocess.run([binary, "export-weights", name, path, "--seed", str(WEIGHT_SEED), "--test-stats"], check=True,
+                       stdout=subprocess.DEVNULL)
+        state = load_file(path)
+    expected = model.state_dict()
+    assert set(state) == set(expected), f"{name}: key sets differ: {sorted(set(state) ^ set(expected))[:8]}"
+    for key, value in expected.items():
+        assert tuple(state[key].shape) == tuple(value.shape), f"{name}: {key} {state[key].shape} vs {value.shape}"
+    return state
 
 
 # ---- the seed's CIFAR nets, bugs fixed (see shared seed README) ---------------------------------------------
@@ -263,21 +239,9 @@ MODELS = {
 }
 
 
-def check_export(binary, name, model, expected):
-    """The convscope binary's export must equal the weights derived here, bit for bit."""
-    from safetensors.numpy import load_file
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "w.safetensors")
-        subprocess.run([binary, "export-weights", name, path, "--seed", str(WEIGHT_SEED), "--test-stats"], check=True)
-        exported = load_file(path)
-    assert set(exported) == set(expected), f"{name}: key sets differ: {set(exported) ^ set(expected)}"
-    for key, value in expected.items():
-        assert np.array_equal(exported[key], value.numpy()), f"{name}: {key} differs from convscope's export"
-
-
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--convscope", help="convscope binary whose export-weights output is checked")
+    parser.add_argument("--convscope", default=".build/release/convscope", help="the convscope binary")
     parser.add_argument("models", nargs="*")
     args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
@@ -291,10 +255,7 @@ def main():
     for name in args.models or MODELS:
         build, size, node, attention = MODELS[name]
         model = build().eval()
-        state = seeded_state_dict(model, WEIGHT_SEED, True)
-        model.load_state_dict(state, strict=True)
-        if args.convscope:
-            check_export(args.convscope, name, model, state)
+        model.load_state_dict(exported_state_dict(args.convscope, name, model), strict=True)
         captured = {}
         modules = dict(model.named_modules())
         if node:

@@ -34,6 +34,7 @@ package enum ExplorerApp {
     state.apply(.resize(terminal.size))
     var dirty = true
     var presented = false
+    var appliedTheme = state.themeName
     while !state.shouldQuit {
       if dirty {
         terminal.present(ExplorerRenderer.render(state, size: terminal.size))
@@ -52,6 +53,10 @@ package enum ExplorerApp {
         timeout = 0
       }
       if onTick(&state) { dirty = true }
+      if state.themeName != appliedTheme {
+        terminal.setPalette(state.theme.palette)
+        appliedTheme = state.themeName
+      }
     }
     return (.quit, state)
   }

@@ -6,6 +6,7 @@ package enum ExplorerCommand: Hashable, Sendable {
   case switchFocus
   case search, nextMatch, previousMatch
   case modelPicker, compare, inputSize
+  case compareAdd, compareRemove
   case step, runToSelected, runToEnd, reset
   case activationView, attentionView
   case nextTheme
@@ -16,16 +17,12 @@ package enum ExplorerCommand: Hashable, Sendable {
   /// For keys whose feature a later version brings: the feature's name, for the one-line notice.
   package var comingFeature: String? {
     switch self {
-    case .modelPicker: "the model picker"
-    case .compare: "the comparison view"
-    case .inputSize: "changing the input size"
     case .step: "stepping the forward pass"
     case .runToSelected: "running up to the selected block"
     case .runToEnd: "running the forward pass"
     case .reset: "resetting a run"
     case .activationView: "the activation view"
     case .attentionView: "the attention view"
-    case .nextTheme: "theme switching"
     default: nil
     }
   }

@@ -58,4 +58,24 @@ package struct ExplorerLayout: Equatable, Sendable {
     let height = size.height - 3
     return ((size.width - width) / 2, 1, width, height)
   }
+
+  /// The compare view's area: the frame's interior above the status separator.
+  package var compareX: Int { 1 }
+  package var compareTop: Int { 1 }
+  package var compareWidth: Int { max(0, size.width - 2) }
+  package var compareHeight: Int { max(0, size.height - 4) }
+  /// Model columns the compare view shows at once.
+  package var compareColumns: Int { CompareView.visibleColumns(width: compareWidth) }
+
+  /// The model picker's box: centred, at most 76 columns wide, above the status bar.
+  package var pickerRect: (x: Int, y: Int, width: Int, height: Int) {
+    let width = min(76, size.width - 2)
+    return ((size.width - width) / 2, 1, width, size.height - 3)
+  }
+
+  /// List rows the picker shows at once (below its filter and heading lines).
+  package var pickerVisibleRows: Int { max(1, pickerRect.height - 4) }
+
+  /// The first screen row of the picker's list.
+  package var pickerListTop: Int { pickerRect.y + 3 }
 }

@@ -9,21 +9,49 @@ package enum ExplorerRenderer {
       return grid
     }
     let layout = ExplorerLayout(size: size)
-    drawFrame(&grid, layout: layout, glyphs: state.glyphs)
-    drawTitle(&grid, state: state, layout: layout)
-    drawTree(&grid, state: state, layout: layout)
-    drawDetails(&grid, state: state, layout: layout)
-    if case .help(let scroll) = state.overlay { drawHelp(&grid, scroll: scroll, state: state, layout: layout) }
+    drawFrame(&grid, layout: layout, glyphs: state.glyphs, divided: state.compare == nil)
+    if let view = state.compare {
+      drawCompareTitle(&grid, view: view, state: state, layout: layout)
+      ComparePane.draw(&grid, view: view, glyphs: state.glyphs, layout: layout)
+    } else {
+      drawTitle(&grid, state: state, layout: layout)
+      drawTree(&grid, state: state, layout: layout)
+      drawDetails(&grid, state: state, layout: layout)
+    }
+    switch state.overlay {
+    case .help(let scroll): drawHelp(&grid, scroll: scroll, state: state, layout: layout)
+    case .picker(let picker):
+      PickerOverlay.draw(&grid, picker: picker, current: state.model.name, glyphs: state.glyphs, layout: layout)
+    case nil: break
+    }
     grid.put(
       StatusBar.line(for: state, width: layout.statusWidth), x: layout.statusX, y: layout.statusRow,
       maxWidth: layout.statusWidth)
+    if let notice = state.notice,
+      DisplayWidth.of(notice.text) > StatusBar.noticeRoom(for: state, width: layout.statusWidth)
+    {
+      drawNoticeBox(&grid, notice: notice, glyphs: state.glyphs)
+    }
     if state.glyphs.isASCII { grid.replaceNonASCII() }
     return grid
   }
 
+  /// A notice too long for the status bar (a refusal with its reason) also shows whole, wrapped in
+  /// a box just above the status bar, until the next key.
+  private static func drawNoticeBox(_ grid: inout ScreenGrid, notice: Notice, glyphs: GlyphSet) {
+    let width = grid.width - 4
+    let lines = TextFit.wrap(glyphs.text(notice.text), width: width - 4)
+    let height = min(lines.count + 2, grid.height - 4)
+    let y = grid.height - 3 - height
+    drawBox(&grid, x: 2, y: y, width: width, height: height, glyphs: glyphs)
+    for (k, line) in lines.prefix(height - 2).enumerated() {
+      grid.put(line, x: 4, y: y + 1 + k, role: notice.isWarning ? .warning : .message, maxWidth: width - 4)
+    }
+  }
+
   // MARK: - Frame
 
-  private static func drawFrame(_ grid: inout ScreenGrid, layout: ExplorerLayout, glyphs: GlyphSet) {
+  private static func drawFrame(_ grid: inout ScreenGrid, layout: ExplorerLayout, glyphs: GlyphSet, divided: Bool) {
     let w = grid.width, h = grid.height
     let bottom = h - 1, separator = h - 3
     let horizontal = scalar(glyphs.horizontal), vertical = scalar(glyphs.vertical)
@@ -34,13 +62,14 @@ package enum ExplorerRenderer {
       grid[0, y] = Cell(vertical, .border)
       grid[w - 1, y] = Cell(vertical, .border)
     }
-    for y in 1..<separator { grid[layout.dividerX, y] = Cell(vertical, .border) }
     grid[0, 0] = Cell(scalar(glyphs.topLeft), .border)
     grid[w - 1, 0] = Cell(scalar(glyphs.topRight), .border)
     grid[0, bottom] = Cell(scalar(glyphs.bottomLeft), .border)
     grid[w - 1, bottom] = Cell(scalar(glyphs.bottomRight), .border)
     grid[0, separator] = Cell(scalar(glyphs.teeRight), .border)
     grid[w - 1, separator] = Cell(scalar(glyphs.teeLeft), .border)
+    guard divided else { return }
+    for y in 1..<separator { grid[layout.dividerX, y] = Cell(vertical, .border) }
     grid[layout.dividerX, 0] = Cell(scalar(glyphs.teeDown), .border)
     grid[layout.dividerX, separator] = Cell(scalar(glyphs.teeUp), .border)
   }
@@ -56,6 +85,26 @@ package enum ExplorerRenderer {
     title.append("\(DisplayFormat.compact(model.totalMACs)) MACs", .normal)
     title.append(sep, .border)
     title.append("input \(glyphs.shape(model.inputShape)) ", .normal)
+    grid.put(title, x: 1, y: 0, maxWidth: grid.width - 3)
+  }
+
+  /// The header of the compare view: how many models, which columns show, the input.
+  private static func drawCompareTitle(
+    _ grid: inout ScreenGrid, view: CompareView, state: ExplorerState, layout: ExplorerLayout
+  ) {
+    let glyphs = state.glyphs
+    let sep = " \(glyphs.separator) "
+    let first = view.columnScroll, last = min(view.models.count, first + layout.compareColumns)
+    var title = StyledLine(" compare", .title)
+    title.append(sep, .border)
+    title.append("\(view.models.count) models", .normal)
+    if view.models.count > last - first {
+      title.append(" (\(first + 1)-\(last) shown, \(glyphs.keyLeftRight) scroll)", .dim)
+    }
+    title.append(sep, .border)
+    let shapes = Set(view.models.map(\.inputShape))
+    let input = shapes.count == 1 ? glyphs.shape(view.models[0].inputShape) : "each model's own"
+    title.append("input \(input) ", .normal)
     grid.put(title, x: 1, y: 0, maxWidth: grid.width - 3)
   }
 

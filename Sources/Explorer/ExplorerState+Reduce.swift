@@ -14,17 +14,29 @@ extension ExplorerState {
       keepSelectionVisible()
       clampDetailsScroll()
       if case .help(let scroll) = overlay { overlay = .help(scroll: clampHelpScroll(scroll)) }
+      if case .picker(var picker) = overlay {
+        picker.keepVisible(rows: ExplorerLayout(size: size).pickerVisibleRows)
+        overlay = .picker(picker)
+      }
+      if var view = compare {
+        let layout = ExplorerLayout(size: size)
+        view.select(view.selected, visible: layout.compareColumns)
+        view.scrollLines(by: 0, height: layout.compareHeight)
+        compare = view
+      }
     case .mouse(let event):
       notice = nil
       handleMouse(event)
     case .key(let key):
       notice = nil
-      if prompt != nil {
-        handlePromptKey(key)
+      if let current = prompt {
+        if current.purpose == .inputSize { handleInputSizeKey(key) } else { handlePromptKey(key) }
       } else if case .help(let scroll) = overlay {
         handleHelpKey(key, scroll: scroll)
+      } else if case .picker(let picker) = overlay {
+        handlePickerKey(key, picker: picker)
       } else if let command = KeyBindings.command(for: key) {
-        run(command)
+        if compare != nil { runInCompare(command) } else { run(command) }
       } else if size.isTooSmall {
         return
       } else {
@@ -60,6 +72,13 @@ extension ExplorerState {
         purpose: .search, text: "", savedSelection: selected, savedExpanded: expanded, savedSearch: search)
     case .nextMatch: stepMatch(forward: true)
     case .previousMatch: stepMatch(forward: false)
+    case .modelPicker: openPicker(.open)
+    case .compare: toggleCompare()
+    case .compareAdd, .compareRemove:
+      notice = Notice(text: "+ and - work in the compare view: c opens it", isWarning: false)
+    case .inputSize:
+      prompt = Prompt(purpose: .inputSize, savedSelection: selected)
+    case .nextTheme: cycleTheme()
     default: break
     }
   }
@@ -148,7 +167,7 @@ extension ExplorerState {
     clampDetailsScroll()
   }
 
-  private mutating func clampDetailsScroll() {
+  mutating func clampDetailsScroll() {
     let layout = ExplorerLayout(size: size)
     let lineCount = DetailsPane.lines(for: self, width: layout.detailsWidth).count
     detailsScroll = max(0, min(detailsScroll, lineCount - layout.contentHeight))
@@ -180,7 +199,10 @@ extension ExplorerState {
 
   private mutating func handleMouse(_ event: MouseEvent) {
     let layout = ExplorerLayout(size: size)
-    guard !size.isTooSmall, overlay == nil, prompt == nil else { return }
+    guard !size.isTooSmall, prompt == nil else { return }
+    if case .picker(let picker) = overlay { return handlePickerMouse(event, picker: picker) }
+    guard overlay == nil else { return }
+    if compare != nil { return handleCompareMouse(event) }
     let inTree = layout.isInTree(x: event.x, y: event.y)
     let inDetails = layout.isInDetails(x: event.x, y: event.y)
     switch event.kind {

@@ -4,9 +4,10 @@ package enum Focus: Equatable, Sendable {
   case details
 }
 
-/// What covers the panes, topmost first; later issues add the picker, comparison and views.
+/// What covers the panes (or the compare view): the key help or the model picker.
 package enum Overlay: Equatable, Sendable {
   case help(scroll: Int)
+  case picker(ModelPicker)
 }
 
 /// A one-line notice in the status bar, cleared by the next key.
@@ -25,7 +26,13 @@ package struct Notice: Equatable, Sendable {
 package struct ExplorerState: Equatable, Sendable {
   package var model: ExplorerModel
   package var glyphs: GlyphSet
+  /// The current theme's name; ``themes`` holds every theme `t` cycles through (sorted by name).
   package var themeName: String
+  package var themes: [Theme]
+  /// The batch and input size every model is analysed at.
+  package var input: InputChoice
+  /// The compare view, when open: it takes the place of the tree and details panes.
+  package var compare: CompareView?
   package var size: TerminalSize
   /// Per node: whether its children are shown.
   package var expanded: [Bool]
@@ -45,16 +52,19 @@ package struct ExplorerState: Equatable, Sendable {
   /// Set by `q` / Ctrl-C; the run loop ends when it is.
   package var shouldQuit = false
   /// Per node: the end (exclusive) of its subtree in pre-order.
-  package let subtreeEnd: [Int]
+  package private(set) var subtreeEnd: [Int]
 
   /// The state of a freshly opened model: the tree expanded down to its blocks, the root selected.
   package init(
     model: ExplorerModel, glyphs: GlyphSet = .unicode, themeName: String = "default",
-    size: TerminalSize = TerminalSize(width: 80, height: 24)
+    size: TerminalSize = TerminalSize(width: 80, height: 24), themes: [Theme] = [.builtInDefault],
+    input: InputChoice = InputChoice()
   ) {
     self.model = model
     self.glyphs = glyphs
     self.themeName = themeName
+    self.themes = themes
+    self.input = input
     self.size = size
     subtreeEnd = Self.subtreeEnds(of: model.nodes)
     expanded = Self.blockLevelExpansion(of: model)
@@ -68,6 +78,23 @@ package struct ExplorerState: Equatable, Sendable {
 
   /// The selected node.
   package var selectedNode: ExplorerNode { model.nodes[selected] }
+
+  /// The current theme (the built-in default when ``themeName`` names none of ``themes``).
+  package var theme: Theme { themes.first { $0.name == themeName } ?? .builtInDefault }
+
+  /// Shows `newModel` as freshly opened (tree at block level, root selected, no search); the
+  /// theme, input choice, size and glyphs stay.
+  package mutating func open(_ newModel: ExplorerModel) {
+    model = newModel
+    subtreeEnd = Self.subtreeEnds(of: newModel.nodes)
+    expanded = Self.blockLevelExpansion(of: newModel)
+    selected = 0
+    treeScroll = 0
+    detailsScroll = 0
+    focus = .tree
+    search = nil
+    refreshRows()
+  }
 
   /// Recomputes ``rows`` from ``expanded``; call after changing expansion.
   package mutating func refreshRows() {

@@ -29,6 +29,9 @@ package struct GlyphSet: Equatable, Sendable {
   /// Marks more content above / below in a scrolled pane.
   package var moreAbove: String
   package var moreBelow: String
+  /// Marks more columns to the left / right in a view scrolled sideways.
+  package var moreLeft: String
+  package var moreRight: String
   /// The caret shown at the end of a text prompt.
   package var caret: String
   /// Arrow keys as the help overlay and status bar name them.
@@ -41,7 +44,7 @@ package struct GlyphSet: Equatable, Sendable {
     bottomRight: "┘", teeDown: "┬", teeUp: "┴", teeRight: "├", teeLeft: "┤", expanded: "▾", collapsed: "▸",
     leaf: "·", ellipsis: "…", times: "×", separator: "·",
     barEighths: [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"], barEmpty: " ", moreAbove: "▲", moreBelow: "▼",
-    caret: "█", keyUpDown: "↑↓", keyLeftRight: "←→")
+    moreLeft: "◀", moreRight: "▶", caret: "█", keyUpDown: "↑↓", keyLeftRight: "←→")
 
   /// 7-bit ASCII only, for terminals and locales without UTF-8.
   package static let ascii = GlyphSet(
@@ -49,7 +52,7 @@ package struct GlyphSet: Equatable, Sendable {
     bottomRight: "+", teeDown: "+", teeUp: "+", teeRight: "+", teeLeft: "+", expanded: "-", collapsed: "+",
     leaf: " ", ellipsis: "~", times: "x", separator: "|",
     barEighths: [" ", " ", " ", " ", "=", "=", "=", "=", "#"], barEmpty: " ", moreAbove: "^", moreBelow: "v",
-    caret: "_", keyUpDown: "Up/Dn", keyLeftRight: "Lt/Rt")
+    moreLeft: "<", moreRight: ">", caret: "_", keyUpDown: "Up/Dn", keyLeftRight: "Lt/Rt")
 
   /// Whether only 7-bit ASCII may be drawn.
   package var isASCII: Bool { name == GlyphSet.ascii.name }

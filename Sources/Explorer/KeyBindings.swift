@@ -19,8 +19,12 @@ package enum KeyBindings {
       "↑↓ j k", "Up Down j k", "move the selection (scroll the details pane when it has the focus)"),
     row(
       [(.left, .collapse), (.right, .expand), (.character("h"), .collapse), (.character("l"), .expand)],
-      "←→ h l", "Left Right h l", "collapse / expand the selected node (collapse on a leaf goes to its parent)"),
-    row([(.enter, .toggle), (.character(" "), .toggle)], "Enter Space", "Enter Space", "toggle the selected node"),
+      "←→ h l", "Left Right h l",
+      "collapse / expand the selected node (collapse on a leaf goes to its parent); compare view: previous / next column"
+    ),
+    row(
+      [(.enter, .toggle), (.character(" "), .toggle)], "Enter Space", "Enter Space",
+      "toggle the selected node; compare view: open the selected model"),
     row(
       [(.character("g"), .top), (.home, .top), (.character("G"), .bottom), (.end, .bottom)],
       "g G", "g G", "go to the top / bottom"),
@@ -33,7 +37,10 @@ package enum KeyBindings {
       [(.character("n"), .nextMatch), (.character("N"), .previousMatch)], "n N", "n N",
       "next / previous search match"),
     row([(.character("m"), .modelPicker)], "m", "m", "model picker"),
-    row([(.character("c"), .compare)], "c", "c", "compare models side by side (+ add, - remove)"),
+    row([(.character("c"), .compare)], "c", "c", "compare models side by side (c or Esc closes it)"),
+    row(
+      [(.character("+"), .compareAdd), (.character("-"), .compareRemove)], "+ -", "+ -",
+      "compare view: add a model through the picker / remove the selected one"),
     row([(.character("i"), .inputSize)], "i", "i", "change the input size"),
     row([(.character("s"), .step)], "s", "s", "step the forward pass one block"),
     row([(.character("."), .runToSelected)], ".", ".", "run up to the selected block"),
@@ -50,7 +57,8 @@ package enum KeyBindings {
   ]
 
   /// What the mouse does, listed after the keys.
-  package static let mouseSummary = "Mouse: click selects, the wheel scrolls the pane under the pointer."
+  package static let mouseSummary =
+    "Mouse: click selects (tree rows, picker rows, compare columns), the wheel scrolls the pane under the pointer."
 
   /// The command bound to `key`, if any.
   package static func command(for key: Key) -> ExplorerCommand? { dispatch[key] }

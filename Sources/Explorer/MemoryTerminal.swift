@@ -12,10 +12,15 @@ package final class MemoryTerminal: TerminalBackend {
   package private(set) var frames = 0
   package private(set) var lastChangedCells = 0
   package private(set) var isShutDown = false
+  package let colourDepth: ColourDepth
+  /// The palette set last, and how many times one was set.
+  package private(set) var palette: Palette?
+  package private(set) var paletteChanges = 0
 
-  package init(size: TerminalSize, glyphs: GlyphSet = .unicode) {
+  package init(size: TerminalSize, glyphs: GlyphSet = .unicode, colourDepth: ColourDepth = .indexed256) {
     self.size = size
     self.glyphs = glyphs
+    self.colourDepth = colourDepth
     screen = ScreenGrid(width: size.width, height: size.height)
   }
 
@@ -45,6 +50,11 @@ package final class MemoryTerminal: TerminalBackend {
     guard events.isEmpty, let signal = signalAfterEvents else { return nil }
     signalAfterEvents = nil
     return signal
+  }
+
+  package func setPalette(_ palette: Palette) {
+    self.palette = palette
+    paletteChanges += 1
   }
 
   package func shutdown() { isShutDown = true }

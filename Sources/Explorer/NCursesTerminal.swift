@@ -18,6 +18,7 @@ package final class NCursesTerminal: TerminalBackend {
   /// Per role: ncurses attributes and colour pair.
   private var looks: [(attrs: attr_t, pair: Int32)]
   private var isOpen = true
+  package private(set) var colourDepth = ColourDepth.none
 
   /// Opens the terminal; `palette` styles the roles, `mouse` turns mouse reports on.
   /// Throws when stdin/stdout is not a terminal or `TERM` names no known terminal.
@@ -50,45 +51,38 @@ package final class NCursesTerminal: TerminalBackend {
     }
     size = TerminalSize(width: Int(cs_cols()), height: Int(cs_lines()))
     looks = []
-    looks = Self.resolve(palette: palette)
+    let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
+    if has_colors() && !noColor {
+      start_color()
+      use_default_colors()
+    }
+    let colorTerm = getenv("COLORTERM").map { String(cString: $0) }
+    colourDepth = ColourDepth.detect(
+      hasColors: has_colors(), colors: Int(cs_colors()), colorTerm: colorTerm, noColor: noColor)
+    looks = Self.looks(for: colourDepth.resolve(palette), depth: colourDepth)
   }
 
   deinit { shutdown() }
 
-  /// Turns each role's style into attributes and an extended colour pair.
-  private static func resolve(palette: Palette) -> [(attrs: attr_t, pair: Int32)] {
-    let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
-    let useColor = has_colors() && !noColor
-    if useColor {
-      start_color()
-      use_default_colors()
-    }
-    let colours = Int(cs_colors())
-    return StyleRole.allCases.map { role in
-      let style = palette.style(for: role)
+  /// Turns each role's resolved style into attributes and an extended colour pair.
+  private static func looks(for styles: [ResolvedStyle], depth: ColourDepth) -> [(attrs: attr_t, pair: Int32)] {
+    styles.map { style in
       var attrs = cs_a_normal()
       if style.bold { attrs |= cs_a_bold() }
       if style.dim { attrs |= cs_a_dim() }
       if style.reverse { attrs |= cs_a_reverse() }
       if style.underline { attrs |= cs_a_underline() }
-      guard useColor else { return (attrs, 0) }
-      let fg = index(of: style.foreground, colours: colours)
-      let bg = index(of: style.background, colours: colours)
-      if fg == -1 && bg == -1 { return (attrs, 0) }
-      let pair = alloc_pair(fg, bg)
+      guard depth != .none, style.foreground != -1 || style.background != -1 else { return (attrs, 0) }
+      let pair = alloc_pair(style.foreground, style.background)
       return (attrs, pair > 0 ? pair : 0)
     }
   }
 
-  /// The terminal colour index of `colour`: -1 for the default, nearest of 256 or 8 for RGB.
-  private static func index(of colour: TermColor, colours: Int) -> Int32 {
-    switch colour {
-    case .terminalDefault: return -1
-    case .ansi(let n): return Int32(colours >= 16 ? n : n % 8)
-    case .rgb(let r, let g, let b):
-      if colours >= 256 { return Int32(ColourMath.nearest256(r, g, b)) }
-      return Int32(ColourMath.nearest8(r, g, b))
-    }
+  package func setPalette(_ palette: Palette) {
+    guard isOpen else { return }
+    if colourDepth != .none { reset_color_pairs() }
+    looks = Self.looks(for: colourDepth.resolve(palette), depth: colourDepth)
+    previous = nil  // every cell's look may have changed
   }
 
   package func present(_ grid: ScreenGrid) {

@@ -29,8 +29,8 @@ package struct CellStyle: Equatable, Hashable, Sendable {
 
 /// A theme resolved to one ``CellStyle`` per ``StyleRole``; the backend turns it into colour pairs.
 ///
-/// The themes issue builds palettes from `themes/*.theme` files; ``terminalDefault`` is the
-/// built-in one that needs no file and uses the terminal's own colours.
+/// ``Theme/palette`` builds one from a `themes/*.theme` file; ``ColourDepth`` maps it to what the
+/// terminal can show.
 package struct Palette: Equatable, Sendable {
   package var name: String
   package var styles: [StyleRole: CellStyle]
@@ -52,29 +52,7 @@ package struct Palette: Equatable, Sendable {
       })
   }
 
-  /// The terminal's own colours, with ANSI accents that read on dark and light backgrounds alike.
-  package static let terminalDefault = Palette(
-    name: "default",
-    styles: [
-      .border: CellStyle(foreground: .ansi(4)),
-      .title: CellStyle(bold: true),
-      .heading: CellStyle(bold: true),
-      .headingFocused: CellStyle(foreground: .ansi(6), bold: true, underline: true),
-      .selected: CellStyle(reverse: true),
-      .selectedInactive: CellStyle(underline: true),
-      .dim: CellStyle(dim: true),
-      .treeGuide: CellStyle(foreground: .ansi(4)),
-      .kind: CellStyle(foreground: .ansi(3)),
-      .shape: CellStyle(foreground: .ansi(6)),
-      .number: CellStyle(),
-      .bar: CellStyle(foreground: .ansi(2)),
-      .barEmpty: CellStyle(dim: true),
-      .label: CellStyle(dim: true),
-      .match: CellStyle(foreground: .ansi(5), bold: true),
-      .status: CellStyle(),
-      .key: CellStyle(foreground: .ansi(6), bold: true),
-      .message: CellStyle(foreground: .ansi(3)),
-      .warning: CellStyle(foreground: .ansi(1), bold: true),
-      .prompt: CellStyle(bold: true),
-    ])
+  /// The built-in default theme's palette: the terminal's own colours with ANSI accents that read
+  /// on dark and light backgrounds alike; needs no file.
+  package static var terminalDefault: Palette { Theme.builtInDefault.palette }
 }

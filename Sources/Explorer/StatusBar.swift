@@ -4,14 +4,24 @@ package enum StatusBar {
   package static func line(for state: ExplorerState, width: Int) -> StyledLine {
     let glyphs = state.glyphs
     let sep = " \(glyphs.separator) "
-    let position = "\(state.selectedRow + 1)/\(state.rows.count)"
+    let position =
+      state.compare.map { "\(min($0.selected + 1, $0.models.count))/\($0.models.count)" }
+      ?? "\(state.selectedRow + 1)/\(state.rows.count)"
     let right = "theme \(state.themeName)"
     /// Columns left for the middle part.
     func room(_ width: Int) -> Int {
       width - DisplayWidth.of(position) - DisplayWidth.of(sep) - DisplayWidth.of(right) - 2
     }
     var middle = StyledLine()
-    if let prompt = state.prompt {
+    if let prompt = state.prompt, prompt.purpose == .inputSize {
+      middle.append("input size ", .key)
+      middle.append(prompt.text, .prompt)
+      middle.append(glyphs.caret, .prompt)
+      middle.append(
+        "  S, S B or B\(glyphs.times)3\(glyphs.times)S\(glyphs.times)S\(sep)now \(glyphs.shape(state.model.inputShape))",
+        .dim)
+      middle.append("\(sep)Enter apply\(sep)Esc cancel", .dim)
+    } else if let prompt = state.prompt {
       middle.append("/", .key)
       middle.append(prompt.text, .prompt)
       middle.append(glyphs.caret, .prompt)
@@ -22,8 +32,21 @@ package enum StatusBar {
       middle.append("  Enter keep\(sep)Esc cancel", .dim)
     } else if let notice = state.notice {
       middle.append(notice.text, notice.isWarning ? .warning : .message)
+    } else if case .picker(let picker) = state.overlay {
+      let enter = picker.purpose == .open ? "open" : "add"
+      hints(
+        &middle, [("type", "to filter"), (glyphs.keyUpDown, "choose"), ("Enter", enter), ("Esc", "close")],
+        room: room(width), sep: sep)
     } else if state.overlay != nil {
       hints(&middle, [(glyphs.keyUpDown, "scroll"), ("Esc", "close"), ("q", "quit")], room: room(width), sep: sep)
+    } else if state.compare != nil {
+      hints(
+        &middle,
+        [
+          (glyphs.keyLeftRight, "column"), ("+", "add"), ("-", "remove"), ("Enter", "open"), ("Esc", "close"),
+          ("?", "help"),
+        ],
+        room: room(width), sep: sep)
     } else {
       // Listed in display order; when they do not all fit, the lowest priority (last number) go first.
       var list: [(String, String, Int)] = [
@@ -73,6 +96,13 @@ package enum StatusBar {
     line.append(String(repeating: " ", count: max(0, room - used) + 2), .status)
     line.append(right, .dim)
     return line
+  }
+
+  /// Columns the status bar gives a notice (what is left beside the position and the theme name).
+  package static func noticeRoom(for state: ExplorerState, width: Int) -> Int {
+    let sep = " \(state.glyphs.separator) "
+    let position = line(for: state, width: width).segments.first?.text ?? ""
+    return width - DisplayWidth.of(position) - DisplayWidth.of(sep) - DisplayWidth.of("theme \(state.themeName)") - 2
   }
 
   /// Appends hints as groups of three segments: key, description, separator.

@@ -25,8 +25,16 @@ package enum StyleRole: UInt8, CaseIterable, Sendable {
   case shape
   /// Counts (params, MACs, element ops).
   case number
-  /// The filled part of a MACs-share bar.
+  /// The filled part of a MACs bar: its first third (btop-style gradient: start, mid, end).
   case bar
+  /// The middle third of a MACs bar.
+  case barMid
+  /// The last third of a MACs bar.
+  case barEnd
+  /// A parameters bar (compare view), in thirds like the MACs bars.
+  case paramsBar
+  case paramsBarMid
+  case paramsBarEnd
   /// The empty part of a MACs-share bar.
   case barEmpty
   /// Labels in the details pane.

@@ -12,6 +12,10 @@ package protocol TerminalBackend: AnyObject {
   func nextEvent(timeoutMilliseconds: Int) -> InputEvent?
   /// A terminating signal (SIGINT, SIGTERM, SIGHUP) received since the last call, if any.
   func takeSignal() -> Int32?
+  /// How many colours the terminal shows (``ColourDepth/none`` with `NO_COLOR`).
+  var colourDepth: ColourDepth { get }
+  /// Styles every role from now on with `palette` (a theme change); the next frame is drawn whole.
+  func setPalette(_ palette: Palette)
   /// Restores the terminal; safe to call more than once.
   func shutdown()
 }

@@ -88,10 +88,11 @@ package enum TreePane {
     if let w = columns.macs { line.append(" " + TextFit.padLeft(DisplayFormat.compact(node.macs), to: w), .number) }
     if let w = columns.bar {
       let total = state.model.totalMACs
-      let bar = glyphs.bar(fraction: total > 0 ? Double(node.macs) / Double(total) : 0, width: w)
       line.append(" ", .normal)
-      line.append(bar.filled, .bar)
-      line.append(bar.empty, .barEmpty)
+      line.segments +=
+        GradientBar.line(
+          fraction: total > 0 ? Double(node.macs) / Double(total) : 0, width: w, glyphs: glyphs
+        ).segments
     }
     return line
   }

@@ -17,10 +17,16 @@ indirect enum CompiledOp {
 final class ExecutionNode {
   let path: String
   let module: Module
+  private(set) weak var parent: ExecutionNode?
+  /// True while this module's own forward is on the stack (so its output is recorded by itself).
+  var isRunning = false
   private(set) var children: [ExecutionNode] = []
   private var childByName: [String: ExecutionNode] = [:]
   /// What observers want from this node; empty (the usual case) costs one check per call.
   var observe: ObserverOptions = []
+  /// False when this node must run on its own: it is observed, or it ends a stage that is observed but
+  /// never runs as a module (its output is the stage's).
+  var fusable = true
   /// `weight`, `bias`, `running_mean`, `running_var` once weights are set.
   var tensors: [String: Tensor] = [:]
   /// This conv folded with the batch norm at path `with` (computed when the weights are set).
@@ -42,6 +48,7 @@ final class ExecutionNode {
     self.path = path
     for child in module.children {
       let node = ExecutionNode(module: child, path: Module.join(path, child.name))
+      node.parent = self
       children.append(node)
       childByName[child.name] = node
     }
@@ -115,7 +122,7 @@ final class ExecutionNode {
   }
 
   /// Whether this node is an unobserved ReLU (module or timm act), so it may be fused into its producer.
-  var isFusableReLU: Bool { observe.isEmpty && module.layer == .relu }
+  var isFusableReLU: Bool { fusable && module.layer == .relu }
   /// Whether this node is an unobserved identity that fusion may skip over.
-  var isSkippableIdentity: Bool { observe.isEmpty && module.layer == .identity }
+  var isSkippableIdentity: Bool { fusable && module.layer == .identity }
 }

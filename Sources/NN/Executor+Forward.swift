@@ -8,17 +8,17 @@ extension Executor {
     var i = 0
     while i < ops.count {
       try checkCancelled()
-      if case .node(let node) = ops[i], node.observe.isEmpty {
+      if case .node(let node) = ops[i], node.fusable {
         switch node.module.layer {
         case .conv2d:
           var j = skipIdentities(ops, from: i + 1)
           var norm: ExecutionNode?
           var relu = false
-          if j < ops.count, case .node(let bn) = ops[j], bn.observe.isEmpty {
+          if j < ops.count, case .node(let bn) = ops[j], bn.fusable {
             if case .batchNorm2d = bn.module.layer {
               norm = bn
               j += 1
-            } else if case .batchNormAct = bn.module.layer, bn.children.allSatisfy({ $0.observe.isEmpty }) {
+            } else if case .batchNormAct = bn.module.layer, bn.children.allSatisfy(\.fusable) {
               norm = bn
               relu = bn.children.contains { $0.module.layer == .relu }
               j += 1
@@ -73,7 +73,12 @@ extension Executor {
     switch op {
     case .node(let node): return try run(node, x)
     case .dense(let node):
-      return try appendDense(x, try run(node, x), layer: node)
+      let y = try appendDense(x, try run(node, x), layer: node)
+      if hasObservers, let block = node.parent, !block.isRunning, block.children.last === node {
+        if !block.observe.isEmpty { record(block, .output, y) }
+        reportContainers(of: block, y)
+      }
+      return y
     case .relu: return try elementwise(x) { try Ops.relu($0, into: $1) }
     case .sigmoid: return try elementwise(x) { try Ops.sigmoid($0, into: $1) }
     case .flatten: return try x.flattened()
@@ -91,13 +96,31 @@ extension Executor {
   func run(_ node: ExecutionNode, _ x: Tensor) throws -> Tensor {
     try checkCancelled()
     let y: Tensor
+    node.isRunning = true
+    defer { node.isRunning = false }
     do {
       y = try compute(node, x)
     } catch let error as TensorError {
       throw ExecutorError.op(path: node.path, error)
     }
-    if !node.observe.isEmpty { record(node, .output, y) }
+    if hasObservers {
+      if !node.observe.isEmpty { record(node, .output, y) }
+      reportContainers(of: node, y)
+    }
     return y
+  }
+
+  /// Steps call blocks one by one, so a `Sequential` stage (`layer2`) never runs as a module: when its last
+  /// child finishes outside it, its output is that child's, and observers of the stage (and of enclosing
+  /// stages it ends) receive it.
+  private func reportContainers(of node: ExecutionNode, _ y: Tensor) {
+    var child = node
+    while let parent = child.parent, !parent.isRunning, parent.children.last === child,
+      parent.module.layer == .sequential
+    {
+      if !parent.observe.isEmpty { record(parent, .output, y) }
+      child = parent
+    }
   }
 
   private func compute(_ node: ExecutionNode, _ x: Tensor) throws -> Tensor {

@@ -11,10 +11,11 @@ import TensorCore
 ///
 /// Fast path: a batch norm right after a conv is folded into it (once, when the weights are set), ReLUs
 /// after convs, batch norms and residual sums are fused into them, and activation buffers come from a pool
-/// that is refilled at the end of each step, so from the second run on nothing is allocated per op. A node with an observer is computed unfused, so what it reports equals what the
-/// PyTorch module returns.
+/// that is refilled at the end of each step, so from the second run on nothing is allocated per op. A node
+/// with an observer is computed unfused, so what it reports equals what the PyTorch module returns.
 ///
-/// Not re-entrant: one thread runs steps at a time (other threads may call `cancel()` and `isRunning`).
+/// Not re-entrant: one thread at a time sets weights, input and observers and runs steps; any other thread
+/// may call `cancel()` while it runs.
 package final class Executor: @unchecked Sendable {
   package let network: Network
   let root: ExecutionNode
@@ -36,6 +37,8 @@ package final class Executor: @unchecked Sendable {
   package var stepFinished: ((StepReport) -> Void)?
   /// Observations of the step in progress.
   var observations: [Observation] = []
+  /// Whether any node has an observer (skips all observer bookkeeping when not).
+  var hasObservers = false
   /// The buffer the current dense block's layers append their channels to (see `appendDense`).
   var denseBuffer: Tensor?
   private var currentStepName = ""
@@ -232,13 +235,37 @@ package final class Executor: @unchecked Sendable {
   package func observe(_ path: String, _ options: ObserverOptions = .all) throws {
     guard let node = nodesByPath[path] else { throw ExecutorError.unknownNode(path) }
     node.observe.formUnion(options)
+    hasObservers = hasObservers || !options.isEmpty
+    updateFusable()
   }
 
   /// Adds `options` to every node.
-  package func observeAll(_ options: ObserverOptions) { root.walk { $0.observe.formUnion(options) } }
+  package func observeAll(_ options: ObserverOptions) {
+    root.walk { $0.observe.formUnion(options) }
+    hasObservers = hasObservers || !options.isEmpty
+    updateFusable()
+  }
 
   /// Detaches every observer.
-  package func removeObservers() { root.walk { $0.observe = [] } }
+  package func removeObservers() {
+    root.walk { $0.observe = [] }
+    hasObservers = false
+    updateFusable()
+  }
+
+  /// Observed nodes run unfused, and so does the chain of last children below an observed `Sequential`,
+  /// whose last output is the stage's when steps run its children one by one.
+  private func updateFusable() {
+    root.walk { $0.fusable = $0.observe.isEmpty }
+    root.walk { node in
+      guard !node.observe.isEmpty else { return }
+      var last = node
+      while last.module.layer == .sequential, let child = last.children.last {
+        child.fusable = false
+        last = child
+      }
+    }
+  }
 
   /// Every node path, pre-order.
   package var nodePaths: [String] {

@@ -1,10 +1,11 @@
 // Deterministic, seeded weights for any model, derived from its state-dict keys and shapes alone.
 //
-// Scheme (bit-identical on every machine, and reproducible in a few lines of NumPy):
-// - Every tensor draws from its own stream, SplitMix64 seeded with `seed` mixed with the FNV-1a hash of
-//   its key, so a tensor's values do not depend on the order or presence of other tensors.
-// - A uniform draw u ∈ [0, 1) is the stream's top 24 bits × 2⁻²⁴; U(a, b) is a + (b − a)·u in Float.
-//   Only integer ops, IEEE multiply/add and sqrt are used, so results are exact everywhere.
+// Scheme (bit-identical on every machine):
+// - Every tensor draws from its own stream: TensorCore's `SeededGenerator` (xoshiro256**) seeded with
+//   `seed` XOR the FNV-1a hash of its key, so a tensor's values do not depend on the order or presence of
+//   other tensors.
+// - A uniform draw u ∈ [0, 1) is the stream's top 24 bits × 2⁻²⁴ (`nextUniform`); U(a, b) is a + (b − a)·u
+//   in Float. Only integer ops, IEEE multiply/add and sqrt are used, so results are exact everywhere.
 // - Conv weights [OC, IC/groups, KH, KW]: U(−√(3/fan_in), √(3/fan_in)), fan_in = IC/groups·KH·KW —
 //   unit variance gain per conv, so ReLU halves and residual sums grow slowly without trained BN.
 // - Linear weights [out, in]: U(−1/√in, 1/√in); biases of convs and linears: U(−1/√fan_in, 1/√fan_in)
@@ -12,47 +13,30 @@
 // - BatchNorm: γ = 1, β = 0, running mean 0, running var 1, num_batches_tracked 0 — the identity up to
 //   eps. With `testStatistics`, γ ∈ U(0.5, 1.5), β ∈ U(−0.2, 0.2), mean ∈ U(−0.2, 0.2), var ∈ U(0.5, 1.5),
 //   so BN is not the identity and exactness tests exercise every BN term.
+import TensorCore
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator whose output is fixed by the seed.
-package struct SplitMix64: RandomNumberGenerator, Sendable {
-  private var state: UInt64
-
-  package init(seed: UInt64) { state = seed }
-
-  /// A stream for one named tensor: `seed` mixed with the FNV-1a hash of `key`.
-  package init(seed: UInt64, key: String) {
+/// Seeded initial weights for a model's state dict, and seeded inputs.
+package enum WeightInit {
+  /// The seed of the stream for `key`: `seed` XOR the 64-bit FNV-1a hash of the key's UTF-8 bytes.
+  package static func streamSeed(_ seed: UInt64, key: String) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in key.utf8 {
       hash ^= UInt64(byte)
       hash = hash &* 0x0000_0100_0000_01b3
     }
-    state = seed ^ hash
+    return seed ^ hash
   }
 
-  package mutating func next() -> UInt64 {
-    state = state &+ 0x9e37_79b9_7f4a_7c15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-    return z ^ (z >> 31)
-  }
-
-  /// A Float in [0, 1) from the top 24 bits (exactly representable).
-  package mutating func nextUnit() -> Float { Float(next() >> 40) * 0x1p-24 }
-
-  /// `count` draws from U(low, high), each computed as low + (high − low)·u in Float.
-  package mutating func uniform(count: Int, low: Float, high: Float) -> [Float] {
+  /// `count` draws from U(low, high) of the stream for `key`, each low + (high − low)·u in Float.
+  package static func uniform(seed: UInt64, key: String, count: Int, low: Float, high: Float) -> [Float] {
+    var generator = SeededGenerator(seed: streamSeed(seed, key: key))
     let span = high - low
-    return (0..<count).map { _ in low + span * nextUnit() }
+    return (0..<count).map { _ in low + span * generator.nextUniform() }
   }
-}
 
-/// Seeded initial weights for a model's state dict, and seeded inputs.
-package enum WeightInit {
   /// A deterministic input: U(−2, 2) from the stream of key `"input"` under `seed`, in C order.
   package static func input(seed: UInt64, shape: [Int]) -> [Float] {
-    var generator = SplitMix64(seed: seed, key: "input")
-    return generator.uniform(count: shape.reduce(1, *), low: -2, high: 2)
+    uniform(seed: seed, key: "input", count: shape.reduce(1, *), low: -2, high: 2)
   }
 
   /// The state dict for `specs` under `seed`: F32 tensors, counters as I64 zeros, in spec order.
@@ -76,7 +60,6 @@ package enum WeightInit {
     -> [Float]
   {
     let count = spec.shape.reduce(1, *)
-    var generator = SplitMix64(seed: seed, key: spec.key)
     let dot = spec.key.lastIndex(of: ".")
     let prefix = dot.map { String(spec.key[..<$0]) } ?? ""
     let leaf = dot.map { String(spec.key[spec.key.index(after: $0)...]) } ?? spec.key
@@ -85,7 +68,8 @@ package enum WeightInit {
 
     func constant(_ value: Float, orUniform low: Float, _ high: Float) -> [Float] {
       testStatistics
-        ? generator.uniform(count: count, low: low, high: high) : [Float](repeating: value, count: count)
+        ? uniform(seed: seed, key: spec.key, count: count, low: low, high: high)
+        : [Float](repeating: value, count: count)
     }
     switch leaf {
     case "running_mean": return constant(0, orUniform: -0.2, 0.2)
@@ -95,13 +79,13 @@ package enum WeightInit {
     case "weight" where spec.shape.count >= 2:
       let fanIn = spec.shape.dropFirst().reduce(1, *)
       let bound = spec.shape.count == 2 ? 1 / Float(fanIn).squareRoot() : (3 / Float(fanIn)).squareRoot()
-      return generator.uniform(count: count, low: -bound, high: bound)
+      return uniform(seed: seed, key: spec.key, count: count, low: -bound, high: bound)
     case "bias":
       let fanIn = shapes[sibling("weight")].map { $0.dropFirst().reduce(1, *) } ?? count
       let bound = 1 / Float(max(fanIn, 1)).squareRoot()
-      return generator.uniform(count: count, low: -bound, high: bound)
+      return uniform(seed: seed, key: spec.key, count: count, low: -bound, high: bound)
     default:
-      return generator.uniform(count: count, low: -0.1, high: 0.1)
+      return uniform(seed: seed, key: spec.key, count: count, low: -0.1, high: 0.1)
     }
   }
 }

@@ -12,6 +12,19 @@ struct ExploreCommand: ParsableCommand {
   @Argument(help: "A zoo model; `convscope list` shows them all.")
   var model = "resnet50"
 
+  @Option(
+    name: .customLong("theme"),
+    help: ArgumentHelp(
+      "A theme name from themes/ (default, dark, light, mono, …) or a path to a btop-style .theme file.",
+      valueName: "name|path"))
+  var theme = "default"
+
+  @Option(name: .customLong("input-size"), help: "The input height = width (default: the model's own).")
+  var inputSize: Int?
+
+  @Option(name: .customLong("batch"), help: "The batch size the figures are computed for.")
+  var batch = 1
+
   @Flag(name: .customLong("no-mouse"), help: "Leave the mouse to the terminal (no clicks or wheel).")
   var noMouse = false
 
@@ -28,11 +41,19 @@ struct ExploreCommand: ParsableCommand {
 
   func run() throws {
     // Errors before the screen is opened leave the terminal untouched (one line, exit 1).
-    let explorerModel = try ExplorerModel.zoo(named: model)
+    let input = try InputChoice.validated(size: inputSize, batch: batch)
+    let explorerModel = try ModelLoader.load(model, input: input)
     if benchRender { return printRenderBenchmark(explorerModel) }
-    let terminal = try NCursesTerminal(palette: .terminalDefault, mouse: !noMouse, forceASCII: forceASCII)
+    var catalog = ThemeCatalog(directories: ThemeCatalog.searchDirectories())
+    let chosen = try catalog.select(theme)
+    var state = ExplorerState(model: explorerModel, themeName: chosen.name, themes: catalog.themes, input: input)
+    if let warning = chosen.warnings.first {
+      let more = chosen.warnings.count > 1 ? " (+\(chosen.warnings.count - 1) more)" : ""
+      state.notice = Notice(text: warning + more, isWarning: true)
+    }
+    let terminal = try NCursesTerminal(palette: chosen.palette, mouse: !noMouse, forceASCII: forceASCII)
     let report = firstFrameReport
-    let (exit, _) = ExplorerApp.run(ExplorerState(model: explorerModel, themeName: "default"), on: terminal) {
+    let (exit, _) = ExplorerApp.run(state, on: terminal) {
       guard let report, let elapsed = ExplorerBenchmark.millisecondsSinceProcessStart() else { return }
       try? String(format: "first_frame_ms=%.0f\n", elapsed).write(toFile: report, atomically: true, encoding: .utf8)
     }

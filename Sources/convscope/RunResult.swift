@@ -26,6 +26,17 @@ struct RunResult {
     return .squeezeExcite
   }
 
+  /// The first channels of sample 0: `[0.512 0.498 …]` for SE, one bracket per branch for SK / split.
+  private static func preview(_ t: Tensor, count: Int = 6) -> String {
+    let values = Array(UnsafeBufferPointer(start: t.sample(0), count: t.sampleCount))
+    let rows = t.rank == 3 ? t.shape[1] : 1
+    let width = values.count / max(rows, 1)
+    return (0..<rows).map { r in
+      let row = values[(r * width)..<(r * width + min(count, width))].map { String(format3: Double($0)) }
+      return "[" + row.joined(separator: " ") + (width > count ? " …]" : "]")
+    }.joined(separator: " ")
+  }
+
   func table() -> String {
     var lines = ["\(model) · input \(Self.shape(inputShape)) · weights \(weights)"]
     let width = max(4, reports.map(\.name.count).max() ?? 0)
@@ -60,7 +71,9 @@ struct RunResult {
         let summary = AttentionSummary(kind: kind(o), weights: t.array, shape: t.shape)
         lines.append(
           "  " + pad(o.path, pathWidth) + "  " + pad(kind(o).rawValue, 5) + pad(Self.shape(t.shape), 14) + summary.text)
+        lines.append(String(repeating: " ", count: pathWidth + 4) + Self.preview(t))
       }
+      lines.append("(the first weights of sample 0 per row; --format json lists them all)")
     }
     return lines.joined(separator: "\n") + "\n"
   }

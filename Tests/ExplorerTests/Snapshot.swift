@@ -15,8 +15,48 @@ enum Snapshot {
     _ grid: ScreenGrid, named name: String, file: StaticString = #filePath,
     line: UInt = #line
   ) {
+    assertText(grid.text + "\n", named: name, file: file, line: line)
+  }
+
+  /// Compares the text *and the style of every cell* with the snapshot `name`: the screen's text,
+  /// then one letter per cell naming its resolved style, then the legend of the letters (colour
+  /// numbers at `depth` and attributes).
+  static func assertStyledMatches(
+    _ grid: ScreenGrid, palette: Palette, depth: ColourDepth, named name: String, file: StaticString = #filePath,
+    line: UInt = #line
+  ) {
+    let styles = depth.resolve(palette)
+    let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    var codes: [ResolvedStyle: Character] = [:]
+    var legend: [String] = []
+    var rows: [String] = []
+    for y in 0..<grid.height {
+      var row = ""
+      for x in 0..<grid.width {
+        let style = styles[Int(grid[x, y].role.rawValue)]
+        if codes[style] == nil {
+          let letter = letters[min(codes.count, letters.count - 1)]
+          codes[style] = letter
+          var attributes = [
+            style.bold ? "bold" : "", style.dim ? "dim" : "", style.reverse ? "reverse" : "",
+            style.underline ? "underline" : "",
+          ].filter { !$0.isEmpty }.joined(separator: " ")
+          if !attributes.isEmpty { attributes = " " + attributes }
+          legend.append(
+            "\(letter) fg=\(depth.describe(style.foreground)) bg=\(depth.describe(style.background))\(attributes)")
+        }
+        row.append(codes[style] ?? "?")
+      }
+      rows.append(row)
+    }
+    let text =
+      grid.text + "\n--- styles at colour depth \(depth.rawValue) (a letter per cell)\n"
+      + rows.joined(separator: "\n") + "\n--- legend\n" + legend.joined(separator: "\n") + "\n"
+    assertText(text, named: name, file: file, line: line)
+  }
+
+  private static func assertText(_ text: String, named name: String, file: StaticString, line: UInt) {
     let url = directory.appendingPathComponent(name + ".txt")
-    let text = grid.text + "\n"
     if isRecording {
       try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
       XCTAssertNoThrow(try text.write(to: url, atomically: true, encoding: .utf8), file: file, line: line)

@@ -1,4 +1,5 @@
 import Explorer
+import Foundation
 import XCTest
 
 /// Every screen of the explorer on real zoo models, at 80×24 and 160×48, Unicode and ASCII,
@@ -75,5 +76,83 @@ final class SnapshotTests: XCTestCase {
         Snapshot.assertMatches(grid, named: "toosmall-\(size.width)x\(size.height)-\(glyphs.name)")
       }
     }
+  }
+
+  // MARK: - Part two: picker, compare, input size, themes
+
+  private func keys(_ text: String) -> (inout ExplorerState) -> Void {
+    { state in for c in text { state.apply(.key(.character(c))) } }
+  }
+
+  func testModelPicker() throws { try check("picker-resnet50", model: "resnet50", prepare: keys("m")) }
+
+  func testModelPickerFiltered() throws {
+    try check("picker-filtered-resnet50", model: "resnet50", prepare: keys("mnet1"))
+  }
+
+  func testCompareDefaultSet() throws { try check("compare-default", model: "resnet50", prepare: keys("c")) }
+
+  func testCompareOneAdded() throws {
+    try check("compare-added", model: "resnet50") { state in
+      self.keys("c+densenet_bc")(&state)
+      state.apply(.key(.enter))
+    }
+  }
+
+  func testCompareOneRemoved() throws {
+    try check("compare-removed", model: "resnet50", prepare: keys("cll-"))
+  }
+
+  func testCompareNarrowScrolledToTheEnd() throws {
+    try check("compare-scrolled", model: "resnet50", prepare: keys("cG"))
+  }
+
+  func testInputSizePrompt() throws { try check("inputsize-prompt", model: "resnet50", prepare: keys("i160 2")) }
+
+  func testInputSizeApplied() throws {
+    try check("inputsize-applied", model: "resnet50") { state in
+      self.keys("i160 2")(&state)
+      state.apply(.key(.enter))
+    }
+  }
+
+  func testInputSizeRefused() throws {
+    try check("inputsize-refused", model: "densenet121") { state in
+      self.keys("i16")(&state)
+      state.apply(.key(.enter))
+    }
+  }
+
+  /// The main screen in every theme of `themes/` at every colour depth, style of every cell included.
+  func testMainScreenInEachThemeAtEachDepth() throws {
+    let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("themes").path
+    let catalog = ThemeCatalog(directories: [directory])
+    XCTAssertEqual(catalog.names, ["dark", "default", "light", "mono"])
+    let size = TerminalSize(width: 80, height: 24)
+    var state = ExplorerState(model: try ExplorerModel.zoo(named: "resnet50"), size: size)
+    XCTAssertTrue(state.select(path: "layer1"))
+    for theme in catalog.themes {
+      state.themeName = theme.name
+      let grid = ExplorerRenderer.render(state, size: size)
+      for depth in ColourDepth.allCases {
+        Snapshot.assertStyledMatches(
+          grid, palette: theme.palette, depth: depth, named: "theme-\(theme.name)-\(depth.rawValue)-80x24")
+      }
+    }
+  }
+
+  /// The compare view's gradient bars (MACs and parameters) in the dark theme, style of every cell.
+  func testCompareBarsInTheDarkTheme() throws {
+    let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("themes").path
+    var catalog = ThemeCatalog(directories: [directory])
+    let dark = try catalog.select("dark")
+    let size = TerminalSize(width: 160, height: 48)
+    var state = ExplorerState(model: try ExplorerModel.zoo(named: "resnet50"), size: size)
+    state.themeName = "dark"
+    state.apply(.key(.character("c")))
+    let grid = ExplorerRenderer.render(state, size: size)
+    Snapshot.assertStyledMatches(grid, palette: dark.palette, depth: .indexed256, named: "compare-dark-256-160x48")
   }
 }

@@ -6,8 +6,7 @@ import XCTest
 final class ActivationStatisticsTests: XCTestCase {
   func testMatchesPlainDefinitions() throws {
     let (n, c, hw) = (3, 5, 7 * 6)
-    var g = SplitMix64(seed: 9)
-    var values = g.uniform(count: n * c * hw, low: -3, high: 5)
+    var values = WeightInit.uniform(seed: 9, key: "stats", count: n * c * hw, low: -3, high: 5)
     for i in stride(from: 0, to: values.count, by: 4) { values[i] = 0 }  // a quarter exact zeros, as after ReLU
     let s = ActivationStatistics(try Tensor(shape: [n, c, 7, 6], data: values))
     let d = values.map(Double.init)

@@ -152,6 +152,26 @@ final class ExecutorTests: XCTestCase {
     XCTAssertEqual(outputs[0], outputs[1])
   }
 
+  func testAStageEndingInAFusedReLUStillReportsItsOutput() throws {
+    // `stage` is never run as a module (the step runs its children), and its last child, a ReLU, would be
+    // fused into the conv before it: observing the stage must still give conv → ReLU's output.
+    let stage = Module.sequential("stage", [.conv2d("", 3, 4, kernel: 3, padding: 1), .relu("")])
+    let network = Network(
+      kind: "Stage", children: [stage, .adaptiveAvgPool2d("pool")],
+      steps: [.init("stem", [.module("stage.0"), .module("stage.1")]), .init("head", [.module("pool")])])
+    let e = try Executor(network: network)
+    try e.setSeededWeights(seed: 3)
+    try e.setInput(try Tensor(shape: [1, 3, 4, 4], data: WeightInit.input(seed: 3, shape: [1, 3, 4, 4])))
+    try e.observe("stage", .output)
+    let first = try XCTUnwrap(try e.step())
+    let output = try XCTUnwrap(first.observations.first { $0.path == "stage" }?.tensor)
+    XCTAssertEqual(output.shape, [1, 4, 4, 4])
+    XCTAssertTrue(output.array.allSatisfy { $0 >= 0 })
+    e.removeObservers()
+    e.reset()
+    XCTAssertEqual(try XCTUnwrap(try e.step()).observations.count, 0)
+  }
+
   func testSteadyStateAllocatesNoBuffers() throws {
     let e = try executor()
     try e.runToEnd()

@@ -1,6 +1,7 @@
 // Safetensors: PyTorch-written fixture, round trips, strict matching, and hostile files of every kind.
 import Foundation
 import NN
+import TensorCore
 import XCTest
 
 final class SafetensorsTests: XCTestCase {
@@ -45,6 +46,19 @@ final class SafetensorsTests: XCTestCase {
       checked += 1
     }
     XCTAssertEqual(checked, 7)
+  }
+
+  func testDecodesF64AndI64ByHand() throws {
+    var data: [UInt8] = []
+    for v in [0.1, -2.5e10] { ScalarBytes.appendUIntLE(v.bitPattern, count: 8, to: &data) }
+    for v: Int64 in [-3, 1 << 40] { ScalarBytes.appendUIntLE(UInt64(bitPattern: v), count: 8, to: &data) }
+    let header =
+      "{\"d\": {\"dtype\": \"F64\", \"shape\": [2], \"data_offsets\": [0, 16]}, "
+      + "\"n\": {\"dtype\": \"I64\", \"shape\": [2, 1], \"data_offsets\": [16, 32]}}"
+    let decoded = try SafetensorsFile.decode(file(header, data: data))
+    XCTAssertEqual(decoded["d"]?.floats, [Float(0.1), Float(-2.5e10)])
+    XCTAssertEqual(decoded["d"]?.dtype, .f64)
+    XCTAssertEqual(decoded["n"], StoredTensor(shape: [2, 1], int64s: [-3, 1 << 40]))
   }
 
   func testHalfConversionCoversSubnormalsInfinityAndNaN() {
@@ -216,7 +230,7 @@ final class SafetensorsTests: XCTestCase {
     for cut in stride(from: 0, to: valid.count, by: 1) {
       XCTAssertNotNil(decodeError(Array(valid[..<cut])), "truncated at \(cut) accepted")
     }
-    var generator = SplitMix64(seed: 42)
+    var generator = SeededGenerator(seed: 42)
     var accepted = 0
     for _ in 0..<3000 {
       var bytes = valid

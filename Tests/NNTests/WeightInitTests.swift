@@ -1,5 +1,6 @@
 // Seeded weight initialisation: fixed streams, per-key independence, and the documented roles.
 import NN
+import TensorCore
 import XCTest
 
 final class WeightInitTests: XCTestCase {
@@ -16,18 +17,17 @@ final class WeightInitTests: XCTestCase {
     ParameterSpec(key: "fc.bias", shape: [10]),
   ]
 
-  func testSplitMix64KnownAnswers() {
-    // Reference values of SplitMix64 from seed 0 (Vigna's splitmix64.c).
-    var g = SplitMix64(seed: 0)
-    XCTAssertEqual(g.next(), 0xE220_A839_7B1D_CDAF)
-    XCTAssertEqual(g.next(), 0x6E78_9E6A_A1B9_65F4)
-    XCTAssertEqual(g.next(), 0x06C4_5D18_8009_454F)
-    // Per-key streams: seed XOR FNV-1a-64 of the key ("a" hashes to 0xaf63dc4c8601ec8c).
-    var keyed = SplitMix64(seed: 0, key: "a")
-    var plain = SplitMix64(seed: 0xaf63_dc4c_8601_ec8c)
-    XCTAssertEqual(keyed.next(), plain.next())
-    var unit = SplitMix64(seed: 0)
-    XCTAssertEqual(unit.nextUnit(), Float(UInt64(0xE220_A839_7B1D_CDAF) >> 40) * 0x1p-24)
+  func testStreamsAreTheCoreGeneratorSeededByKey() {
+    // FNV-1a-64 reference values: "" is the offset basis, "a" hashes to 0xaf63dc4c8601ec8c.
+    XCTAssertEqual(WeightInit.streamSeed(0, key: ""), 0xcbf2_9ce4_8422_2325)
+    XCTAssertEqual(WeightInit.streamSeed(0, key: "a"), 0xaf63_dc4c_8601_ec8c)
+    XCTAssertEqual(WeightInit.streamSeed(0xaf63_dc4c_8601_ec8c, key: "a"), 0)
+    var g = SeededGenerator(seed: WeightInit.streamSeed(9, key: "x.weight"))
+    let want = (0..<5).map { _ in -1 + 2 * g.nextUniform() }
+    XCTAssertEqual(WeightInit.uniform(seed: 9, key: "x.weight", count: 5, low: -1, high: 1), want)
+    XCTAssertEqual(
+      WeightInit.input(seed: 9, shape: [1, 1, 2, 2]),
+      WeightInit.uniform(seed: 9, key: "input", count: 4, low: -2, high: 2))
   }
 
   func testSameSeedSameWeightsAndKeysAreIndependent() throws {
@@ -61,9 +61,9 @@ final class WeightInitTests: XCTestCase {
     try within("fc.weight", 1 / Float(8).squareRoot())
     try within("fc.bias", 1 / Float(8).squareRoot())
     // The first conv value is U(−b, b) from the key's stream, computed exactly as documented.
-    var g = SplitMix64(seed: 3, key: "conv1.weight")
+    var g = SeededGenerator(seed: WeightInit.streamSeed(3, key: "conv1.weight"))
     let bound = (Float(3) / 27).squareRoot()
-    XCTAssertEqual(w["conv1.weight"]?.floats?.first, -bound + (bound + bound) * g.nextUnit())
+    XCTAssertEqual(w["conv1.weight"]?.floats?.first, -bound + (bound + bound) * g.nextUniform())
   }
 
   func testTestStatisticsMakeBatchNormNonTrivial() throws {

@@ -29,12 +29,21 @@ trap 'echo "e2e explorer: interrupted or over its time limit"; exit 1' INT TERM 
 if ! command -v tmux >/dev/null; then echo "e2e explorer: tmux is not installed"; exit 1; fi
 if [ ! -x "$BIN" ]; then echo "e2e explorer: no binary at $BIN"; exit 1; fi
 
+# fresh_server: ends the previous server and moves to a new socket, so a new session never races
+# with a server that is still shutting down.
+SESSIONS=0
+fresh_server() {
+  tm kill-server >/dev/null 2>&1
+  SESSIONS=$((SESSIONS + 1))
+  SOCKET="convscope-e2e-$$-$SESSIONS"
+  rm -f "$WORK/status"
+}
+
 # start W H LANG ARGS...: a fresh session running the explorer; its exit status goes to $WORK/status.
 start() {
   local width=$1 height=$2 lang=$3
   shift 3
-  tm kill-server >/dev/null 2>&1
-  rm -f "$WORK/status"
+  fresh_server
   tm new-session -d -s e2e -x "$width" -y "$height" \
     "env TERM=xterm-256color LANG=$lang LC_ALL=$lang NCURSES_NO_UTF8_ACS=1 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; echo AFTER-EXIT; sleep 600"
 }
@@ -120,8 +129,8 @@ check "help: the overlay lists the keys" wait_for 'keys \(\? or Esc closes\)'
 check "help: generated from the table" wait_for 'switch the focus between the tree and the details pane'
 keys Escape
 check "help: Esc closes it" wait_gone 'keys \(\? or Esc closes\)'
-keys m
-check "coming: m says the picker comes later" wait_for 'the model picker is coming in a later version'
+keys s
+check "coming: s says stepping comes later" wait_for 'stepping the forward pass is coming in a later version'
 keys Tab
 check "tab: the details pane takes the focus" wait_for 'Tab tree'
 keys Tab
@@ -145,6 +154,126 @@ keys -l $'\e[<65;12;8M'
 check "mouse: the wheel scrolls the tree" wait_gone '▾ resnet50'
 keys C-c
 check "quit with Ctrl-C: exit 0 and terminal restored" wait_exit 0
+
+# --- model picker, compare view, input size, themes, mouse in the new views ---------------------
+start 100 30 C.UTF-8 resnet50 --theme dark
+check "theme: --theme dark shows in the status bar" wait_for 'theme dark'
+keys m
+check "picker: m opens it with every model" wait_for 'filter .* 20 of 20 models'
+check "picker: grouped by family with params and MACs" wait_for 'resnet101 +44,549,160 +7\.80 G'
+keys d e n s e
+check "picker: typing filters" wait_for 'filter dense.* 5 of 20 models'
+check "picker: only the matches stay" wait_gone 'resnet101 +44,549,160'
+keys Down Enter
+check "picker: Enter opens the chosen model" wait_for '┌ densenet161 · 28,681,000 params'
+check "picker: the theme stays" wait_for 'theme dark'
+keys c
+check "compare: c opens the default set" wait_for '┌ compare · 5 models'
+check "compare: models side by side" wait_for 'resnet50 +seresnet50 +skresnext50_32x4d'
+check "compare: per-stage shapes" wait_for 'layer1 1×256×56×56 +layer1 1×256×56×56'
+check "compare: depth in weighted layers" wait_for 'depth +54 conv\+linear layers +86 conv'
+keys +
+check "compare: + opens the picker to add" wait_for 'add a model to the comparison'
+keys r e s n e t 1 8 Enter
+check "compare: + adds the model" wait_for '┌ compare · 6 models'
+check "compare: says what it added" wait_for 'added resnet18'
+keys -
+check "compare: - removes the selected one" wait_for '┌ compare · 5 models'
+check "compare: says what it removed" wait_for 'removed resnet18'
+# g scrolls back to the first column; an SGR click on the second column (x = 1 + 10 + 28 + 3, 1-based).
+keys g
+wait_for '^│ 1/5 ' >/dev/null
+keys -l $'\e[<0;44;3M\e[<0;44;3m'
+check "mouse: a click selects a compare column" wait_for '^│ 2/5 '
+keys Escape
+check "compare: Esc closes it" wait_for '┌ densenet161 · '
+keys i 1 6 0 Enter
+check "input size: every figure recomputed" wait_for '┌ densenet161 · 28,681,000 params · 3\.94 G MACs · input 1×3×160×160'
+keys i 1 6 Enter
+check "input size: an impossible size is refused with the reason" wait_for 'input size refused: densenet161: input too small: features\.transition'
+check "input size: the old size is kept" wait_for 'input 1×3×160×160'
+keys m
+check "picker: figures at the chosen size" wait_for 'resnet50 +25,557,032 +2\.09 G +160×160'
+# X10-style wheel and click would be the same through ncurses; SGR wheel down over the list.
+keys -l $'\e[<65;30;10M'
+check "mouse: the wheel scrolls the picker" wait_gone '^│ *│ ResNet +│'
+keys Escape
+capture_colours() { tm capture-pane -e -p -t e2e > "$SCREEN" 2>/dev/null; }
+has_256_colours() { capture_colours; grep -q $'\e\[[0-9;]*38;5;[0-9]' "$SCREEN"; }
+check "theme: dark in 256 colours on xterm-256color" has_256_colours
+keys t
+check "theme: t cycles to the next (alphabetical)" wait_for 'theme default \(2 of 4\)'
+keys t t
+check "theme: ... light, then mono" wait_for 'theme mono \(4 of 4\)'
+no_colours() { capture_colours; ! grep -q $'\e\[[0-9;]*3[0-9];5;' "$SCREEN" && ! grep -q $'\e\[[0-9;]*3[0-7]m' "$SCREEN"; }
+check "theme: mono draws no colours" no_colours
+keys q
+check "themes: quit" wait_exit 0
+
+# Truecolor through a direct-colour terminfo entry, and NO_COLOR.
+start_env() {
+  local envs=$1
+  shift
+  fresh_server
+  tm new-session -d -s e2e -x 100 -y 30 \
+    "env $envs LANG=C.UTF-8 LC_ALL=C.UTF-8 NCURSES_NO_UTF8_ACS=1 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; echo AFTER-EXIT; sleep 600"
+}
+if infocmp xterm-direct >/dev/null 2>&1; then
+  start_env "TERM=xterm-direct COLORTERM=truecolor" resnet50 --theme dark
+  wait_for 'theme dark' >/dev/null
+  has_truecolour() { capture_colours; grep -q $'\e\[[0-9;]*38;2;213;216;224' "$SCREEN"; }
+  check "truecolor: xterm-direct + COLORTERM gives the theme's exact RGB" has_truecolour
+  keys q
+  wait_exit 0 >/dev/null
+else
+  echo "skip truecolor: no xterm-direct terminfo (apt-get install ncurses-term)"
+fi
+start_env "TERM=xterm" resnet50 --theme dark
+wait_for 'theme dark' >/dev/null
+has_8_colours() { capture_colours; ! grep -q $'\e\[[0-9;]*38;[25];' "$SCREEN" && grep -q $'\e\[[0-9;]*3[0-7]m' "$SCREEN"; }
+check "8 colours: TERM=xterm gets the nearest ANSI colours" has_8_colours
+keys q
+wait_exit 0 >/dev/null
+start_env "TERM=xterm-256color NO_COLOR=1" resnet50 --theme dark
+wait_for 'theme dark' >/dev/null
+check "NO_COLOR: no colours at all" no_colours
+keys q
+wait_exit 0 >/dev/null
+
+# X10 mouse reports (tmux-256color's kmous): a click on a tree row, the wheel, two clicks on a picker row.
+start_env "TERM=tmux-256color" resnet50
+wait_for '▸ 0 +Bottleneck' >/dev/null
+keys -l $'\e[M ,&\e[M#,&'
+check "mouse X10: a click selects the row under it" wait_for '^│ 4/[0-9]+'
+keys -l $'\e[Ma,('
+check "mouse X10: the wheel scrolls the tree" wait_gone '▾ resnet50'
+keys m
+wait_for 'open a model' >/dev/null
+# The picker's list starts on screen row 4 (0-based) with the ResNet heading: resnet18 is row 5.
+keys -l $'\e[M 5&\e[M#5&'
+sleep 0.3
+check "mouse X10: a click on another row only chooses it (the picker stays)" wait_for 'open a model'
+keys -l $'\e[M 5&\e[M#5&'
+check "mouse X10: a second click on the chosen row opens it" wait_for '┌ resnet18 · 11,689,512 params'
+keys q
+wait_exit 0 >/dev/null
+
+# A malformed theme file still applies, with a one-line warning naming file and line.
+printf 'theme[main_fg]="#ff0000"\nnot a theme line\n' > "$WORK/broken.theme"
+start 100 30 C.UTF-8 resnet50 --theme "$WORK/broken.theme" --input-size 192
+check "theme file: warning names file and line" wait_for 'broken\.theme:2: expected theme\[key\]'
+check "--input-size: the explorer starts at that size" wait_for 'input 1×3×192×192'
+keys q
+wait_exit 0 >/dev/null
+check_unknown_theme() {
+  local err rc
+  err=$(timeout 10 "$BIN" resnet50 --theme nosuch 2>&1 > /dev/null)
+  rc=$?
+  [ $rc -eq 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] \
+    && [[ $err == 'convscope: error: no theme named "nosuch": available themes are dark, default, light, mono'* ]] \
+    || { echo "  rc=$rc [$err]"; return 1; }
+}
+check "unknown theme: exit 1 listing the available themes" check_unknown_theme
 
 # --- SIGTERM and SIGINT restore the terminal too ----------------------------------------------
 # signal_app SIG: sends SIG to the explorer (the child of the pane's shell).
@@ -190,8 +319,7 @@ check_not_a_tty() {
 check "not a terminal: one error line and exit 1" check_not_a_tty
 
 # An unknown TERM: newterm fails, the explorer says so in one line instead of exiting inside curses.
-tm kill-server >/dev/null 2>&1
-rm -f "$WORK/status"
+fresh_server
 tm new-session -d -s e2e -x 100 -y 30 \
   "env TERM=nosuchterm $BIN resnet50; echo \"EXIT=\$?\" > $WORK/status; sleep 600"
 check "unknown TERM: one error line" wait_for '^convscope: error: cannot open the terminal: unknown terminal type TERM=nosuchterm'

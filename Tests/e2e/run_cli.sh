@@ -52,6 +52,8 @@ check "dump only that node" test "$(ls "$WORK/d1" | wc -l)" -eq 1
 timeout 60 "$BIN" run resnet18 --input-size 32 --dump all --dump-dir "$WORK/d2" >/dev/null
 check "dump all" test "$(ls "$WORK/d2" | wc -l)" -ge 60
 check "dump all has the fc" test -s "$WORK/d2/fc.npy"
+check "dump all has a stage" test -s "$WORK/d2/layer2.npy"
+check "dump all has the model output" cmp -s <(tail -c 4000 "$WORK/d2/model.npy") <(tail -c 4000 "$WORK/d2/fc.npy")
 
 # Errors: one line, exit 1.
 expect_error "unknown model" "unknown model 'resnet19'" run resnet19

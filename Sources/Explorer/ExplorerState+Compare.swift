@@ -1,0 +1,120 @@
+extension ExplorerState {
+  /// `c`: opens the compare view on the default set (the open model selected when it is one of
+  /// them), or closes it.
+  mutating func toggleCompare() {
+    if compare != nil {
+      compare = nil
+      return
+    }
+    var summaries: [ModelSummary] = []
+    var refused: [String] = []
+    for name in CompareView.defaultModels {
+      if name == model.name {
+        summaries.append(ModelSummary(model))
+      } else if let loaded = try? ModelLoader.load(name, input: input) {
+        summaries.append(ModelSummary(loaded))
+      } else {
+        refused.append(name)
+      }
+    }
+    var view = CompareView(models: summaries)
+    view.select(summaries.firstIndex { $0.name == model.name } ?? 0, visible: ExplorerLayout(size: size).compareColumns)
+    compare = view
+    if !refused.isEmpty {
+      notice = Notice(
+        text:
+          "left out (cannot take \(input.size.map(String.init) ?? "their size")): \(refused.joined(separator: ", "))",
+        isWarning: true)
+    }
+  }
+
+  /// A key-table command while the compare view is open: its own keys, the global ones, or a hint.
+  mutating func runInCompare(_ command: ExplorerCommand) {
+    guard var view = compare else { return }
+    let layout = ExplorerLayout(size: size)
+    let visible = layout.compareColumns
+    switch command {
+    case .collapse: view.select(view.selected - 1, visible: visible)
+    case .expand: view.select(view.selected + 1, visible: visible)
+    case .top: view.select(0, visible: visible)
+    case .bottom: view.select(view.models.count - 1, visible: visible)
+    case .moveUp: view.scrollLines(by: -1, height: layout.compareHeight)
+    case .moveDown: view.scrollLines(by: 1, height: layout.compareHeight)
+    case .pageUp: view.scrollLines(by: -layout.compareHeight, height: layout.compareHeight)
+    case .pageDown: view.scrollLines(by: layout.compareHeight, height: layout.compareHeight)
+    case .compareAdd:
+      openPicker(.addToCompare)
+      return
+    case .compareRemove:
+      guard !view.models.isEmpty else {
+        notice = Notice(text: "nothing to remove: + adds a model", isWarning: true)
+        return
+      }
+      let removed = view.models.remove(at: view.selected)
+      view.select(min(view.selected, view.models.count - 1), visible: visible)
+      notice = Notice(text: "removed \(removed.name)", isWarning: false)
+    case .toggle:
+      guard view.models.indices.contains(view.selected) else { return }
+      openModel(named: view.models[view.selected].name)
+      return
+    case .compare, .escape:
+      compare = nil
+      return
+    case .quit, .help, .nextTheme, .inputSize, .modelPicker:
+      run(command)
+      return
+    default:
+      notice = Notice(
+        text: "compare view: \(glyphs.keyLeftRight) column, + add, - remove, Enter open, Esc close", isWarning: false)
+      return
+    }
+    compare = view
+  }
+
+  /// Adds zoo model `name` to the compare view at the current input (a model already there is
+  /// selected instead).
+  mutating func addToCompare(_ name: String) {
+    guard var view = compare else { return }
+    let visible = ExplorerLayout(size: size).compareColumns
+    if let existing = view.models.firstIndex(where: { $0.name == name }) {
+      view.select(existing, visible: visible)
+      compare = view
+      notice = Notice(text: "\(name) is already in the comparison", isWarning: false)
+      return
+    }
+    do {
+      view.models.append(ModelSummary(try ModelLoader.load(name, input: input)))
+      view.select(view.models.count - 1, visible: visible)
+      compare = view
+      notice = Notice(text: "added \(name)", isWarning: false)
+    } catch {
+      notice = Notice(text: "cannot add \(name): \(error)", isWarning: true)
+    }
+  }
+
+  /// Mouse in the compare view: a click selects a column, the wheel scrolls the lines (sideways
+  /// through the columns when every line already shows).
+  mutating func handleCompareMouse(_ event: MouseEvent) {
+    guard var view = compare else { return }
+    let layout = ExplorerLayout(size: size)
+    let visible = layout.compareColumns
+    switch event.kind {
+    case .wheelUp, .wheelDown:
+      let delta = event.kind == .wheelUp ? -1 : 1
+      if view.lineCount > layout.compareHeight {
+        view.scrollLines(by: 3 * delta, height: layout.compareHeight)
+      } else {
+        view.columnScroll = max(0, min(view.columnScroll + delta, view.models.count - visible))
+        view.select(min(max(view.selected, view.columnScroll), view.columnScroll + visible - 1), visible: visible)
+      }
+    case .press:
+      let start = layout.compareX + CompareView.labelWidth
+      guard event.x >= start, event.y >= layout.compareTop, event.y < layout.compareTop + layout.compareHeight
+      else { return }
+      let column = view.columnScroll + (event.x - start) / CompareView.columnWidth
+      guard column < view.models.count, column < view.columnScroll + visible else { return }
+      view.select(column, visible: visible)
+    }
+    compare = view
+  }
+}
