@@ -20,10 +20,14 @@ let package = Package(
     .systemLibrary(
       name: "CNCurses", path: "Sources/CNCurses",
       providers: [.apt(["libncursesw5-dev"])]),
+    // libpng + libjpeg-turbo behind one C file that keeps their setjmp/longjmp error handling.
+    .target(
+      name: "CImage",
+      linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
 
     // MARK: - Layers of the design: TensorCore ← NN ← Models ← Explorer ← convscope
     .target(name: "TensorCore", dependencies: ["CBLAS"]),
-    .target(name: "NN", dependencies: ["TensorCore"]),
+    .target(name: "NN", dependencies: ["TensorCore", "CImage"]),
     .target(name: "Models", dependencies: ["NN"]),
     .target(name: "Explorer", dependencies: ["Models", "CNCurses"]),
     .executableTarget(
@@ -35,7 +39,7 @@ let package = Package(
 
     // MARK: - Tests (one target per library target)
     .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "NNTests", dependencies: ["NN"]),
+    .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ExplorerTests", dependencies: ["Explorer"], exclude: ["Snapshots"]),
   ],

@@ -1,16 +1,37 @@
 import ArgumentParser
 import Foundation
+import Models
 import TensorCore
 
-/// `convscope bench`: timing runs. `--ops` benchmarks the conv kernels against bare sgemm;
-/// `bench MODEL` (whole forward passes) arrives with the executor.
+/// `convscope bench`: timing runs. `bench MODEL` times whole forward passes; `--ops` benchmarks the conv
+/// kernels against bare sgemm.
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Time the conv kernels against bare sgemm (--ops); whole models come with the executor.")
+    abstract: "Time whole forward passes of a model, or the conv kernels against bare sgemm (--ops).")
 
-  @Argument(help: "Model to time (not available yet: use --ops).")
+  /// The output formats of `bench MODEL`.
+  enum Format: String, CaseIterable, ExpressibleByArgument {
+    case table, json
+  }
+
+  @Argument(help: "A zoo model to time (see `convscope list`).")
   var model: String?
+
+  @Option(name: .long, help: "Input height = width (default: the model's own, 224 or 32).")
+  var inputSize: Int?
+
+  @Option(name: .long, help: "Batch size.")
+  var batch = 1
+
+  @Option(name: .long, help: "Untimed passes before the timed ones (BN folding, buffer pool).")
+  var warmup = 2
+
+  @Flag(name: .long, help: "Also report each step's median time, MACs and achieved GFLOP/s.")
+  var perBlock = false
+
+  @Option(name: .long, help: "Output format of bench MODEL: table or json.")
+  var format: Format = .table
 
   @Flag(name: .long, help: "Time every distinct ResNet-50 convolution (224×224, batch 1) against a bare sgemm.")
   var ops = false
@@ -18,21 +39,29 @@ struct BenchCommand: ParsableCommand {
   @Option(name: .long, help: "Threads for sgemm and TensorCore's loops (default: CONVSCOPE_THREADS, else all cores).")
   var threads: Int?
 
-  @Option(name: .long, help: "Timed runs per kernel; the median is reported.")
+  @Option(name: .long, help: "Timed runs (per kernel with --ops, whole passes with MODEL); the median is reported.")
   var `repeat` = 15
 
   func run() throws {
-    if let model {
-      fail("bench \(model): whole-model benchmarks arrive with the executor; for now use `convscope bench --ops`")
-    }
-    guard ops else {
-      fail("bench: nothing to time; use `convscope bench --ops` (model benchmarks arrive with the executor)")
-    }
     guard `repeat` >= 1 else { fail("bench: --repeat must be at least 1, got \(`repeat`)") }
     if let threads {
       guard threads >= 1 else { fail("bench: --threads must be at least 1, got \(threads)") }
       Threads.set(threads)
     }
+    if let model {
+      guard !ops else { fail("bench: give a MODEL or --ops, not both") }
+      guard batch >= 1 else { fail("bench: --batch must be at least 1, got \(batch)") }
+      guard warmup >= 0 else { fail("bench: --warmup must be 0 or more, got \(warmup)") }
+      if let inputSize, inputSize < 1 { fail("bench: --input-size must be at least 1, got \(inputSize)") }
+      let zooModel = try Zoo.model(named: model)
+      let result = try ModelBenchmark(
+        model: zooModel, batch: batch, inputSize: inputSize ?? zooModel.inputSize, repeats: `repeat`,
+        warmup: warmup
+      ).run()
+      print(format == .json ? result.json(perBlock: perBlock) : result.table(perBlock: perBlock), terminator: "")
+      return
+    }
+    guard ops else { fail("bench: nothing to time; give a MODEL (`convscope bench resnet50`) or --ops") }
     print(
       "convscope bench --ops · threads \(Threads.count) · OpenBLAS core \(GEMM.coreName) · median of \(`repeat`) runs")
     let rows = try ConvBenchmark(repeats: `repeat`).run(ConvBenchmark.resnet50Layers())

@@ -24,10 +24,13 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Input array (.npy, N×3×H×W float, used as is); default: a synthetic input of --input-size.")
   var input: String?
 
-  @Option(help: "Synthetic input height = width (default: the model's own, 224 or 32).")
+  @Option(help: "An image (PNG or JPEG), preprocessed as torchvision does for the model (README: --image).")
+  var image: String?
+
+  @Option(help: "Input height = width for --image or the synthetic input (default: the model's own, 224 or 32).")
   var inputSize: Int?
 
-  @Option(help: "Synthetic input batch size.")
+  @Option(help: "Batch size of the synthetic input, or copies of --image.")
   var batch: Int = 1
 
   @Option(help: "Weight seed (the weights `export-weights --seed N` writes).")
@@ -36,7 +39,7 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Write the logits (N×classes) to this .npy file.")
   var output: String?
 
-  @Option(help: "Show the K highest logits of each sample.")
+  @Option(help: "Show the K most likely classes of each sample (names for ImageNet-1k / CIFAR-10, probabilities).")
   var top: Int = 5
 
   @Flag(help: "Statistics of every step's output (min, max, mean, std, zeros, histogram, per channel).")
@@ -60,6 +63,7 @@ struct RunCommand: ParsableCommand {
     guard top >= 0 else { throw ValidationError("--top must be 0 or more, got \(top)") }
     if dump != nil && dumpDir == nil { throw ValidationError("--dump needs --dump-dir") }
     if dumpDir != nil && dump == nil { throw ValidationError("--dump-dir needs --dump NODE|all") }
+    if input != nil && image != nil { throw ValidationError("--input and --image exclude each other; give one") }
     if input != nil && (inputSize != nil || batch != 1) {
       throw ValidationError("--input gives batch and size itself; drop --input-size/--batch")
     }
@@ -80,6 +84,11 @@ struct RunCommand: ParsableCommand {
         throw ValidationError("--input \(input) must be N×3×H×W, got \(ScalarBytes.describe(array.shape))")
       }
       x = try Tensor(shape: array.shape, data: array.values)
+    } else if let image {
+      // The CIFAR nets (32×32 by default) get CIFAR's transform, the others ImageNet's.
+      let preprocessing = try ImagePreprocessing.forModel(
+        cifar: zooModel.inputSize == 32, inputSize: inputSize ?? zooModel.inputSize)
+      x = try preprocessing.tensor(contentsOfFile: image, batch: batch)
     } else {
       let shape = zooModel.inputShape(batch: batch, size: inputSize)
       x = try Tensor(shape: shape, data: WeightInit.input(seed: 0, shape: shape))

@@ -16,13 +16,9 @@ struct RunResult {
   private static func shape(_ s: [Int]) -> String { s.map(String.init).joined(separator: "×") }
   private static func ms(_ seconds: Double) -> String { String(format3: seconds * 1000) }
 
-  /// The K largest logits of sample `n` as (class, logit).
-  private func topK(_ n: Int) -> [(Int, Float)] {
-    let classes = logits.shape[1]
-    let row = Array(UnsafeBufferPointer(start: logits.sample(n), count: classes))
-    return Array(
-      row.enumerated().sorted { $0.element > $1.element || ($0.element == $1.element && $0.offset < $1.offset) }
-        .prefix(top).map { ($0.offset, $0.element) })
+  /// The K largest logits of sample `n` with their softmax probabilities, best first.
+  private func topK(_ n: Int) -> [ClassScore] {
+    ClassScore.top(top, logits: Array(UnsafeBufferPointer(start: logits.sample(n), count: logits.shape[1])))
   }
 
   private func kind(_ o: Observation) -> AttentionKind {
@@ -63,8 +59,8 @@ struct RunResult {
     lines.append("output: \(Self.shape(logits.shape))")
     if top > 0 {
       for n in 0..<logits.shape[0] {
-        let best = topK(n).map { "\($0.0) (\(String(format3: Double($0.1))))" }.joined(separator: ", ")
-        lines.append("top-\(min(top, logits.shape[1])) of sample \(n): \(best)")
+        lines.append("top-\(min(top, logits.shape[1])) of sample \(n): rank · class · name · probability")
+        lines += ClassScore.tableLines(topK(n), classCount: logits.shape[1]).map { "  " + $0 }
       }
     }
     if let attention {
@@ -113,7 +109,13 @@ struct RunResult {
         "top",
         .array(
           (0..<logits.shape[0]).map { n in
-            .array(topK(n).map { .object([("class", .integer(Int64($0.0))), ("logit", num($0.1))]) })
+            .array(
+              topK(n).map {
+                .object([
+                  ("class", .integer(Int64($0.index))), ("logit", num($0.logit)),
+                  ("probability", num($0.probability)), ("name", .string($0.name(classCount: logits.shape[1]))),
+                ])
+              })
           })
       ),
     ]

@@ -1,0 +1,42 @@
+import CImage
+import Foundation
+
+// The only Swift file that talks to libpng/libjpeg (through the CImage target).
+extension RGBImage {
+  /// Reads and decodes a PNG or JPEG file (format chosen by its first bytes, not its name).
+  package init(contentsOfFile path: String) throws(ImageError) {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw .unreadable(path: path, reason: "no such file")
+    }
+    guard !isDirectory.boolValue else { throw .unreadable(path: path, reason: "is a directory") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw .unreadable(path: path, reason: "permission denied or I/O error")
+    }
+    try self.init(decoding: [UInt8](data), name: path)
+  }
+
+  /// Decodes PNG or JPEG bytes held in memory; `name` only labels errors.
+  package init(decoding bytes: [UInt8], name: String = "<memory>") throws(ImageError) {
+    var result = cimage_rgb()
+    let status = bytes.withUnsafeBufferPointer { buffer in
+      cimage_decode(buffer.baseAddress, buffer.count, &result)
+    }
+    defer { cimage_free(&result) }
+    guard status == 0, let pixels = result.pixels else {
+      throw .undecodable(path: name, reason: Self.message(of: &result))
+    }
+    let count = Int(result.width) * Int(result.height) * 3
+    self.init(
+      width: Int(result.width), height: Int(result.height),
+      pixels: [UInt8](UnsafeBufferPointer(start: pixels, count: count)))
+  }
+
+  /// The C side's NUL-terminated error text.
+  private static func message(of result: inout cimage_rgb) -> String {
+    withUnsafeBytes(of: &result.error) { raw in
+      let bytes = raw.prefix { $0 != 0 }
+      return bytes.isEmpty ? "unknown decoder error" : String(decoding: bytes, as: UTF8.self)
+    }
+  }
+}
