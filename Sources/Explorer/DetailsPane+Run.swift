@@ -16,8 +16,10 @@ extension DetailsPane {
     if node.path.isEmpty || node.step == "head", !live.top.isEmpty {
       out.append(StyledLine(live.inputIsReal ? "top-5 classes" : "top-5 classes (synthetic input)", .heading))
       for p in live.top {
-        var line = StyledLine(TextFit.padRight("  class \(p.index)", to: 14), .label)
-        line.append(TextFit.padLeft(Plots.percent(p.probability), to: 8), .number)
+        var line = StyledLine(TextFit.padLeft(Plots.percent(p.probability), to: 9), .number)
+        let name = TextFit.truncate(
+          glyphs.text("\(p.name) (\(p.index))"), to: max(1, width - 11), ellipsis: glyphs.ellipsis)
+        line.append("  " + name, .normal)
         out.append(line)
       }
     }

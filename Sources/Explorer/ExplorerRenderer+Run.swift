@@ -13,7 +13,7 @@ extension ExplorerRenderer {
     title.append(state.glyphs.text(state.live.source) + " ", .dim)
     if state.live.inputIsReal, let best = state.live.top.first {
       title.append(sep, .border)
-      title.append("top-1 class \(best.index) \(Plots.percent(best.probability)) ", .normal)
+      title.append("top-1 \(state.glyphs.text(best.name)) \(Plots.percent(best.probability)) ", .normal)
     }
   }
 

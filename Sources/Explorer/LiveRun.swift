@@ -27,10 +27,13 @@ package struct RunProgress: Equatable, Sendable {
 /// One class of the network's prediction.
 package struct ClassPrediction: Equatable, Sendable {
   package var index: Int
+  /// The class name (ImageNet-1k, CIFAR-10), or `class N` for another head.
+  package var name: String
   package var probability: Double
 
-  package init(index: Int, probability: Double) {
+  package init(index: Int, name: String, probability: Double) {
     self.index = index
+    self.name = name
     self.probability = probability
   }
 }

@@ -8,17 +8,26 @@ package struct RunSource: Sendable {
   /// A safetensors file, or nil for the seeded weights of `seed`.
   package var weightsPath: String?
   package var seed: UInt64
-  /// The input itself (from `--input F.npy` or a preprocessed image), or nil for the synthetic input.
+  /// The input itself (from `--input F.npy`), or nil for an image or the synthetic input.
   package var input: Tensor?
+  /// An image (PNG or JPEG) preprocessed for the model at the explorer's input size, as `run --image`.
+  package var imagePath: String?
   /// How the header names the input when it came from a file.
   package var inputName: String?
 
-  package init(weightsPath: String? = nil, seed: UInt64 = 0, input: Tensor? = nil, inputName: String? = nil) {
+  package init(
+    weightsPath: String? = nil, seed: UInt64 = 0, input: Tensor? = nil, imagePath: String? = nil,
+    inputName: String? = nil
+  ) {
     self.weightsPath = weightsPath
     self.seed = seed
     self.input = input
+    self.imagePath = imagePath
     self.inputName = inputName
   }
+
+  /// Whether the input comes from a file (then the top classes mean something).
+  package var hasFileInput: Bool { input != nil || imagePath != nil }
 
   /// `seeded weights (seed 0) · synthetic input`, or the file names.
   package var description: String {
@@ -81,7 +90,7 @@ package final class RunController: @unchecked Sendable {
     var attention: [String] = []
     if let executor = try? Executor(network: network) { attention = executor.attentionNodes.map(\.path) }
     return LiveRun(
-      stepNames: network.steps.map(\.name), source: setup.source.description, inputIsReal: setup.source.input != nil,
+      stepNames: network.steps.map(\.name), source: setup.source.description, inputIsReal: setup.source.hasFileInput,
       attentionPaths: attention)
   }
 
@@ -244,8 +253,17 @@ package final class RunController: @unchecked Sendable {
     } else {
       try made.setSeededWeights(seed: source.seed)
     }
-    // The synthetic input is `run`'s: seed 0 whatever the weight seed, so both show the same numbers.
-    let input = try source.input ?? Tensor(shape: inputShape, data: WeightInit.input(seed: 0, shape: inputShape))
+    let input: Tensor
+    if let given = source.input {
+      input = given
+    } else if let image = source.imagePath {
+      // As `run --image`: CIFAR's transform for the 32×32 nets, ImageNet's for the others.
+      let preprocessing = try ImagePreprocessing.forModel(cifar: model.inputSize == 32, inputSize: inputShape[2])
+      input = try preprocessing.tensor(contentsOfFile: image, batch: inputShape[0])
+    } else {
+      // The synthetic input is `run`'s: seed 0 whatever the weight seed, so both show the same numbers.
+      input = try Tensor(shape: inputShape, data: WeightInit.input(seed: 0, shape: inputShape))
+    }
     try made.setInput(input)
     made.stepStatistics = true
     made.observeAll(.all)
@@ -253,16 +271,13 @@ package final class RunController: @unchecked Sendable {
     return made
   }
 
-  /// The `k` most likely classes of the first sample's logits (softmax probabilities).
+  /// The `k` most likely classes of the first sample's logits, with names and softmax probabilities.
   package static func top(_ k: Int, of logits: Tensor) -> [ClassPrediction] {
     let classes = logits.sampleCount
-    let p = logits.sample(0)
-    var peak = -Float.infinity
-    for i in 0..<classes { peak = max(peak, p[i]) }
-    var exps = [Double](repeating: 0, count: classes)
-    for i in 0..<classes { exps[i] = Foundation.exp(Double(p[i] - peak)) }
-    let total = exps.reduce(0, +)
-    let order = (0..<classes).sorted { exps[$0] != exps[$1] ? exps[$0] > exps[$1] : $0 < $1 }
-    return order.prefix(k).map { ClassPrediction(index: $0, probability: exps[$0] / total) }
+    let row = Array(UnsafeBufferPointer(start: logits.sample(0), count: classes))
+    return ClassScore.top(k, logits: row).map {
+      ClassPrediction(
+        index: $0.index, name: ClassNames.name(of: $0.index, classCount: classes), probability: Double($0.probability))
+    }
   }
 }

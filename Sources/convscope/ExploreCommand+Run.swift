@@ -6,10 +6,12 @@ import TensorCore
 
 /// The explorer's forward-pass options: where weights and input come from, and the live benchmark.
 extension ExploreCommand {
-  /// The weights and input `--weights`, `--input` and `--seed` name (files are read here, before the
-  /// screen opens, so a bad file is a one-line error).
+  /// The weights and input `--weights`, `--input` / `--image` and `--seed` name (an array is read here,
+  /// weights and images by ``RunController/prepare()``, all before the screen opens).
   func runSource() throws -> RunSource {
-    var source = RunSource(weightsPath: weights, seed: seed)
+    if input != nil && image != nil { throw ValidationError("--input and --image exclude each other; give one") }
+    var source = RunSource(weightsPath: weights, seed: seed, imagePath: image)
+    if let image { source.inputName = URL(fileURLWithPath: image).lastPathComponent }
     if let input {
       let array = try NPYArray.read(path: input)
       guard array.shape.count == 4, array.shape[1] == 3, array.shape[0] >= 1 else {

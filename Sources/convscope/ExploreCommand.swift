@@ -34,6 +34,9 @@ struct ExploreCommand: ParsableCommand {
   @Option(help: "Input of the forward pass (.npy, N×3×H×W float, used as is); default: a synthetic input.")
   var input: String?
 
+  @Option(help: "An image (PNG or JPEG) for the forward pass, preprocessed as `run --image` does.")
+  var image: String?
+
   @Option(help: "Weight seed when no --weights are given (the weights `export-weights --seed N` writes).")
   var seed: UInt64 = 0
 
@@ -71,7 +74,8 @@ struct ExploreCommand: ParsableCommand {
     if benchRender { return printRenderBenchmark(explorerModel) }
     let controller = RunController(
       model: try Zoo.model(named: explorerModel.name), source: source, inputShape: explorerModel.inputShape)
-    if weights != nil { try controller.prepare() }
+    // Files are read before the screen opens, so a bad one is a one-line error.
+    if weights != nil || image != nil { try controller.prepare() }
     var catalog = ThemeCatalog(directories: ThemeCatalog.searchDirectories())
     let chosen = try catalog.select(theme)
     var state = ExplorerState(model: explorerModel, themeName: chosen.name, themes: catalog.themes, input: input)
