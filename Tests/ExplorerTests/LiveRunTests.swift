@@ -284,31 +284,43 @@ final class LiveRunTests: XCTestCase {
 
   // MARK: - Headless twin
 
-  /// The views' numbers equal what `convscope run --stats --attention` computes from the same weights and input.
+  /// The views' numbers equal what `convscope run --stats --attention` computes from the same weights and
+  /// input: per-step statistics, and the attention summaries `run` prints (SE gate mean, branch shares).
   func testViewsShowTheHeadlessRunsNumbers() throws {
-    let state = try ranToEnd("sknet_cifar")
-    let zoo = try Zoo.model(named: "sknet_cifar")
+    for (name, size) in [("sknet_cifar", nil), ("senet18", nil), ("resnest14d", 64)] as [(String, Int?)] {
+      try checkTwin(name, size: size)
+    }
+  }
+
+  private func checkTwin(_ name: String, size: Int?) throws {
+    let state = try ranToEnd(name, size: size)
+    let zoo = try Zoo.model(named: name)
     let executor = try Executor(network: zoo.build())
     try executor.setSeededWeights(seed: 0)
-    let shape = zoo.inputShape()
+    let shape = zoo.inputShape(size: size)
     try executor.setInput(try Tensor(shape: shape, data: WeightInit.input(seed: 0, shape: shape)))
     executor.stepStatistics = true
     for node in executor.attentionNodes { try executor.observe(node.path, .attention) }
     let reports = try executor.runToEnd()
-    XCTAssertEqual(reports.map(\.name), state.live.completed.map(\.name))
+    XCTAssertEqual(reports.map(\.name), state.live.completed.map(\.name), name)
     for (report, digest) in zip(reports, state.live.completed) {
       let a = try XCTUnwrap(report.statistics), b = try XCTUnwrap(digest.statistics)
       let scale = max(1, abs(Double(a.max)), abs(Double(a.min)))
-      XCTAssertEqual(a.mean, b.mean, accuracy: 1e-5 * scale, report.name)
-      XCTAssertEqual(a.std, b.std, accuracy: 1e-5 * scale, report.name)
-      XCTAssertEqual(a.zeroFraction, b.zeroFraction, accuracy: 1e-3, report.name)
+      XCTAssertEqual(a.mean, b.mean, accuracy: 1e-5 * scale, "\(name) \(report.name)")
+      XCTAssertEqual(a.std, b.std, accuracy: 1e-5 * scale, "\(name) \(report.name)")
+      XCTAssertEqual(a.zeroFraction, b.zeroFraction, accuracy: 1e-3, "\(name) \(report.name)")
     }
     let observed = reports.flatMap(\.observations).filter { $0.role.label == "attention" }
-    XCTAssertEqual(observed.map(\.path), state.live.attention.map(\.path))
+    XCTAssertEqual(observed.map(\.path), state.live.attention.map(\.path), name)
     for (o, digest) in zip(observed, state.live.attention) {
       let t = try XCTUnwrap(o.tensor)
-      let headless = AttentionDigest(path: o.path, step: digest.step, kind: digest.kind, tensor: t)
-      for (x, y) in zip(headless.rowMeans, digest.rowMeans) { XCTAssertEqual(x, y, accuracy: 1e-5, o.path) }
+      let summary = AttentionSummary(kind: digest.kind, weights: t.array, shape: t.shape)
+      if digest.kind == .squeezeExcite {
+        XCTAssertEqual(summary.gateMean, digest.mean, accuracy: 1e-5, o.path)
+      } else {
+        XCTAssertEqual(summary.branchShare.count, digest.rowMeans.count, o.path)
+        for (x, y) in zip(summary.branchShare, digest.rowMeans) { XCTAssertEqual(x, y, accuracy: 1e-5, o.path) }
+      }
     }
   }
 }
