@@ -33,13 +33,21 @@ extension ExplorerRenderer {
       }
       if node != state.selected { grid.restyle(y: y, x: layout.treeX, width: used, role: .running) }
     } else if index < live.completed.count {
-      let text = DetailsPane.milliseconds(live.completed[index].seconds)
-      if used + 1 + DisplayWidth.of(text) < nameWidth {
+      let text = compactTime(live.completed[index].seconds)
+      if used + 1 + DisplayWidth.of(text) <= nameWidth {
         let role: StyleRole =
           node == state.selected ? (state.focus == .tree ? .selected : .selectedInactive) : .stepTime
         grid.put(text, x: layout.treeX + nameWidth - DisplayWidth.of(text), y: y, role: role)
       }
     }
+  }
+
+  /// A wall time in at most five columns: `4.2ms`, `205ms`, `1.23s`.
+  static func compactTime(_ seconds: Double) -> String {
+    let ms = seconds * 1000
+    if ms < 9.95 { return NumberFormat.fixed(ms, 1) + "ms" }
+    if ms < 999.5 { return NumberFormat.fixed(ms, 0) + "ms" }
+    return NumberFormat.fixed(seconds, seconds < 9.995 ? 2 : 1) + "s"
   }
 
   /// The step index when `node` stands for a step in the tree (a block, or the first module of the stem or head).

@@ -216,6 +216,13 @@ final class LiveRunTests: XCTestCase {
     check("resnet18-activations", state, prepare: key("v", selecting: "layer2.1"))
     check("resnet18-attention", state, prepare: key("a"))
     check("resnet18-root", state, prepare: { _ in })
+    // Mid-run: three steps done, the fourth (layer2.0) computing.
+    var running = state
+    running.live.completed.removeLast(running.live.completed.count - 3)
+    running.live.nodes = running.live.completed.reduce(into: [:]) { $0.merge($1.nodes) { _, new in new } }
+    running.live.top = []
+    running.live.progress = RunProgress(target: 9, current: 3, elapsed: 1.2)
+    check("resnet18-running", running, prepare: select("layer2.0"))
     XCTAssertEqual(
       AttentionView.lines(for: state, width: 70).map(\.plainText),
       [

@@ -80,17 +80,17 @@ open seresnet50
 check "seresnet50: opens" seen '┌ seresnet50 · '
 keys s
 check "s: the stem runs and the header names the source" seen 'seeded weights \(seed 0\) · synthetic input'
-check "s: the stem's wall time shows in the tree" seen '· conv1 +[0-9.]+ ms'
+check "s: the stem's wall time shows in the tree" seen '· conv1 +[0-9.]+m?s'
 keys s s
-check "s s: pressed during a step, the second s extends the run (layer1.1 has a time)" seen '▸ 1 +[0-9.]+ m?s +Bottleneck'
+check "s s: pressed during a step, the second s extends the run (layer1.1 has a time)" seen '▸ 1 +[0-9.]+m?s +Bottleneck'
 keys j
 check "details: statistics of the selected node's output" seen 'min +-?[0-9.]+(e-?[0-9]+)? +max'
 check "details: the histogram" seen 'histogram \(64 bins, log counts\)'
 keys / l a y e r 2 . 0 Enter .
-check ".: runs up to the selected block (layer2.0 gets a time)" seen '▸ 0 +[0-9.]+ m?s +Bottleneck' 60
+check ".: runs up to the selected block (layer2.0 gets a time)" seen '▸ 0 +[0-9.]+m?s +Bottleneck' 60
 check "details: residual norms of the block" seen 'shortcut +[0-9.e-]+ +branch'
 keys r
-check "r: runs to the end (the head gets a time)" seen '[·▸] global_pool +[0-9.]+ m?s' 120
+check "r: runs to the end (the head gets a time)" seen '[·▸] global_pool +[0-9.]+m?s' 120
 keys g
 check "root: top-5 classes after the run" seen 'top-5 classes'
 keys v
@@ -105,7 +105,7 @@ check "a: SE gates with mean and spread" seen 'layer1\.0\.se +· SE gates · 256
 check "a: mean and spread line" seen 'mean [0-9.]+ +spread ±[0-9.]+'
 keys Escape x
 check "x: resets the run" seen 'run reset: back to the input'
-check "x: step times are gone" gone 'global_pool +[0-9.]+ m?s'
+check "x: step times are gone" gone 'global_pool +[0-9.]+m?s'
 keys q
 check "quit: exit 0" quits
 
@@ -119,7 +119,7 @@ check "r: the status bar shows progress" seen 'step [0-9]+/18 .* x cancels' 30
 keys x
 check "x during the run: cancelled, nothing kept" seen 'run reset: back to the input'
 keys r
-check "r again: runs to the end (the head gets a time)" seen '[·▸] global_pool +[0-9.]+ m?s' 120
+check "r again: runs to the end (the head gets a time)" seen '[·▸] global_pool +[0-9.]+m?s' 120
 keys a
 check "a: SK blocks with their branch shares" seen 'layer1\.0\.conv2 +· SK branch softmax · 2×128'
 check "a: shares of the 3×3 and the dilated 3×3 branch" seen 'branch share 3×3 [0-9.]+ · 3×3 d2 [0-9.]+'
