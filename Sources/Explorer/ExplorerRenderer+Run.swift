@@ -3,7 +3,7 @@ import NN
 /// Drawing of the live run: the header's source, step marks in the tree, progress in the status bar,
 /// and the activation and attention views.
 extension ExplorerRenderer {
-  /// `· seeded weights (seed 0) · synthetic input`, and the top class after a run on a real input.
+  /// `· seeded weights (seed 0) · synthetic input`, and the top-5 classes after a run on a file input.
   /// The default source is named once a run has started (the static screens stay as they were).
   static func appendRunSource(_ title: inout StyledLine, state: ExplorerState) {
     let live = state.live
@@ -11,9 +11,11 @@ extension ExplorerRenderer {
     let sep = "\(state.glyphs.separator) "
     title.append(sep, .border)
     title.append(state.glyphs.text(state.live.source) + " ", .dim)
-    if state.live.inputIsReal, let best = state.live.top.first {
+    if state.live.inputIsReal, !state.live.top.isEmpty {
+      // The top-5 in the header as far as it reaches (the root's details list them in full).
       title.append(sep, .border)
-      title.append("top-1 \(state.glyphs.text(best.name)) \(Plots.percent(best.probability)) ", .normal)
+      let classes = state.live.top.map { "\(state.glyphs.text($0.name)) \(Plots.percent($0.probability))" }
+      title.append("top-5 " + classes.joined(separator: ", ") + " ", .normal)
     }
   }
 

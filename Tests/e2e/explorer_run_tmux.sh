@@ -155,14 +155,14 @@ timeout 60 "$BIN" export-weights senet18 "$WORK/senet18.safetensors" --seed 3 >/
 open senet18 --weights "$WORK/senet18.safetensors" --input "$WORK/zeros.npy"
 check "files: the header names the weights and the input" seen 'weights senet18\.safetensors · input zeros\.npy'
 keys r
-check "files: after the run the header shows the top class" seen 'top-1 [a-z]+ [0-9.]+ %' 60
+check "files: after the run the header shows the top classes" seen 'top-5 [a-z]+ [0-9.]+ %, ' 60
 keys q
 check "quit: exit 0" quits
 IMAGE=$(realpath "$(dirname "$0")/../NNTests/Fixtures/images/grey_57x81.jpg")
 open resnet18 --image "$IMAGE" --input-size 64
 check "image: the header names it" seen 'seeded weights \(seed 0\) · input grey_57x81\.jpg'
 keys r
-check "image: after the run the header shows the top class by name" seen 'top-1 [a-z].* [0-9.]+ %' 60
+check "image: after the run the header shows the top classes by name" seen 'top-5 [a-zA-Z].* [0-9.]+ %' 60
 keys q
 check "quit: exit 0" quits
 check_bad_image() {
