@@ -60,7 +60,7 @@ package enum AttentionView {
       return out
     }
     let labels = branchLabels(digest, model: model)
-    var shares = StyledLine(digest.kind == .selectiveKernel ? "  branch share " : "  split weight ", .label)
+    var shares = StyledLine(digest.kind == .selectiveKernel ? "  branch share " : "  weights ", .label)
     for (k, share) in digest.rowMeans.enumerated() {
       if k > 0 { shares.append(" \(glyphs.separator) ", .dim) }
       shares.append(glyphs.text(labels[k]) + " ", .kind)
