@@ -277,6 +277,35 @@ final class LiveRunTests: XCTestCase {
     XCTAssertTrue(text.contains("adds 12 channels: 36 → 48 after the concatenation"), text)
   }
 
+  func testKeysInTheRunViews() throws {
+    var state = try ranToEnd("senet18")
+    state.apply(.resize(TerminalSize(width: 80, height: 24)))
+    XCTAssertTrue(state.select(path: "layer2.0"))
+    state.apply(.key(.character("v")))
+    state.apply(.key(.down))
+    XCTAssertEqual(state.selectedNode.path, "layer2.1", "↓ in the activation view selects the next step")
+    state.apply(.key(.up))
+    state.apply(.key(.up))
+    XCTAssertEqual(state.selectedNode.path, "layer1.1")
+    state.apply(.key(.character("a")))
+    XCTAssertEqual(state.overlay, .attention(scroll: 0), "a switches to the attention view")
+    state.apply(.key(.pageDown))
+    guard case .attention(let scrolled) = state.overlay else { return XCTFail("attention view closed") }
+    XCTAssertGreaterThan(scrolled, 0, "PgDn scrolls the attention view")
+    state.apply(.key(.character("G")))
+    state.apply(.key(.down))
+    guard case .attention(let bottom) = state.overlay else { return XCTFail("attention view closed") }
+    let total = AttentionView.lines(for: state, width: ExplorerLayout(size: state.size).helpRect.width - 4).count
+    XCTAssertEqual(bottom, total - ExplorerLayout(size: state.size).helpVisibleRows, "scrolling stops at the end")
+    state.apply(.key(.character("z")))
+    XCTAssertEqual(state.notice?.text, "z does nothing here: Esc closes the view")
+    state.apply(.key(.character("a")))
+    XCTAssertNil(state.overlay, "a closes its own view")
+    state.apply(.key(.character("v")))
+    state.apply(.key(.character("q")))
+    XCTAssertTrue(state.shouldQuit, "q quits from a view")
+  }
+
   func testNothingRunYetViews() throws {
     var (state, _) = try open("seresnet50")
     state.apply(.key(.character("a")))

@@ -182,5 +182,5 @@ check_bad_weights() {
 }
 check "files: weights of another model: one error line, exit 1, before the screen opens" check_bad_weights
 
-echo "$PASS passed, $FAIL failed"
+echo "e2e live runs: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
