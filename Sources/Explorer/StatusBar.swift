@@ -39,6 +39,10 @@ package enum StatusBar {
       hints(
         &middle, [("type", "to filter"), (glyphs.keyUpDown, "choose"), ("Enter", enter), ("Esc", "close")],
         room: room(width), sep: sep)
+    } else if case .activations = state.overlay {
+      hints(
+        &middle, [(glyphs.keyUpDown, "step"), ("PgUp PgDn", "scroll"), ("Esc", "close"), ("q", "quit")],
+        room: room(width), sep: sep)
     } else if state.overlay != nil {
       hints(&middle, [(glyphs.keyUpDown, "scroll"), ("Esc", "close"), ("q", "quit")], room: room(width), sep: sep)
     } else if state.compare != nil {
