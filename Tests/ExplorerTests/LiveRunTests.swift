@@ -353,6 +353,7 @@ final class LiveRunTests: XCTestCase {
       let summary = AttentionSummary(kind: digest.kind, weights: t.array, shape: t.shape)
       if digest.kind == .squeezeExcite {
         XCTAssertEqual(summary.gateMean, digest.mean, accuracy: 1e-5, o.path)
+        XCTAssertEqual(summary.gateSpread, digest.spread, accuracy: 1e-5, o.path)
       } else {
         XCTAssertEqual(summary.branchShare.count, digest.rowMeans.count, o.path)
         for (x, y) in zip(summary.branchShare, digest.rowMeans) { XCTAssertEqual(x, y, accuracy: 1e-5, o.path) }
