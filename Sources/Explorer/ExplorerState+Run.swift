@@ -1,3 +1,5 @@
+import NN
+
 /// The forward-pass keys (`s` `.` `r` `x`) and the two run views (`v` `a`), as pure state changes:
 /// a key leaves a ``RunRequest`` in ``LiveRun/requests`` and ``RunController`` carries it out.
 extension ExplorerState {
@@ -42,6 +44,14 @@ extension ExplorerState {
       }
       return
     }
+    let needed = model.runMemoryEstimate
+    guard needed <= live.memoryBudget else {
+      notice = Notice(
+        text: "a forward pass at \(inputText) needs about \(Self.gigabytes(needed)) of memory, more than the "
+          + "\(Self.gigabytes(live.memoryBudget)) it may use: i picks a smaller input",
+        isWarning: true)
+      return
+    }
     live.failure = nil
     if live.progress != nil {
       live.progress?.target = target
@@ -49,6 +59,11 @@ extension ExplorerState {
       live.progress = RunProgress(target: target, current: next)
     }
     live.requests.append(.through(target))
+  }
+
+  /// `bytes` in gigabytes with one decimal, for notices.
+  static func gigabytes(_ bytes: Int) -> String {
+    NumberFormat.fixed(Double(bytes) / 1e9, 1) + " GB"
   }
 
   /// The step a node belongs to: its own or an ancestor's; for a container of blocks, its last block.
@@ -144,6 +159,12 @@ extension Overlay {
 }
 
 extension ExplorerModel {
+  /// A generous bound on the memory a forward pass needs: four times the largest output (a step's
+  /// input, output and the convolution's unfolded patches live together).
+  package var runMemoryEstimate: Int {
+    4 * (nodes.map { 4 * $0.outputShape.reduce(1, *) }.max() ?? 0)
+  }
+
   /// The forward steps in tree order, as the nodes' ``ExplorerNode/step`` names them (the controller
   /// replaces them with the network's own list).
   package var stepNames: [String] {

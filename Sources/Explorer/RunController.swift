@@ -123,6 +123,16 @@ package final class RunController: @unchecked Sendable {
     try queue.sync { _ = try prepared(setup) }
   }
 
+  /// Cancels what runs and waits for the worker to finish its current op and drop queued work (at
+  /// exit: the process must not tear down BLAS threads and buffers under a running step).
+  package func stop() {
+    lock.withLock {
+      latestGeneration = Int.max
+      running?.cancel()
+    }
+    queue.sync {}
+  }
+
   /// Waits until the worker has nothing queued (tests and the benchmark).
   package func waitUntilIdle() { queue.sync {} }
 
@@ -183,6 +193,8 @@ package final class RunController: @unchecked Sendable {
   private func work(through target: Int, generation: Int, setup: Setup) {
     let post = { (event: Event) in self.lock.withLock { self.mailbox.append((generation, event)) } }
     do {
+      // Work queued before a reset or a stop is dropped before building anything.
+      guard lock.withLock({ latestGeneration }) == generation else { throw ExecutorError.cancelled(step: "") }
       let executor = try prepared(setup)
       lock.withLock { running = executor }
       defer { lock.withLock { running = nil } }

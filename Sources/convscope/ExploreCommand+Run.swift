@@ -17,6 +17,10 @@ extension ExploreCommand {
       guard array.shape.count == 4, array.shape[1] == 3, array.shape[0] >= 1 else {
         throw ValidationError("--input \(input) must be N×3×H×W, got \(ScalarBytes.describe(array.shape))")
       }
+      // The explorer analyses square inputs; a non-square array would silently give way to the synthetic one.
+      guard array.shape[2] == array.shape[3] else {
+        throw ValidationError("--input \(input) must be square (H = W), got \(ScalarBytes.describe(array.shape))")
+      }
       source.input = try Tensor(shape: array.shape, data: array.values)
       source.inputName = URL(fileURLWithPath: input).lastPathComponent
     }

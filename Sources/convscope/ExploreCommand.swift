@@ -68,7 +68,7 @@ struct ExploreCommand: ParsableCommand {
     if source.input != nil && (inputSize != nil || batch != 1) {
       throw ValidationError("--input gives batch and size itself; drop --input-size and --batch")
     }
-    let input = try source.input.map { InputChoice(batch: $0.shape[0], size: $0.shape[2]) }
+    let input = try source.input.map { try InputChoice.validated(size: $0.shape[2], batch: $0.shape[0]) }
       ?? InputChoice.validated(size: inputSize, batch: batch)
     let explorerModel = try ModelLoader.load(model, input: input)
     if benchRender { return printRenderBenchmark(explorerModel) }
@@ -94,6 +94,8 @@ struct ExploreCommand: ParsableCommand {
         guard let report, let elapsed = ExplorerBenchmark.millisecondsSinceProcessStart() else { return }
         try? String(format: "first_frame_ms=%.0f\n", elapsed).write(toFile: report, atomically: true, encoding: .utf8)
       }, onTick: controller.tick)
+    // Stop the worker before exiting: tearing the process down under a running step can crash it.
+    controller.stop()
     // A signal ends the process with 128 + its number, after the terminal was restored.
     if exit.status != 0 { Foundation.exit(exit.status) }
   }

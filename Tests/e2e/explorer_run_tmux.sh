@@ -139,16 +139,17 @@ keys q
 check "quit: exit 0" quits
 
 # --- --weights and --input: the header names the files; a run on a file input shows the top class --
-# npy WIDTH FILE: a 1×3×WIDTH×WIDTH float32 array of zeros in NumPy's format (v1.0; magic, version and
-# header length take 10 bytes, the header is padded with spaces to a multiple of 64 and ends in \n).
+# npy WIDTH FILE [HEIGHT]: a 1×3×HEIGHT×WIDTH (HEIGHT defaults to WIDTH) float32 array of zeros in NumPy's
+# format (v1.0; magic, version and header length take 10 bytes, the header is padded with spaces to a
+# multiple of 64 and ends in \n).
 npy() {
-  local header="{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, $1, $1), }"
+  local header="{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, ${3:-$1}, $1), }"
   local total=$(( (10 + ${#header} + 1 + 63) / 64 * 64 ))
   local length=$((total - 10))
   { printf '\x93NUMPY\x01\x00'
     printf "\\x$(printf %02x $((length % 256)))\\x$(printf %02x $((length / 256)))"
     printf '%s%*s\n' "$header" $((length - ${#header} - 1)) ""
-    head -c $((12 * $1 * $1)) /dev/zero; } > "$2"
+    head -c $((12 * $1 * ${3:-$1})) /dev/zero; } > "$2"
 }
 npy 32 "$WORK/zeros.npy"
 timeout 60 "$BIN" export-weights senet18 "$WORK/senet18.safetensors" --seed 3 >/dev/null
@@ -181,6 +182,39 @@ check_bad_weights() {
     || { echo "  rc=$rc [$err]"; return 1; }
 }
 check "files: weights of another model: one error line, exit 1, before the screen opens" check_bad_weights
+
+check_non_square_input() {
+  local err rc
+  npy 48 "$WORK/wide.npy" 64
+  err=$(timeout 30 "$BIN" resnet18 --input "$WORK/wide.npy" 2>&1 < /dev/null)
+  rc=$?
+  [ $rc -eq 1 ] && [[ $err == "convscope: error: --input $WORK/wide.npy must be square (H = W), got [1, 3, 64, 48]"* ]] \
+    || { echo "  rc=$rc [$err]"; return 1; }
+}
+check "files: a non-square --input: one error line, exit 1 (it was silently replaced by the synthetic input)" \
+  check_non_square_input
+
+# --- an input too large for memory is refused (the allocation aborted the process) ------------
+open resnet50
+seen '┌ resnet50 · ' >/dev/null
+keys i
+keys -l '4096 1024'
+keys Enter
+check "huge input: i accepts 1024×3×4096×4096 for the static figures" seen 'input 1024×3×4096×4096'
+keys r
+check "huge input: r is refused with the memory it needs" seen 'needs about 4398\.0 GB of memory'
+keys q
+check "huge input: quit: exit 0 (no abort)" quits
+
+# --- quitting while a step runs: the worker stops first (the exit could crash with status 139) --
+for model in densenet201 resnet152; do
+  open $model
+  seen "┌ $model · " >/dev/null
+  keys r
+  sleep 0.3
+  keys q
+  check "$model: q right after r: exit 0" quits
+done
 
 echo "e2e live runs: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -1,0 +1,72 @@
+import Explorer
+import Foundation
+import Models
+import XCTest
+
+/// Runs the explorer must refuse or wind down cleanly: an input too large for the machine's memory
+/// (it aborted the process), and quitting while a step runs (the worker must stop first).
+final class RunGuardTests: XCTestCase {
+  private func open(_ name: String) throws -> (ExplorerState, RunController) {
+    let zoo = try Zoo.model(named: name)
+    let model = try ExplorerModel(zoo: zoo)
+    let controller = RunController(model: zoo, source: RunSource(), inputShape: model.inputShape)
+    var state = ExplorerState(model: model)
+    state.live = controller.initialLiveRun()
+    return (state, controller)
+  }
+
+  func testAnInputTooLargeForMemoryIsRefusedWithANotice() throws {
+    var (state, _) = try open("resnet50")
+    for key in "i4096 1024" { state.apply(.key(.character(key))) }
+    state.apply(.key(.enter))
+    XCTAssertEqual(state.model.inputShape, [1024, 3, 4096, 4096])
+    // The stem's output alone is 1024×64×2048×2048 floats: 1.1 TB.
+    XCTAssertGreaterThan(state.model.runMemoryEstimate, 1_000_000_000_000)
+    for key in "sr." {
+      state.apply(.key(.character(key)))
+      XCTAssertFalse(state.live.isRunning, "\(key) must not start a run")
+      XCTAssertTrue(state.live.requests.isEmpty)
+      let notice = try XCTUnwrap(state.notice)
+      XCTAssertTrue(notice.isWarning)
+      XCTAssertTrue(
+        notice.text.hasPrefix("a forward pass at 1024×3×4096×4096 needs about 4398.0 GB of memory, more than the "),
+        notice.text)
+      XCTAssertTrue(notice.text.hasSuffix(" it may use: i picks a smaller input"), notice.text)
+    }
+  }
+
+  func testTheBudgetIsHalfTheMachineAndTheDefaultInputFits() throws {
+    var (state, _) = try open("resnet50")
+    XCTAssertEqual(state.live.memoryBudget, Int(clamping: ProcessInfo.processInfo.physicalMemory / 2))
+    // ResNet-50 at 224: the largest output is the stem conv's 1×64×112×112 floats, 3.2 MB, so 12.8 MB.
+    XCTAssertEqual(state.model.runMemoryEstimate, 4 * 4 * 64 * 112 * 112)
+    state.live.memoryBudget = 12_845_056
+    state.apply(.key(.character("s")))
+    XCTAssertTrue(state.live.isRunning, "a run that fits the budget exactly starts")
+    state.apply(.key(.character("x")))
+    state.live.memoryBudget = 12_845_055
+    state.apply(.key(.character("s")))
+    XCTAssertFalse(state.live.isRunning)
+    XCTAssertEqual(state.notice?.isWarning, true)
+  }
+
+  func testStopCancelsARunAndWaitsForTheWorker() throws {
+    var (state, controller) = try open("densenet121")
+    let reached = DispatchSemaphore(value: 0)
+    controller.beforeStep = { step in if step == 2 { reached.signal() } }
+    state.apply(.key(.character("r")))
+    _ = controller.tick(&state)
+    XCTAssertEqual(reached.wait(timeout: .now() + 120), .success, "the worker never reached step 2")
+    controller.stop()
+    // Once stop returns the worker is idle: no step starts afterwards.
+    let started = controller.stepsStarted
+    XCTAssertLessThan(started, state.live.stepNames.count, "the run was cut short")
+    usleep(200_000)
+    XCTAssertEqual(controller.stepsStarted, started)
+    // Work queued before the stop is dropped too.
+    state.apply(.key(.character("x")))
+    _ = controller.tick(&state)
+    controller.waitUntilIdle()
+    XCTAssertEqual(controller.stepsStarted, started)
+  }
+}
