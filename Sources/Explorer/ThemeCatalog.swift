@@ -70,7 +70,10 @@ package struct ThemeCatalog: Sendable {
     do {
       text = try String(contentsOfFile: path, encoding: .utf8)
     } catch {
-      let reason = FileManager.default.fileExists(atPath: path) ? "not readable UTF-8 text" : "no such file"
+      var isDirectory: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+      let reason =
+        !exists ? "no such file" : isDirectory.boolValue ? "a directory, not a .theme file" : "not readable UTF-8 text"
       throw ThemeError.unreadable(path: path, reason: reason)
     }
     return Theme(name: name, source: path, file: ThemeFile(parsing: text, file: path), fallback: .builtInDefault)

@@ -201,6 +201,11 @@ final class ThemeTests: XCTestCase {
     XCTAssertThrowsError(try catalog.select("/nonexistent/x.theme")) { error in
       XCTAssertEqual("\(error)", "cannot read theme file /nonexistent/x.theme: no such file")
     }
+    // A folder given as a theme says so (it read "not readable UTF-8 text").
+    let folder = FileManager.default.temporaryDirectory.path
+    XCTAssertThrowsError(try catalog.select(folder)) { error in
+      XCTAssertEqual("\(error)", "cannot read theme file \(folder): a directory, not a .theme file")
+    }
   }
 
   func testAPathIsLoadedAndJoinsTheCycle() throws {
