@@ -100,7 +100,7 @@ package enum ExplorerRenderer {
     let first = view.columnScroll, last = min(view.models.count, first + layout.compareColumns)
     var title = StyledLine(" compare", .title)
     title.append(sep, .border)
-    title.append("\(view.models.count) models", .normal)
+    title.append(view.models.count == 1 ? "1 model" : "\(view.models.count) models", .normal)
     if view.models.count > last - first {
       title.append(" (\(first + 1)-\(last) shown, \(glyphs.keyLeftRight) scroll)", .dim)
     }

@@ -206,7 +206,12 @@ extension ExplorerState {
     let layout = ExplorerLayout(size: size)
     guard !size.isTooSmall, prompt == nil else { return }
     if case .picker(let picker) = overlay { return handlePickerMouse(event, picker: picker) }
-    guard overlay == nil else { return }
+    if overlay != nil {
+      // Over the help or a run view the wheel does what ↑↓ do there (it did nothing).
+      guard event.kind != .press else { return }
+      for _ in 0..<3 { apply(.key(event.kind == .wheelUp ? .up : .down)) }
+      return
+    }
     if compare != nil { return handleCompareMouse(event) }
     let inTree = layout.isInTree(x: event.x, y: event.y)
     let inDetails = layout.isInDetails(x: event.x, y: event.y)

@@ -146,6 +146,12 @@ final class ReduceTests: XCTestCase {
     XCTAssertEqual(press(help, .down).selected, 0, "keys in help do not move the tree")
     let big = press(fresh(TerminalSize(width: 160, height: 48)), .character("?"), .down)
     XCTAssertEqual(big.overlay, .help(scroll: 0), "at 160×48 everything fits: nothing to scroll")
+    // The wheel scrolls the help three lines at a time (it did nothing); a click changes nothing.
+    let wheeled = help.reduce(.mouse(MouseEvent(x: 30, y: 10, kind: .wheelDown)))
+    XCTAssertEqual(wheeled.overlay, .help(scroll: 3))
+    XCTAssertEqual(wheeled.reduce(.mouse(MouseEvent(x: 30, y: 10, kind: .wheelUp))).overlay, .help(scroll: 0))
+    XCTAssertEqual(wheeled.reduce(.mouse(MouseEvent(x: 30, y: 10, kind: .press))).overlay, .help(scroll: 3))
+    XCTAssertEqual(wheeled.selected, 0, "the tree under the help does not move")
   }
 
   func testQuitKeys() {

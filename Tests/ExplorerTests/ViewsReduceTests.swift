@@ -137,7 +137,21 @@ final class ViewsReduceTests: XCTestCase {
     XCTAssertEqual(state.model.name, "seresnet50")
   }
 
-  func testCompareScrollsSidewaysWhenNarrow() throws {
+  func testCompareEmptiedAndRefilledCountsItsModels() throws {
+    var state = press(try fresh(), .character("c"))
+    for _ in 0..<7 { state = press(state, .character("-")) }
+    XCTAssertEqual(state.compare?.models.count, 0)
+    XCTAssertEqual(state.notice?.text, "nothing to remove: + adds a model")
+    // Keys on an empty view change nothing and draw the hint.
+    state = press(state, .enter, .character("l"), .character("G"), .pageDown)
+    XCTAssertNotNil(state.compare)
+    XCTAssertTrue(ExplorerRenderer.render(state, size: size).text.contains("┌ compare · 0 models "))
+    state = press(type(press(state, .character("+")), "densenet121"), .enter)
+    // One model is "1 model" (it read "1 models").
+    XCTAssertTrue(ExplorerRenderer.render(state, size: size).text.contains("┌ compare · 1 model · input 1×3×224×224"))
+  }
+
+    func testCompareScrollsSidewaysWhenNarrow() throws {
     let narrow = TerminalSize(width: 80, height: 24)
     var state = try fresh().reduce(.resize(narrow))
     state = press(state, .character("c"))
