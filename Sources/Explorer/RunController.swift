@@ -26,6 +26,9 @@ package final class RunController: @unchecked Sendable {
     var inputShape: [Int]
   }
   private var setup: Setup
+  /// The model and source the explorer was started with: opening that model (or input shape) again
+  /// brings back its weights file and input array, which another model or size set aside.
+  private let given: (model: String, source: RunSource)
   private let queue = DispatchQueue(label: "convscope.forward", qos: .userInitiated)
   private let lock = NSLock()
   /// Posted events with their generation (guarded by `lock`).
@@ -47,6 +50,7 @@ package final class RunController: @unchecked Sendable {
   /// A controller for `model` whose input is `inputShape` (batch and size as the explorer analysed it).
   package init(model: ZooModel, source: RunSource, inputShape: [Int]) {
     setup = Setup(model: model, source: source, inputShape: source.input?.shape ?? inputShape)
+    given = (model.name, source)
   }
 
   /// The live-run state to start the explorer with: step names, source line, attention nodes.
@@ -71,13 +75,14 @@ package final class RunController: @unchecked Sendable {
     queue.async { [self] in executor = nil }
     runActive = false
     // A weights file belongs to the model it was given for; another model gets seeded weights.
-    if zoo.name != setup.model.name { setup.source.weightsPath = nil }
+    setup.source.weightsPath = zoo.name == given.model ? given.source.weightsPath : nil
     setup.model = zoo
     setup.inputShape = state.model.inputShape
     // A file input keeps its own shape; another size means the synthetic input again.
-    if let input = setup.source.input, input.shape != state.model.inputShape {
-      setup.source.input = nil
-      setup.source.inputName = nil
+    if let input = given.source.input {
+      let fits = input.shape == state.model.inputShape
+      setup.source.input = fits ? input : nil
+      setup.source.inputName = fits ? given.source.inputName : nil
     }
     let colour = state.live.terminalHasColour
     state.live = initialLiveRun()

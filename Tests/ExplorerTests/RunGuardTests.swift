@@ -1,10 +1,12 @@
 import Explorer
 import Foundation
 import Models
+import TensorCore
 import XCTest
 
 /// Runs the explorer must refuse or wind down cleanly: an input too large for the machine's memory
-/// (it aborted the process), and quitting while a step runs (the worker must stop first).
+/// (it aborted the process), quitting while a step runs (the worker must stop first); and the files a
+/// run uses coming back with the model and size they were given for.
 final class RunGuardTests: XCTestCase {
   private func open(_ name: String) throws -> (ExplorerState, RunController) {
     let zoo = try Zoo.model(named: name)
@@ -50,7 +52,36 @@ final class RunGuardTests: XCTestCase {
     XCTAssertEqual(state.notice?.isWarning, true)
   }
 
-  func testStopCancelsARunAndWaitsForTheWorker() throws {
+  func testWeightsAndInputFilesComeBackWithTheirModelAndSize() throws {
+    let zoo = try Zoo.model(named: "senet18")
+    let model = try ExplorerModel(zoo: zoo)
+    let zeros = try Tensor(shape: [1, 3, 32, 32], data: [Float](repeating: 0, count: 3 * 32 * 32))
+    let source = RunSource(weightsPath: "/files/senet18.safetensors", input: zeros, inputName: "zeros.npy")
+    let controller = RunController(model: zoo, source: source, inputShape: model.inputShape)
+    var state = ExplorerState(model: model)
+    state.live = controller.initialLiveRun()
+    XCTAssertEqual(state.live.source, "weights senet18.safetensors · input zeros.npy")
+    // Another model (same input shape): seeded weights, the array still fits.
+    for key in "msknet_cifar" { state.apply(.key(.character(key))) }
+    state.apply(.key(.enter))
+    XCTAssertEqual(state.model.name, "sknet_cifar")
+    _ = controller.tick(&state)
+    XCTAssertEqual(state.live.source, "seeded weights (seed 0) · input zeros.npy")
+    // Back to senet18 at another size: its weights again, the synthetic input.
+    for key in "msenet18" { state.apply(.key(.character(key))) }
+    state.apply(.key(.enter))
+    XCTAssertEqual(state.model.name, "senet18")
+    try state.changeInput(to: InputChoice(size: 64))
+    _ = controller.tick(&state)
+    XCTAssertEqual(state.live.source, "weights senet18.safetensors · synthetic input")
+    // And at the array's size again: the array is back (both were lost for good before).
+    try state.changeInput(to: InputChoice(size: 32))
+    _ = controller.tick(&state)
+    XCTAssertEqual(state.live.source, "weights senet18.safetensors · input zeros.npy")
+    XCTAssertTrue(state.live.inputIsReal)
+  }
+
+    func testStopCancelsARunAndWaitsForTheWorker() throws {
     var (state, controller) = try open("densenet121")
     let reached = DispatchSemaphore(value: 0)
     controller.beforeStep = { step in if step == 2 { reached.signal() } }
