@@ -241,7 +241,20 @@ extension ExplorerState {
     case .character(" "): "Space"
     case .character(let c): String(c)
     case .control(let c): "Ctrl-\(c.uppercased())"
-    default: "\(key)"
+    case .up: "Up"
+    case .down: "Down"
+    case .left: "Left"
+    case .right: "Right"
+    case .pageUp: "PgUp"
+    case .pageDown: "PgDn"
+    case .home: "Home"
+    case .end: "End"
+    case .enter: "Enter"
+    case .escape: "Esc"
+    case .tab: "Tab"
+    case .backTab: "Shift-Tab"
+    case .backspace: "Backspace"
+    case .delete: "Delete"
     }
   }
 }

@@ -44,6 +44,14 @@ package final class NCursesTerminal: TerminalBackend {
     noecho()
     nonl()
     keypad(cs_stdscr(), true)
+    // Home and End come as other sequences than terminfo names on many terminals (tmux, rxvt and the
+    // Linux console send ESC[1~ ESC[4~; xterm ESC[H ESC[F or ESCOH ESCOF): unknown, the ESC closed an
+    // overlay and the rest read as typed characters.
+    let alternates: [(String, Int32)] = [
+      ("\u{1B}[1~", KEY_HOME), ("\u{1B}[4~", KEY_END), ("\u{1B}[7~", KEY_HOME), ("\u{1B}[8~", KEY_END),
+      ("\u{1B}[H", KEY_HOME), ("\u{1B}[F", KEY_END), ("\u{1B}OH", KEY_HOME), ("\u{1B}OF", KEY_END),
+    ]
+    for (sequence, code) in alternates where key_defined(sequence) == 0 { define_key(sequence, code) }
     curs_set(0)
     if mouse {
       mouseinterval(0)

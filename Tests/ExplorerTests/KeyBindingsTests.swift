@@ -52,4 +52,17 @@ final class KeyBindingsTests: XCTestCase {
     }
     XCTAssertEqual(current, generated, "README's key table differs from KeyBindings.table: re-record it")
   }
+
+  /// Notices name keys as the help does (they read `backTab`, `delete`, `pageUp`).
+  func testNoticesNameKeysReadably() {
+    let names: [(Key, String)] = [
+      (.backTab, "Shift-Tab"), (.delete, "Delete"), (.pageUp, "PgUp"), (.pageDown, "PgDn"), (.home, "Home"),
+      (.end, "End"), (.character(" "), "Space"), (.control("z"), "Ctrl-Z"), (.character("~"), "~"),
+    ]
+    for (key, name) in names { XCTAssertEqual(ExplorerState.describe(key), name) }
+    var state = ExplorerState(model: FixtureModel.make())
+    state.apply(.key(.character("v")))
+    state.apply(.key(.backTab))
+    XCTAssertEqual(state.notice?.text, "Shift-Tab does nothing here: Esc closes the view")
+  }
 }

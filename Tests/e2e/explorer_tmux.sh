@@ -127,6 +127,13 @@ check "search: N goes back, wrapping around" wait_for 'match 16 of 16'
 keys '?'
 check "help: the overlay lists the keys" wait_for 'keys \(\? or Esc closes\)'
 check "help: generated from the table" wait_for 'switch the focus between the tree and the details pane'
+# tmux sends Home and End as ESC[1~ and ESC[4~, which xterm's terminfo lacks: they closed the help
+# (the ESC) and typed "[1~".
+keys End
+check "help: End scrolls to the bottom and keeps the help open" wait_for 'quit \(q from anywhere but a text prompt'
+keys Home
+check "help: Home scrolls back to the top" wait_for '↑↓ j k +move the selection'
+check "help: still open, nothing typed" wait_gone 'does nothing here'
 keys Escape
 check "help: Esc closes it" wait_gone 'keys \(\? or Esc closes\)'
 keys s
