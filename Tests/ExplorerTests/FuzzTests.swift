@@ -28,7 +28,7 @@ final class FuzzTests: XCTestCase {
 
   /// Text a user might type into a prompt: digits, separators, regex-like and wide characters.
   private static let printable: [Character] = Array(
-    "0123456789 ×xX*abcdefgzqQ[](){}.*+?^$\\|/-_,;:'\"~`!@#%&=<>層⣿🔥é\u{301}")
+    "0123456789 ×xX*abcdefgzqQ[](){}.*+?^$\\|/-_,;:'\"~`!@#%&=<>層⣿🔥é\u{301}\u{85}\u{200B}\u{FE0F}\u{202E}👩‍👩‍👧")
 
   private static let sizes = [
     TerminalSize(width: 1, height: 1), TerminalSize(width: 59, height: 15), TerminalSize(width: 60, height: 16),
