@@ -48,7 +48,11 @@ package enum ExplorerApp {
       // Wait for one event, then take everything already queued before drawing again.
       var timeout = pollMilliseconds
       while !state.shouldQuit, let event = terminal.nextEvent(timeoutMilliseconds: timeout) {
+        let (shown, shape) = (state.model.name, state.model.inputShape)
         state.apply(action(for: event))
+        // Another model or input goes to onTick at once, so keys queued after it (`m` … Enter `r`)
+        // act on the new one instead of being dropped with the old run's state.
+        if state.model.name != shown || state.model.inputShape != shape { _ = onTick(&state) }
         dirty = true
         timeout = 0
       }

@@ -81,6 +81,22 @@ final class RunGuardTests: XCTestCase {
     XCTAssertTrue(state.live.inputIsReal)
   }
 
+    func testKeysQueuedAfterOpeningAModelActOnIt() throws {
+    let (state, controller) = try open("resnet18")
+    let terminal = MemoryTerminal(size: TerminalSize(width: 100, height: 30))
+    // One batch of input, as a fast typist or a pasted key sequence gives: the r was dropped when
+    // the controller replaced the old model's run state after the batch.
+    terminal.events = "msenet18".map { .key(.character($0)) } + [.key(.enter), .key(.character("r"))]
+    let (_, final) = ExplorerApp.run(state, on: terminal, onTick: controller.tick)
+    controller.stop()
+    XCTAssertEqual(final.model.name, "senet18")
+    XCTAssertEqual(final.live.stepNames.last, "head")
+    XCTAssertEqual(final.live.attentionPaths.count, 8, "the run state is senet18's")
+    XCTAssertTrue(final.live.isRunning, "the r after Enter started senet18's run")
+    XCTAssertEqual(final.live.progress?.target, final.live.stepNames.count - 1)
+    XCTAssertTrue(final.live.requests.isEmpty, "and was handed to the worker")
+  }
+
     func testStopCancelsARunAndWaitsForTheWorker() throws {
     var (state, controller) = try open("densenet121")
     let reached = DispatchSemaphore(value: 0)
