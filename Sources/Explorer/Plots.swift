@@ -64,7 +64,8 @@ package enum Plots {
       var line = StyledLine()
       let floor = Double(height - 1 - row) * 8
       for b in buckets {
-        let eighths = range > 0 ? ((b.value - lo) / range * Double(height * 8)).rounded() : 0
+        let scaled = ((b.value - lo) / range * Double(height * 8)).rounded()
+        let eighths = range > 0 && scaled.isFinite ? scaled : 0
         let filled = min(8, max(0, Int(eighths - floor)))
         let isHighlight = highlight.map { b.range.contains($0) } ?? false
         if b.gap {

@@ -67,7 +67,9 @@ package struct ActivationStatistics: Equatable, Sendable {
           let v = Double(row[i])
           local += (v - m) * (v - m)
           squares += (v - mean) * (v - mean)
-          var bin = width > 0 ? Int((v - Double(lo)) / width * Double(Self.binCount)) : 0
+          // NaN and infinite values (and an infinite range) go to bin 0 instead of trapping.
+          let position = (v - Double(lo)) / width * Double(Self.binCount)
+          var bin = width > 0 && position.isFinite ? Int(position) : 0
           if bin >= Self.binCount { bin = Self.binCount - 1 }
           histogram[bin] += 1
         }

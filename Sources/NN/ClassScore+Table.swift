@@ -27,6 +27,7 @@ extension ClassScore {
 
   /// `value` with exactly four decimals (Foundation-free, locale-independent).
   private static func fixed4(_ value: Float) -> String {
+    guard value.isFinite else { return "\(value)" }
     let scaled = Int((Double(value) * 10_000).rounded())
     let fraction = String(scaled % 10_000)
     return "\(scaled / 10_000)." + String(repeating: "0", count: 4 - fraction.count) + fraction

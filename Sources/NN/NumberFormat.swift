@@ -39,6 +39,8 @@ package enum NumberFormat {
 
   /// Fixed-point rendering without Foundation's `String(format:)`.
   package static func fixed(_ value: Double, _ decimals: Int) -> String {
+    // A NaN or infinite statistic (a NaN input, an overflowing layer) reads as such instead of trapping.
+    guard value.isFinite else { return value.isNaN ? "nan" : value < 0 ? "-inf" : "inf" }
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }
     let rounded = (abs(value) * scale).rounded()

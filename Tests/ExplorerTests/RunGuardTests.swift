@@ -97,6 +97,30 @@ final class RunGuardTests: XCTestCase {
     XCTAssertTrue(final.live.requests.isEmpty, "and was handed to the worker")
   }
 
+    func testANaNInputRunsAndEveryViewDraws() throws {
+    let zoo = try Zoo.model(named: "sknet_cifar")
+    let model = try ExplorerModel(zoo: zoo)
+    let nan = try Tensor(shape: [1, 3, 32, 32], data: [Float](repeating: .nan, count: 3 * 32 * 32))
+    let controller = RunController(
+      model: zoo, source: RunSource(input: nan, inputName: "nan.npy"), inputShape: model.inputShape)
+    var state = ExplorerState(model: model, size: TerminalSize(width: 120, height: 40))
+    state.live = controller.initialLiveRun()
+    state.apply(.key(.character("r")))
+    let deadline = Date().addingTimeInterval(120)
+    while (state.live.isRunning || !state.live.requests.isEmpty) && Date() < deadline {
+      _ = controller.tick(&state)
+      usleep(5_000)
+    }
+    XCTAssertTrue(state.live.isComplete, state.live.failure ?? "did not finish")
+    // The stats, histograms, thumbnails, charts and top-5 of NaN activations trapped while drawing.
+    var text = ""
+    for keys in ["", "jjjjj", "v", "a", "\u{1B}G"] {
+      for key in keys { state.apply(.key(key == "\u{1B}" ? .escape : .character(key))) }
+      text += ExplorerRenderer.render(state, size: state.size).text
+    }
+    XCTAssertTrue(text.contains("nan %"), "the top-5 show NaN probabilities")
+  }
+
     func testStopCancelsARunAndWaitsForTheWorker() throws {
     var (state, controller) = try open("densenet121")
     let reached = DispatchSemaphore(value: 0)

@@ -46,4 +46,20 @@ final class ActivationStatisticsTests: XCTestCase {
     let attention = ActivationStatistics(try Tensor(shape: [1, 2, 2], data: [0.25, 0.75, 0.75, 0.25]))
     XCTAssertEqual(attention.channelMean, [0.5, 0.5], "branches of N×M×C")
   }
+
+  /// A NaN input or an overflowing layer gives NaN and infinite values: statistics, histogram and
+  /// number formatting carry them through instead of trapping (the explorer and `run --stats` crashed).
+  func testNaNAndInfiniteValuesDoNotTrap() throws {
+    for bad in [Float.nan, Float.infinity, -Float.infinity] {
+      let s = ActivationStatistics(try Tensor(shape: [1, 2, 2, 2], data: [0, 1, 2, bad, 4, 5, 6, 7]))
+      XCTAssertEqual(s.histogram.reduce(0, +), 8, "every value is counted in some bin")
+      XCTAssertFalse(s.mean.isFinite)
+      XCTAssertEqual(NumberFormat.fixed(s.mean, 3), bad.isNaN ? "nan" : bad < 0 ? "-inf" : "inf")
+    }
+    XCTAssertEqual(NumberFormat.fixed(-.infinity, 1), "-inf")
+    XCTAssertEqual(NumberFormat.fixed(2.25, 1), "2.3")
+    let lines = ClassScore.tableLines(ClassScore.top(2, logits: [.nan, .nan, .nan]), classCount: 3)
+    XCTAssertEqual(lines.count, 2)
+    XCTAssertTrue(lines.allSatisfy { $0.hasSuffix("nan") }, "\(lines)")
+  }
 }
