@@ -204,8 +204,8 @@ check "huge input: i accepts 1024×3×4096×4096 for the static figures" seen 'i
 keys r
 check "huge input: r is refused with the memory it needs" seen 'needs about 4398\.0 GB of memory'
 # One batch of keys: the r after Enter was dropped with the old input's run state.
-keys i 6 4 Enter r
-check "i 64 then r in one batch: the run goes at the new size (the head gets a time)" seen '· fc +[0-9.]+m?s' 60
+keys i 6 4 Space 1 Enter r
+check "i 64 1 then r in one batch: the run goes at the new size (the head gets a time)" seen '· avgpool +[0-9.]+m?s' 60
 keys q
 check "huge input: quit: exit 0 (no abort)" quits
 
