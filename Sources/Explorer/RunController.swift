@@ -128,14 +128,18 @@ package final class RunController: @unchecked Sendable {
     try queue.sync { _ = try prepared(setup) }
   }
 
-  /// Cancels what runs and waits for the worker to finish its current op and drop queued work (at
-  /// exit: the process must not tear down BLAS threads and buffers under a running step).
-  package func stop() {
+  /// Cancels what runs and waits (up to `seconds`) for the worker to finish its current op and drop
+  /// queued work (at exit: the process must not tear down BLAS threads and buffers under a running
+  /// step; the bound keeps `q` prompt when one op of a huge input takes long). True when it stopped.
+  @discardableResult
+  package func stop(waitingAtMost seconds: Double = 5) -> Bool {
     lock.withLock {
       latestGeneration = Int.max
       running?.cancel()
     }
-    queue.sync {}
+    let idle = DispatchSemaphore(value: 0)
+    queue.async { idle.signal() }
+    return idle.wait(timeout: .now() + seconds) == .success
   }
 
   /// Waits until the worker has nothing queued (tests and the benchmark).

@@ -52,7 +52,29 @@ final class RunGuardTests: XCTestCase {
     XCTAssertEqual(state.notice?.isWarning, true)
   }
 
-  func testWeightsAndInputFilesComeBackWithTheirModelAndSize() throws {
+  func testStopWaitsForAStepOnlySoLong() throws {
+    var (state, controller) = try open("resnet18")
+    let release = DispatchSemaphore(value: 0)
+    let held = DispatchSemaphore(value: 0)
+    // A step that does not end (as one op of a huge input seems to): stop gives up after the bound.
+    controller.beforeStep = { step in
+      if step == 1 {
+        held.signal()
+        release.wait()
+      }
+    }
+    state.apply(.key(.character("r")))
+    _ = controller.tick(&state)
+    XCTAssertEqual(held.wait(timeout: .now() + 60), .success)
+    let started = Date()
+    XCTAssertFalse(controller.stop(waitingAtMost: 0.2))
+    XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+    release.signal()
+    XCTAssertTrue(controller.stop(), "once the step ends the worker stops")
+    XCTAssertEqual(controller.stepsStarted, 2, "and starts nothing more")
+  }
+
+    func testWeightsAndInputFilesComeBackWithTheirModelAndSize() throws {
     let zoo = try Zoo.model(named: "senet18")
     let model = try ExplorerModel(zoo: zoo)
     let zeros = try Tensor(shape: [1, 3, 32, 32], data: [Float](repeating: 0, count: 3 * 32 * 32))
@@ -128,7 +150,7 @@ final class RunGuardTests: XCTestCase {
     state.apply(.key(.character("r")))
     _ = controller.tick(&state)
     XCTAssertEqual(reached.wait(timeout: .now() + 120), .success, "the worker never reached step 2")
-    controller.stop()
+    XCTAssertTrue(controller.stop())
     // Once stop returns the worker is idle: no step starts afterwards.
     let started = controller.stepsStarted
     XCTAssertLessThan(started, state.live.stepNames.count, "the run was cut short")
