@@ -5,7 +5,9 @@ package enum AttentionView {
   package static func lines(for state: ExplorerState, width: Int) -> [StyledLine] {
     let live = state.live, glyphs = state.glyphs
     guard !live.attentionPaths.isEmpty else {
-      return [StyledLine("\(state.model.name) has no attention blocks (SE, SK or split attention).", .dim)]
+      // Wrapped: at 60 columns the one line was cut off.
+      let text = "\(state.model.name) has no attention blocks (SE, SK or split attention)."
+      return TextFit.wrap(text, width: width).map { StyledLine($0, .dim) }
     }
     var out: [StyledLine] = []
     let header =

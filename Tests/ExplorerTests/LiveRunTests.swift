@@ -228,6 +228,9 @@ final class LiveRunTests: XCTestCase {
       [
         "resnet18 has no attention blocks (SE, SK or split attention)."
       ])
+    XCTAssertEqual(
+      AttentionView.lines(for: state, width: 40).map(\.plainText),
+      ["resnet18 has no attention blocks (SE, SK", "or split attention)."], "wrapped when narrow")
     let block = try XCTUnwrap(state.live.nodes["layer1.0"])
     XCTAssertNotNil(block.residualRatio, "a residual block reports its shortcut and branch norms")
   }
