@@ -6,7 +6,8 @@
 /// pixels when large), so no group ever copies the whole input. For small maps with many channels
 /// the GEMM runs the other way round, Yᵀ = Bᵀ·Wᵀ, and is transposed into place
 /// (`Conv2dGeometry.usesSwappedGEMM`). Depthwise convs (one input channel per group) use a direct
-/// kernel instead of M = 1 GEMMs.
+/// kernel instead of M = 1 GEMMs, and grouped convs with few channels per group TensorCore's own
+/// tiled kernel (`Conv2dGeometry.usesGroupedKernel`) instead of many tiny GEMMs.
 extension Ops {
   /// Convolution returning a new N×OC×OH×OW tensor.
   /// - Parameters:
@@ -55,6 +56,8 @@ extension Ops {
       let y = out.sample(n)
       if g.isDepthwise {
         depthwise(g, x: x, weight: w.sample(0), y: y)
+      } else if g.usesGroupedKernel {
+        grouped(g, x: x, weight: w.sample(0), y: y)
       } else {
         for group in 0..<g.groups {
           let xg = x + group * g.cg * g.h * g.w  // Cg×H×W

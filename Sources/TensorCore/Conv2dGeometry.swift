@@ -24,8 +24,17 @@ package struct Conv2dGeometry: Sendable, Hashable {
   package var isDepthwise: Bool { cg == 1 && groups > 1 }
   /// Floats of scratch that `conv2d(into:)` needs: the im2col matrix, then Yᵀ when `usesSwappedGEMM`.
   package var workspaceCount: Int { im2colCount + (usesSwappedGEMM ? ohw * ocg : 0) }
-  /// Floats of the im2col buffer, K × tile (0 when the input planes serve as they are).
-  package var im2colCount: Int { isPointwise || isDepthwise ? 0 : k * im2colTile }
+  /// Few output channels per group (ResNeXt-style grouped convs): each group's GEMM would be too small for
+  /// sgemm (M = OCg, K = Cg·KH·KW), so `conv2d` runs TensorCore's own grouped kernel (`Ops.grouped`), which
+  /// builds small im2col tiles in per-thread scratch.
+  package var usesGroupedKernel: Bool { groups > 1 && !isDepthwise && ocg <= Conv2dGeometry.groupedKernelMaxOCg }
+  /// The largest OCg that `usesGroupedKernel`: at 64 (ResNeSt's radix-2 convs) sgemm is as fast or faster.
+  package static let groupedKernelMaxOCg = 32
+  /// Output pixels per tile of the grouped kernel: a multiple of 8 whose K × tile im2col fits 32 KiB.
+  package var groupedTile: Int { min(ohw, max(8, Ops.groupedTileFloats / k / 8 * 8)) }
+  /// Floats of the im2col buffer, K × tile (0 when the input planes serve as they are, or the grouped
+  /// kernel's per-thread tiles do).
+  package var im2colCount: Int { isPointwise || isDepthwise || usesGroupedKernel ? 0 : k * im2colTile }
   /// Output pixels per im2col tile. An im2col matrix larger than two L2 caches is built and
   /// multiplied in equal tiles of about `im2colTileBytes`, so the GEMM packs each tile while it is
   /// still in cache (ResNet-50's stem: ~0.64 → ~0.77 of bare sgemm); smaller ones go whole, since
@@ -41,7 +50,7 @@ package struct Conv2dGeometry: Sendable, Hashable {
   /// is up to ~35% faster that way round on this machine (benchmarks/RESULTS.md); elsewhere the
   /// direct orientation is as fast or faster and needs no transpose. Fixed by shape, so results are
   /// reproducible run to run.
-  package var usesSwappedGEMM: Bool { !isDepthwise && ohw < 100 && ocg > ohw }
+  package var usesSwappedGEMM: Bool { !isDepthwise && !usesGroupedKernel && ohw < 100 && ocg > ohw }
 
   /// Checks an input shape N×C×H×W against a weight shape OC×(C/groups)×KH×KW, as PyTorch does.
   package init(input: [Int], weight: [Int], stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1)

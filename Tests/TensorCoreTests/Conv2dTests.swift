@@ -71,6 +71,39 @@ final class Conv2dTests: XCTestCase {
     for (i, t) in cases.enumerated() { try check(t, seed: 100 + UInt64(i)) }
   }
 
+  /// The grouped kernel (`usesGroupedKernel`) over SK-ResNeXt-like shapes: OCg from 1 to 32 (row blocks of 4
+  /// and leftover rows), maps of several tiles with a partial last one, strides 1–2, dilations 1–2; and
+  /// grouped convs just above `groupedKernelMaxOCg`, which take one sgemm per group.
+  func testGroupedKernelSweep() throws {
+    var rng = SeededGenerator(seed: 11)
+    func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(rng.next() % UInt64(range.count)) }
+    for i in 0..<40 {
+      var t = Case()
+      t.n = pick(1...2)
+      t.groups = [2, 4, 8, 32][pick(0...3)]
+      let cg = [1, 2, 4, 8, 16, 32][pick(0...5)]
+      t.c = cg * t.groups
+      t.oc = t.groups * [1, 3, 4, 5, 8, 16, 32, 33][pick(0...7)]
+      t.k = [1, 3, 3, 5][pick(0...3)]
+      t.stride = pick(1...2)
+      t.dilation = pick(1...2)
+      t.padding = t.dilation * (t.k / 2)
+      t.h = pick(8...40)
+      t.w = pick(8...40)
+      t.bias = pick(0...1) == 1
+      t.relu = pick(0...1) == 1
+      if cg == 1 && t.oc == t.groups { continue }  // depthwise: the other kernel
+      let g = try Conv2dGeometry(
+        input: [t.n, t.c, t.h, t.w], weight: [t.oc, cg, t.k, t.k], stride: t.stride, padding: t.padding,
+        dilation: t.dilation, groups: t.groups)
+      XCTAssertEqual(g.usesGroupedKernel, t.oc / t.groups <= 32 && !g.isDepthwise, "\(t)")
+      try check(t, seed: 300 + UInt64(i))
+    }
+    // SK-ResNeXt-50's grouped 3×3s: the first stage (Cg = OCg = 4, dilation 2) and a strided later one.
+    try check(Case(c: 128, h: 56, w: 56, oc: 128, k: 3, padding: 2, dilation: 2, groups: 32, bias: true), seed: 400)
+    try check(Case(c: 512, h: 28, w: 28, oc: 512, k: 3, stride: 2, padding: 1, groups: 32, relu: true), seed: 401)
+  }
+
   /// im2col matrices over 2 × `im2colTileBytes` are built in tiles whose boundaries fall mid-row.
   func testTiledIm2col() throws {
     let cases = [
@@ -127,7 +160,11 @@ final class Conv2dTests: XCTestCase {
     XCTAssertEqual(g.outputShape, [1, 128, 28, 28])
     XCTAssertEqual(g.k, 18)
     XCTAssertEqual(g.macs, 128 * 28 * 28 * 18)
-    XCTAssertEqual(g.workspaceCount, 18 * 28 * 28)
+    XCTAssertTrue(g.usesGroupedKernel)
+    XCTAssertEqual(g.workspaceCount, 0)  // the grouped kernel's tiles live in per-thread scratch
+    let wide = try Conv2dGeometry(input: [1, 128, 56, 56], weight: [128, 64, 3, 3], padding: 1, groups: 2)
+    XCTAssertFalse(wide.usesGroupedKernel)  // ResNeSt's radix-2 conv: OCg 64 goes to sgemm per group
+    XCTAssertEqual(wide.workspaceCount, 576 * wide.im2colTile)
     XCTAssertTrue(try Conv2dGeometry(input: [1, 64, 56, 56], weight: [256, 64, 1, 1]).isPointwise)
     XCTAssertTrue(try Conv2dGeometry(input: [1, 8, 5, 5], weight: [8, 1, 3, 3], groups: 8).isDepthwise)
     // ResNet-50's last stage takes the swapped GEMM; larger maps and grouped 7×7 convs do not.
