@@ -30,8 +30,8 @@ extension Ops {
 
   /// Convolution writing into `out` (N×OC×OH×OW, contiguous or a channel view of a larger buffer,
   /// not overlapping `input`). `workspace` holds the scratch, `Conv2dGeometry.workspaceCount` floats:
-  /// the im2col tile (K × `im2colTile`), then Yᵀ (OH·OW × OCg) for the swapped GEMM; without one a
-  /// temporary is allocated.
+  /// the im2col tile (K × `im2colTile`), then Yᵀ (OH·OW × OCg) for the swapped GEMM, or the grouped
+  /// kernel's padded planes; without one a temporary is allocated.
   package static func conv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
     dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false, into out: Tensor, workspace: ConvWorkspace? = nil
@@ -57,7 +57,7 @@ extension Ops {
       if g.isDepthwise {
         depthwise(g, x: x, weight: w.sample(0), y: y)
       } else if g.usesGroupedKernel {
-        grouped(g, x: x, weight: w.sample(0), y: y)
+        grouped(g, x: x, weight: w.sample(0), y: y, planes: scratch)
       } else {
         for group in 0..<g.groups {
           let xg = x + group * g.cg * g.h * g.w  // Cg×H×W

@@ -23,7 +23,13 @@ package struct Conv2dGeometry: Sendable, Hashable {
   /// One input channel per group (depthwise, possibly with a channel multiplier).
   package var isDepthwise: Bool { cg == 1 && groups > 1 }
   /// Floats of scratch that `conv2d(into:)` needs: the im2col matrix, then Yᵀ when `usesSwappedGEMM`.
-  package var workspaceCount: Int { im2colCount + (usesSwappedGEMM ? ohw * ocg : 0) }
+  package var workspaceCount: Int { im2colCount + (usesSwappedGEMM ? ohw * ocg : 0) + groupedPlanesCount }
+  /// Floats of the zero-padded input planes that the grouped kernel reads in place at stride 1 (C × Hp × Wp
+  /// and a read-ahead); 0 otherwise.
+  package var groupedPlanesCount: Int {
+    guard usesGroupedKernel, stride == 1 else { return 0 }
+    return c * (h + 2 * padding) * (w + 2 * padding) + Ops.smallGEMMReadAhead
+  }
   /// Few output channels per group (ResNeXt-style grouped convs): each group's GEMM would be too small for
   /// sgemm (M = OCg, K = Cg·KH·KW), so `conv2d` runs TensorCore's own grouped kernel (`Ops.grouped`), which
   /// builds small im2col tiles in per-thread scratch.

@@ -161,7 +161,11 @@ final class Conv2dTests: XCTestCase {
     XCTAssertEqual(g.k, 18)
     XCTAssertEqual(g.macs, 128 * 28 * 28 * 18)
     XCTAssertTrue(g.usesGroupedKernel)
-    XCTAssertEqual(g.workspaceCount, 0)  // the grouped kernel's tiles live in per-thread scratch
+    XCTAssertEqual(g.workspaceCount, 0)  // stride 2: the grouped kernel's tiles live in per-thread scratch
+    // Stride 1: the grouped kernel reads zero-padded copies of the input planes (SK-ResNeXt's dilated path).
+    let sk = try Conv2dGeometry(input: [1, 128, 56, 56], weight: [128, 4, 3, 3], padding: 2, dilation: 2, groups: 32)
+    XCTAssertTrue(sk.usesGroupedKernel)
+    XCTAssertEqual(sk.workspaceCount, 128 * 60 * 60 + 8)
     let wide = try Conv2dGeometry(input: [1, 128, 56, 56], weight: [128, 64, 3, 3], padding: 1, groups: 2)
     XCTAssertFalse(wide.usesGroupedKernel)  // ResNeSt's radix-2 conv: OCg 64 goes to sgemm per group
     XCTAssertEqual(wide.workspaceCount, 576 * wide.im2colTile)
