@@ -58,6 +58,8 @@ extension Ops {
         depthwise(g, x: x, weight: w.sample(0), y: y)
       } else if g.usesGroupedKernel {
         grouped(g, x: x, weight: w.sample(0), y: y, planes: scratch)
+      } else if g.usesShiftedGEMM {
+        shifted(g, x: x, weight: w.sample(0), y: y, scratch: scratch)
       } else {
         for group in 0..<g.groups {
           let xg = x + group * g.cg * g.h * g.w  // Cg×H×W

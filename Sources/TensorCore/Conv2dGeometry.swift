@@ -23,7 +23,28 @@ package struct Conv2dGeometry: Sendable, Hashable {
   /// One input channel per group (depthwise, possibly with a channel multiplier).
   package var isDepthwise: Bool { cg == 1 && groups > 1 }
   /// Floats of scratch that `conv2d(into:)` needs: the im2col matrix, then Yᵀ when `usesSwappedGEMM`.
-  package var workspaceCount: Int { im2colCount + (usesSwappedGEMM ? ohw * ocg : 0) + groupedPlanesCount }
+  package var workspaceCount: Int {
+    im2colCount + (usesSwappedGEMM ? ohw * ocg : 0) + groupedPlanesCount + (usesShiftedGEMM ? shiftedCount : 0)
+  }
+  /// Stride-1 convs with a real kernel and few output channels, on maps wide enough that the padded width
+  /// wastes little: one sgemm per tap over shifted padded planes instead of im2col (`Ops.shifted`). With few
+  /// output channels writing and packing the im2col matrix (K × OH·OW) costs most relative to the GEMM
+  /// (M = OC); measured on this machine (benchmarks/RESULTS.md) DenseNet's 128→32 3×3s gain at every
+  /// width from 14, ResNet-50's 64→64 at 56×56 gains ~15%, while its 256→256 at 14×14 loses ~35%.
+  package var usesShiftedGEMM: Bool {
+    groups == 1 && stride == 1 && kh * kw > 1 && ow >= Conv2dGeometry.shiftedMinOW
+      && oc <= Conv2dGeometry.shiftedMaxOC && !usesSwappedGEMM
+  }
+  /// The narrowest output for `usesShiftedGEMM`: at OW 14 with padding 1 the padded width adds 1/7.
+  package static let shiftedMinOW = 14
+  /// The most output channels for `usesShiftedGEMM`.
+  package static let shiftedMaxOC = 64
+  /// Output columns on the padded width: (OH − 1)·Wp + OW.
+  package var shiftedColumns: Int { (oh - 1) * (w + 2 * padding) + ow }
+  /// Floats of `Ops.shifted`'s scratch: padded planes with read-ahead, the weight per tap, the sums.
+  package var shiftedCount: Int {
+    c * (h + 2 * padding) * (w + 2 * padding) + Ops.smallGEMMReadAhead + oc * k + oc * shiftedColumns
+  }
   /// Floats of the zero-padded input planes that the grouped kernel reads in place at stride 1 (C × Hp × Wp
   /// and a read-ahead); 0 otherwise.
   package var groupedPlanesCount: Int {
@@ -40,7 +61,9 @@ package struct Conv2dGeometry: Sendable, Hashable {
   package var groupedTile: Int { min(ohw, max(8, Ops.groupedTileFloats / k / 8 * 8)) }
   /// Floats of the im2col buffer, K × tile (0 when the input planes serve as they are, or the grouped
   /// kernel's per-thread tiles do).
-  package var im2colCount: Int { isPointwise || isDepthwise || usesGroupedKernel ? 0 : k * im2colTile }
+  package var im2colCount: Int {
+    isPointwise || isDepthwise || usesGroupedKernel || usesShiftedGEMM ? 0 : k * im2colTile
+  }
   /// Output pixels per im2col tile. An im2col matrix larger than two L2 caches is built and
   /// multiplied in equal tiles of about `im2colTileBytes`, so the GEMM packs each tile while it is
   /// still in cache (ResNet-50's stem: ~0.64 → ~0.77 of bare sgemm); smaller ones go whole, since

@@ -104,15 +104,48 @@ final class Conv2dTests: XCTestCase {
     try check(Case(c: 512, h: 28, w: 28, oc: 512, k: 3, stride: 2, padding: 1, groups: 32, relu: true), seed: 401)
   }
 
+  /// The shifted GEMM (`usesShiftedGEMM`: stride 1, groups 1, OC ≤ 64, OW ≥ 14): square and oblong kernels,
+  /// paddings 0–2 (so OW < W too), dilations 1–2, batches of 1–2; and its neighbours that must not take it.
+  func testShiftedGEMMSweep() throws {
+    var rng = SeededGenerator(seed: 13)
+    func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(rng.next() % UInt64(range.count)) }
+    for i in 0..<30 {
+      var t = Case()
+      t.n = pick(1...2)
+      t.c = pick(1...40)
+      t.oc = pick(1...64)
+      t.k = [2, 3, 3, 5][pick(0...3)]
+      t.kw = pick(0...3) == 0 ? pick(1...4) : nil
+      t.dilation = pick(1...2)
+      t.padding = pick(0...2)
+      t.h = pick(14...36)
+      t.w = pick(24...40)
+      t.bias = pick(0...1) == 1
+      t.relu = pick(0...1) == 1
+      let g = try Conv2dGeometry(
+        input: [t.n, t.c, t.h, t.w], weight: [t.oc, t.c, t.k, t.kw ?? t.k], padding: t.padding, dilation: t.dilation)
+      XCTAssertEqual(g.usesShiftedGEMM, g.ow >= 14 && g.kh * g.kw > 1, "\(t)")
+      try check(t, seed: 500 + UInt64(i))
+    }
+    // DenseNet-121's 3×3 (128 → 32 at 28×28) and ResNet-50's first-stage 3×3.
+    try check(Case(c: 128, h: 28, w: 28, oc: 32, k: 3, padding: 1, bias: true, relu: true), seed: 530)
+    try check(Case(n: 2, c: 64, h: 56, w: 56, oc: 64, k: 3, padding: 1, bias: true), seed: 531)
+    for (shape, weight, stride) in [([1, 8, 20, 20], [65, 8, 3, 3], 1), ([1, 8, 20, 20], [8, 8, 3, 3], 2)] {
+      XCTAssertFalse(try Conv2dGeometry(input: shape, weight: weight, stride: stride, padding: 1).usesShiftedGEMM)
+    }
+    XCTAssertFalse(try Conv2dGeometry(input: [1, 8, 13, 13], weight: [8, 8, 3, 3], padding: 1).usesShiftedGEMM)
+  }
+
   /// im2col matrices over 2 × `im2colTileBytes` are built in tiles whose boundaries fall mid-row.
   func testTiledIm2col() throws {
     let cases = [
-      Case(c: 3, h: 201, w: 203, oc: 4, k: 3, padding: 1, bias: true),
+      Case(c: 3, h: 201, w: 203, oc: 70, k: 3, padding: 1, bias: true),  // OC > 64: not the shifted GEMM
       Case(c: 3, h: 401, w: 401, oc: 70, k: 3, stride: 2, padding: 1, bias: false),
     ]
     for t in cases {
       let g = try Conv2dGeometry(
         input: [t.n, t.c, t.h, t.w], weight: [t.oc, t.c, t.k, t.k], stride: t.stride, padding: t.padding)
+      XCTAssertFalse(g.usesShiftedGEMM, "\(t) should use im2col")
       XCTAssertLessThan(g.im2colTile, g.ohw, "\(t) should be tiled")
       XCTAssertNotEqual(g.im2colTile % g.ow, 0, "\(t): a tile should end mid-row")
       try check(t, seed: 200)
