@@ -1,8 +1,8 @@
 /// Grouped convolution with few channels per group (ResNeXt / SK-ResNeXt: 32 groups of 4–32 channels).
 ///
 /// One sgemm per group would have M = OCg (4 in SK-ResNeXt's first stage) and K = Cg·KH·KW (36): OpenBLAS
-/// spends more on packing, thread hand-offs and per-call overhead than on arithmetic, ~9 GMAC/s for 32 such
-/// calls per sample. Here threads split the work into (group, pixels) items and multiply each item's im2col
+/// spends more on packing, thread hand-offs and per-call overhead than on arithmetic, and 32 such calls per
+/// sample ran slower on 2 threads than on 1 (benchmarks/RESULTS.md). Here threads split the work into (group, pixels) items and multiply each item's im2col
 /// rows by the group's weights with a register-blocked kernel (four output channels × eight pixels) that
 /// reads every im2col row through an offset:
 /// - stride 1 (`groupedPlanesCount` > 0): no im2col at all. The input is copied once into zero-padded planes
@@ -48,12 +48,14 @@ extension Ops {
     Threads.parallelFor(g.c, costPerItem: hp * wp) { channels in
       for c in channels {
         let plane = planes + c * hp * wp
-        plane.update(repeating: 0, count: pad * wp + pad)
+        plane.update(repeating: 0, count: pad * wp)  // top rows
         for i in 0..<g.h {
-          let row = plane + (pad + i) * wp + pad
-          row.update(from: x + (c * g.h + i) * g.w, count: g.w)
-          (row + g.w).update(repeating: 0, count: i == g.h - 1 ? pad * wp + pad : 2 * pad)
+          let row = plane + (pad + i) * wp
+          row.update(repeating: 0, count: pad)
+          (row + pad).update(from: x + (c * g.h + i) * g.w, count: g.w)
+          (row + pad + g.w).update(repeating: 0, count: pad)
         }
+        (plane + (pad + g.h) * wp).update(repeating: 0, count: pad * wp)  // bottom rows
       }
     }
     (planes + g.c * hp * wp).update(repeating: 0, count: smallGEMMReadAhead)
