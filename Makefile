@@ -31,7 +31,7 @@ unit-tests: deps
 	$(SWIFT) test -c release --skip-build --disable-swift-testing
 
 e2e-tests: build
-	@for t in Tests/e2e/*.sh; do [ -f "$$t" ] || continue; echo "== $$t"; bash "$$t" $(BIN) || exit 1; done
+	bash Tests/e2e/run_all.sh $(BIN)
 
 test: unit-tests e2e-tests
 

@@ -15,11 +15,13 @@ package enum DetailsPane {
     guard width > 0 else { return [] }
     let node = state.selectedNode
     var out = heading(state, width: width)
+    out += runLines(for: state, width: width)
     if node.path.isEmpty { out += familyText(state.model, glyphs: state.glyphs, width: width) }
     out += hyperParameters(node, glyphs: state.glyphs, width: width)
     out += tensors("parameters", node.parameters, glyphs: state.glyphs, width: width)
     out += tensors("buffers", node.buffers, glyphs: state.glyphs, width: width)
     out += counts(node, model: state.model, glyphs: state.glyphs, width: width)
+    out += channelLines(for: state, width: width)
     return out
   }
 

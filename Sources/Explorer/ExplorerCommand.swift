@@ -17,12 +17,6 @@ package enum ExplorerCommand: Hashable, Sendable {
   /// For keys whose feature a later version brings: the feature's name, for the one-line notice.
   package var comingFeature: String? {
     switch self {
-    case .step: "stepping the forward pass"
-    case .runToSelected: "running up to the selected block"
-    case .runToEnd: "running the forward pass"
-    case .reset: "resetting a run"
-    case .activationView: "the activation view"
-    case .attentionView: "the attention view"
     default: nil
     }
   }

@@ -22,6 +22,8 @@ package enum ExplorerRenderer {
     case .help(let scroll): drawHelp(&grid, scroll: scroll, state: state, layout: layout)
     case .picker(let picker):
       PickerOverlay.draw(&grid, picker: picker, current: state.model.name, glyphs: state.glyphs, layout: layout)
+    case .activations, .attention:
+      if let overlay = state.overlay { drawRunView(&grid, overlay, state: state, layout: layout) }
     case nil: break
     }
     grid.put(
@@ -85,6 +87,7 @@ package enum ExplorerRenderer {
     title.append("\(DisplayFormat.compact(model.totalMACs)) MACs", .normal)
     title.append(sep, .border)
     title.append("input \(glyphs.shape(model.inputShape)) ", .normal)
+    appendRunSource(&title, state: state)
     grid.put(title, x: 1, y: 0, maxWidth: grid.width - 3)
   }
 
@@ -126,6 +129,7 @@ package enum ExplorerRenderer {
       if rows[row] == state.selected {
         grid.restyle(y: y, x: layout.treeX, width: layout.treeWidth, role: selectedRole)
       }
+      drawRunMark(&grid, node: rows[row], y: y, state: state, layout: layout, nameWidth: columns.name)
     }
     let marginX = layout.dividerX - 1
     if state.treeScroll > 0 {

@@ -33,6 +33,8 @@ extension ExplorerState {
         if current.purpose == .inputSize { handleInputSizeKey(key) } else { handlePromptKey(key) }
       } else if case .help(let scroll) = overlay {
         handleHelpKey(key, scroll: scroll)
+      } else if let overlay, overlay.isRunView {
+        handleRunViewKey(key, overlay)
       } else if case .picker(let picker) = overlay {
         handlePickerKey(key, picker: picker)
       } else if let command = KeyBindings.command(for: key) {
@@ -72,6 +74,9 @@ extension ExplorerState {
         purpose: .search, text: "", savedSelection: selected, savedExpanded: expanded, savedSearch: search)
     case .nextMatch: stepMatch(forward: true)
     case .previousMatch: stepMatch(forward: false)
+    case .step, .runToSelected, .runToEnd, .reset: runForward(command)
+    case .activationView: overlay = .activations(scroll: 0)
+    case .attentionView: overlay = .attention(scroll: 0)
     case .modelPicker: openPicker(.open)
     case .compare: toggleCompare()
     case .compareAdd, .compareRemove:

@@ -7,6 +7,10 @@ package enum Focus: Equatable, Sendable {
 /// What covers the panes (or the compare view): the key help or the model picker.
 package enum Overlay: Equatable, Sendable {
   case help(scroll: Int)
+  /// `v`: mean, std and zeros % per step along the network's depth.
+  case activations(scroll: Int)
+  /// `a`: SE gates, SK branch shares, split weights per attention block.
+  case attention(scroll: Int)
   case picker(ModelPicker)
 }
 
@@ -51,6 +55,8 @@ package struct ExplorerState: Equatable, Sendable {
   package var notice: Notice?
   /// Set by `q` / Ctrl-C; the run loop ends when it is.
   package var shouldQuit = false
+  /// The live forward pass: steps that ran, what was observed, a run in progress.
+  package var live: LiveRun
   /// Per node: the end (exclusive) of its subtree in pre-order.
   package private(set) var subtreeEnd: [Int]
 
@@ -67,6 +73,7 @@ package struct ExplorerState: Equatable, Sendable {
     self.input = input
     self.size = size
     subtreeEnd = Self.subtreeEnds(of: model.nodes)
+    live = LiveRun(stepNames: model.stepNames, source: RunSource().description)
     expanded = Self.blockLevelExpansion(of: model)
     rows = []
     selected = 0

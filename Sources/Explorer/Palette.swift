@@ -41,7 +41,7 @@ package struct Palette: Equatable, Sendable {
   }
 
   /// The style of `role` (plain text when the palette leaves it out).
-  package func style(for role: StyleRole) -> CellStyle { styles[role] ?? CellStyle() }
+  package func style(for role: StyleRole) -> CellStyle { styles[role] ?? Palette.rampFallback[role] ?? CellStyle() }
 
   /// The same palette with colours removed, attributes kept (for `NO_COLOR` and monochrome terminals).
   package var withoutColour: Palette {

@@ -32,10 +32,16 @@ package enum StatusBar {
       middle.append("  Enter keep\(sep)Esc cancel", .dim)
     } else if let notice = state.notice {
       middle.append(notice.text, notice.isWarning ? .warning : .message)
+    } else if let progress = runProgress(state) {
+      middle = progress
     } else if case .picker(let picker) = state.overlay {
       let enter = picker.purpose == .open ? "open" : "add"
       hints(
         &middle, [("type", "to filter"), (glyphs.keyUpDown, "choose"), ("Enter", enter), ("Esc", "close")],
+        room: room(width), sep: sep)
+    } else if case .activations = state.overlay {
+      hints(
+        &middle, [(glyphs.keyUpDown, "step"), ("PgUp PgDn", "scroll"), ("Esc", "close"), ("q", "quit")],
         room: room(width), sep: sep)
     } else if state.overlay != nil {
       hints(&middle, [(glyphs.keyUpDown, "scroll"), ("Esc", "close"), ("q", "quit")], room: room(width), sep: sep)
@@ -70,7 +76,7 @@ package enum StatusBar {
     line.append(sep, .dim)
     let room = room(width)
     var used = 0
-    if state.prompt != nil || state.notice != nil {
+    if state.prompt != nil || state.notice != nil || state.live.isRunning {
       // A prompt or notice is cut with an ellipsis when it does not fit.
       for segment in middle.segments where used < room {
         let text = TextFit.truncate(segment.text, to: room - used, ellipsis: glyphs.ellipsis)

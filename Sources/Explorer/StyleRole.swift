@@ -51,4 +51,15 @@ package enum StyleRole: UInt8, CaseIterable, Sendable {
   case warning
   /// Text being typed into a prompt.
   case prompt
+  /// The tree row of the step being computed, and step times in the tree.
+  case running
+  case stepTime
+  /// Half-block pixels of plots: `pixelTB` draws ▀ with ramp level T (0…4) above and B below.
+  case pixel00, pixel01, pixel02, pixel03, pixel04
+  case pixel10, pixel11, pixel12, pixel13, pixel14
+  case pixel20, pixel21, pixel22, pixel23, pixel24
+  case pixel30, pixel31, pixel32, pixel33, pixel34
+  case pixel40, pixel41, pixel42, pixel43, pixel44
+  /// Cells of attention heat strips, ramp level 0…4 (themes: `attn_start` / `attn_mid` / `attn_end`).
+  case heat0, heat1, heat2, heat3, heat4
 }

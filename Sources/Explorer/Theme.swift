@@ -125,6 +125,7 @@ package struct Theme: Equatable, Sendable {
       .warning: style("warning_fg", bold: true),
       .prompt: style("main_fg", bold: true),
     ]
+    styles.merge(runStyles) { _, run in run }
     for role in StyleRole.allCases where styles[role] == nil { styles[role] = style("main_fg") }
     return Palette(name: name, styles: styles)
   }

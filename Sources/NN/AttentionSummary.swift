@@ -7,6 +7,8 @@ package struct AttentionSummary: Equatable, Sendable {
   package var gateMean: Double = 0
   package var gateMin: Double = 0
   package var gateMax: Double = 0
+  /// SE: population standard deviation over channels of the batch-averaged gates (how selective the block is).
+  package var gateSpread: Double = 0
   /// SK / split attention: mean weight of each branch (radix) over N×C; they sum to 1 for a softmax.
   package var branchShare: [Double] = []
 
@@ -18,6 +20,7 @@ package struct AttentionSummary: Equatable, Sendable {
       gateMin = Double(weights.min() ?? 0)
       gateMax = Double(weights.max() ?? 0)
       gateMean = weights.isEmpty ? 0 : weights.reduce(0.0) { $0 + Double($1) } / Double(weights.count)
+      gateSpread = Self.channelSpread(weights, samples: shape[0])
     case .selectiveKernel, .splitAttention:
       let (n, m, c) = (shape[0], shape[1], shape[2])
       branchShare = (0..<m).map { branch in
@@ -30,11 +33,24 @@ package struct AttentionSummary: Equatable, Sendable {
     }
   }
 
-  /// `gate mean 0.512 min 0.101 max 0.934` or `branch share 0.612 / 0.388`.
+  /// Averages N×C gates over the batch, then takes the population standard deviation over channels.
+  private static func channelSpread(_ weights: [Float], samples n: Int) -> Double {
+    guard n > 0, !weights.isEmpty else { return 0 }
+    let c = weights.count / n
+    var perChannel = [Double](repeating: 0, count: c)
+    for s in 0..<n {
+      for j in 0..<c { perChannel[j] += Double(weights[s * c + j]) / Double(n) }
+    }
+    let mean = perChannel.reduce(0, +) / Double(c)
+    return (perChannel.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(c)).squareRoot()
+  }
+
+  /// `gate mean 0.512 min 0.101 max 0.934 spread 0.210` or `branch share 0.612 / 0.388`.
   package var text: String {
     func f(_ x: Double) -> String { String(format3: x) }
     switch kind {
-    case .squeezeExcite: return "gate mean \(f(gateMean)) min \(f(gateMin)) max \(f(gateMax))"
+    case .squeezeExcite:
+      return "gate mean \(f(gateMean)) min \(f(gateMin)) max \(f(gateMax)) spread \(f(gateSpread))"
     case .selectiveKernel, .splitAttention:
       return "branch share " + branchShare.map(f).joined(separator: " / ")
     }

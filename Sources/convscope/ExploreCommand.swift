@@ -1,6 +1,9 @@
 import ArgumentParser
 import Explorer
 import Foundation
+import Models
+import NN
+import TensorCore
 
 /// `convscope [MODEL]`: the explorer, the program's default command.
 struct ExploreCommand: ParsableCommand {
@@ -25,6 +28,26 @@ struct ExploreCommand: ParsableCommand {
   @Option(name: .customLong("batch"), help: "The batch size the figures are computed for.")
   var batch = 1
 
+  @Option(help: "Weights for the forward pass (.safetensors with the model's state-dict keys); default: seeded.")
+  var weights: String?
+
+  @Option(help: "Input of the forward pass (.npy, N×3×H×W float, used as is); default: a synthetic input.")
+  var input: String?
+
+  @Option(help: "An image (PNG or JPEG) for the forward pass, preprocessed as `run --image` does.")
+  var image: String?
+
+  @Option(help: "Weight seed when no --weights are given (the weights `export-weights --seed N` writes).")
+  var seed: UInt64 = 0
+
+  /// Prints frame times while a resnet50-sized step runs on the worker, instead of opening the screen.
+  @Flag(name: .customLong("bench-live"), help: .hidden)
+  var benchLive = false
+
+  /// With --bench-live: draw on the real terminal and write the figures to this file.
+  @Option(name: .customLong("bench-live-report"), help: .hidden)
+  var benchLiveReport: String?
+
   @Flag(name: .customLong("no-mouse"), help: "Leave the mouse to the terminal (no clicks or wheel).")
   var noMouse = false
 
@@ -41,22 +64,36 @@ struct ExploreCommand: ParsableCommand {
 
   func run() throws {
     // Errors before the screen is opened leave the terminal untouched (one line, exit 1).
-    let input = try InputChoice.validated(size: inputSize, batch: batch)
+    let source = try runSource()
+    if source.input != nil && (inputSize != nil || batch != 1) {
+      throw ValidationError("--input gives batch and size itself; drop --input-size and --batch")
+    }
+    let input = try source.input.map { InputChoice(batch: $0.shape[0], size: $0.shape[2]) }
+      ?? InputChoice.validated(size: inputSize, batch: batch)
     let explorerModel = try ModelLoader.load(model, input: input)
     if benchRender { return printRenderBenchmark(explorerModel) }
+    let controller = RunController(
+      model: try Zoo.model(named: explorerModel.name), source: source, inputShape: explorerModel.inputShape)
+    // Files are read before the screen opens, so a bad one is a one-line error.
+    if weights != nil || image != nil { try controller.prepare() }
     var catalog = ThemeCatalog(directories: ThemeCatalog.searchDirectories())
     let chosen = try catalog.select(theme)
     var state = ExplorerState(model: explorerModel, themeName: chosen.name, themes: catalog.themes, input: input)
+    state.live = controller.initialLiveRun()
     if let warning = chosen.warnings.first {
       let more = chosen.warnings.count > 1 ? " (+\(chosen.warnings.count - 1) more)" : ""
       state.notice = Notice(text: warning + more, isWarning: true)
     }
+    if benchLive { return try printLiveBenchmark(state, controller: controller) }
     let terminal = try NCursesTerminal(palette: chosen.palette, mouse: !noMouse, forceASCII: forceASCII)
+    state.live.terminalHasColour = terminal.colourDepth != .none
     let report = firstFrameReport
-    let (exit, _) = ExplorerApp.run(state, on: terminal) {
-      guard let report, let elapsed = ExplorerBenchmark.millisecondsSinceProcessStart() else { return }
-      try? String(format: "first_frame_ms=%.0f\n", elapsed).write(toFile: report, atomically: true, encoding: .utf8)
-    }
+    let (exit, _) = ExplorerApp.run(
+      state, on: terminal,
+      onFirstFrame: {
+        guard let report, let elapsed = ExplorerBenchmark.millisecondsSinceProcessStart() else { return }
+        try? String(format: "first_frame_ms=%.0f\n", elapsed).write(toFile: report, atomically: true, encoding: .utf8)
+      }, onTick: controller.tick)
     // A signal ends the process with 128 + its number, after the terminal was restored.
     if exit.status != 0 { Foundation.exit(exit.status) }
   }

@@ -132,7 +132,7 @@ struct RunResult {
               if summary.kind == .squeezeExcite {
                 s = [
                   ("gate_mean", num(summary.gateMean)), ("gate_min", num(summary.gateMin)),
-                  ("gate_max", num(summary.gateMax)),
+                  ("gate_max", num(summary.gateMax)), ("gate_spread", num(summary.gateSpread)),
                 ]
               } else {
                 s = [("branch_share", .array(summary.branchShare.map { num($0) }))]

@@ -154,16 +154,6 @@ final class ReduceTests: XCTestCase {
     XCTAssertTrue(press(fresh(), .character("/"), .control("c")).shouldQuit, "Ctrl-C quits from a prompt too")
   }
 
-  func testKeysOfLaterFeaturesShowAComingNotice() {
-    for key in ["s", ".", "r", "x", "v", "a"] {
-      let state = press(fresh(), .character(Character(key)))
-      XCTAssertTrue(state.notice?.text.contains("coming") ?? false, "key \(key)")
-      XCTAssertEqual(state.selected, 0)
-      XCTAssertNil(state.overlay)
-      XCTAssertNil(press(state, .down).notice, "the next key clears the notice")
-    }
-  }
-
   func testUnboundKeySaysSoAndChangesNothingElse() {
     let state = press(fresh(), .character("z"))
     XCTAssertTrue(state.notice?.text.contains("? lists the keys") ?? false)

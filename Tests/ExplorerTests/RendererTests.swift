@@ -69,9 +69,10 @@ final class RendererTests: XCTestCase {
     XCTAssertTrue(grid.text(row: row).contains("/f█"))
     XCTAssertTrue(grid.text(row: row).contains("theme default"))
     s.apply(.key(.escape))
-    s.apply(.key(.character("v")))
+    s.apply(.key(.character("j")))
+    s.apply(.key(.character("z")))
     grid = ExplorerRenderer.render(s, size: s.size)
-    XCTAssertTrue(grid.text(row: row).contains("the activation view is coming in a later version"))
+    XCTAssertTrue(grid.text(row: row).contains("z does nothing here"))
   }
 
   func testScrollMarkersShowHiddenRows() {

@@ -100,7 +100,7 @@ check() {
 keys() { tm send-keys -t e2e "$@"; }
 status_line() { capture; grep -E '^[│|] [0-9]+/[0-9]+' "$SCREEN" | head -1; }
 
-# --- start-up, movement, expand/collapse, search, help, coming keys, resize, quit with q ----------
+# --- start-up, movement, expand/collapse, search, help, a step, resize, quit with q ----------
 start 100 30 C.UTF-8 resnet50 --first-frame-report "$WORK/first-frame"
 check "start: header and tree of resnet50" wait_for '┌ resnet50 · 25,557,032 params · 4\.09 G MACs · input 1×3×224×224'
 check "start: opens expanded to the blocks" wait_for '▸ 0 +Bottleneck'
@@ -130,7 +130,7 @@ check "help: generated from the table" wait_for 'switch the focus between the tr
 keys Escape
 check "help: Esc closes it" wait_gone 'keys \(\? or Esc closes\)'
 keys s
-check "coming: s says stepping comes later" wait_for 'stepping the forward pass is coming in a later version'
+check "s: steps the forward pass (Tests/e2e/explorer_run_tmux.sh covers live runs)" wait_for '· seeded weights \(seed 0\)'
 keys Tab
 check "tab: the details pane takes the focus" wait_for 'Tab tree'
 keys Tab

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Responsiveness while the forward pass runs: the UI loop's work per frame (merging results, drawing)
+/// measured while the worker computes.
+extension ExplorerBenchmark {
+  /// Frame timings during one live run.
+  package struct LiveResult: Sendable {
+    package var frames: Int
+    /// Per frame: the controller's tick (merging results) plus rendering the whole screen.
+    package var meanMilliseconds: Double
+    package var maxMilliseconds: Double
+    /// The longest time between the starts of two frames (the loop waits up to 40 ms for input in between).
+    package var maxGapMilliseconds: Double
+    package var runSeconds: Double
+  }
+
+  /// Presses `r` and then, as ``ExplorerApp`` does, polls `terminal` for 40 ms, ticks the controller,
+  /// moves the selection one row (so each frame differs and details of finished blocks are drawn),
+  /// renders and presents, until the pass is complete; `runs` times, with `x` in between.
+  package static func live(
+    _ initial: ExplorerState, controller: RunController, terminal: TerminalBackend, runs: Int = 1
+  ) -> LiveResult {
+    var state = initial
+    state.apply(.resize(terminal.size))
+    state.expandAll()
+    var worst = 0.0, total = 0.0, gap = 0.0, frames = 0
+    let begin = DispatchTime.now().uptimeNanoseconds
+    for _ in 0..<max(1, runs) {
+      state.apply(.key(.character("x")))
+      _ = controller.tick(&state)
+      state.apply(.key(.character("r")))
+      var previous = DispatchTime.now().uptimeNanoseconds
+      while state.live.isRunning || !state.live.requests.isEmpty {
+        let poll = DispatchTime.now().uptimeNanoseconds
+        _ = terminal.nextEvent(timeoutMilliseconds: ExplorerApp.pollMilliseconds)
+        // An in-memory terminal does not wait: sleep out the rest of the poll.
+        let waited = (DispatchTime.now().uptimeNanoseconds - poll) / 1000
+        let pollMicroseconds = UInt64(ExplorerApp.pollMilliseconds * 1000)
+        if waited < pollMicroseconds { usleep(UInt32(pollMicroseconds - waited)) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = controller.tick(&state)
+        state.apply(.key(.down))
+        terminal.present(ExplorerRenderer.render(state, size: terminal.size))
+        let end = DispatchTime.now().uptimeNanoseconds
+        let elapsed = Double(end - start) / 1e6
+        worst = max(worst, elapsed)
+        total += elapsed
+        gap = max(gap, Double(start - previous) / 1e6)
+        previous = start
+        frames += 1
+      }
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+    return LiveResult(
+      frames: frames, meanMilliseconds: total / Double(max(frames, 1)), maxMilliseconds: worst,
+      maxGapMilliseconds: gap, runSeconds: seconds)
+  }
+}

@@ -1,0 +1,157 @@
+/// The forward-pass keys (`s` `.` `r` `x`) and the two run views (`v` `a`), as pure state changes:
+/// a key leaves a ``RunRequest`` in ``LiveRun/requests`` and ``RunController`` carries it out.
+extension ExplorerState {
+  /// Handles `s`, `.`, `r` and `x`.
+  package mutating func runForward(_ command: ExplorerCommand) {
+    if command == .reset {
+      let hadAnything = live.isRunning || !live.completed.isEmpty
+      live.generation += 1
+      live.clearResults()
+      live.progress = nil
+      live.requests.append(.reset)
+      notice = Notice(text: hadAnything ? "run reset: back to the input" : "nothing has run yet", isWarning: false)
+      return
+    }
+    let steps = live.stepNames.count
+    guard steps > 0 else { return }
+    // While a run goes on, s . r extend it (the worker takes the requests in order).
+    let next = live.progress.map { $0.target + 1 } ?? live.completed.count
+    let target: Int
+    switch command {
+    case .step: target = next
+    case .runToEnd: target = steps - 1
+    default:
+      guard let index = stepIndex(forNode: selected) else {
+        notice = Notice(text: "\(selectedNode.path) is not part of a forward step", isWarning: false)
+        return
+      }
+      target = index
+    }
+    guard next < steps else {
+      let text =
+        live.isRunning ? "the run already goes to the end: x cancels it" : "the forward pass is complete: x resets it"
+      notice = Notice(text: text, isWarning: false)
+      return
+    }
+    guard target >= next else {
+      if let progress = live.progress, target >= live.completed.count {
+        notice = Notice(
+          text: "step \(progress.current + 1)/\(steps) is running: x cancels, keys keep working", isWarning: false)
+      } else {
+        notice = Notice(text: "\(live.stepNames[target]) has already run", isWarning: false)
+      }
+      return
+    }
+    live.failure = nil
+    if live.progress != nil {
+      live.progress?.target = target
+    } else {
+      live.progress = RunProgress(target: target, current: next)
+    }
+    live.requests.append(.through(target))
+  }
+
+  /// The step a node belongs to: its own or an ancestor's; for a container of blocks, its last block.
+  package func stepIndex(forNode node: Int) -> Int? {
+    if node == 0 { return live.stepNames.count - 1 }
+    for candidate in [node] + model.ancestors(of: node) {
+      if let step = model.nodes[candidate].step, let index = live.stepIndex(named: step) { return index }
+    }
+    var last: Int?
+    for inner in node..<subtreeEnd[node] {
+      if let step = model.nodes[inner].step, let index = live.stepIndex(named: step) {
+        last = max(last ?? index, index)
+      }
+    }
+    return last
+  }
+
+  /// The node that stands for step `index` in the tree: the block, or the first module of the stem or head.
+  package func node(forStep index: Int) -> Int? {
+    guard index >= 0, index < live.stepNames.count else { return nil }
+    let name = live.stepNames[index]
+    return model.index(ofPath: name) ?? model.nodes.firstIndex { $0.step == name }
+  }
+
+  /// The selected node's digest, once its step has run.
+  package var selectedDigest: NodeDigest? { live.nodes[selectedNode.path] }
+
+  // MARK: - Run views
+
+  /// Keys while the activation or attention view is open: scrolling, the run keys, close, quit.
+  mutating func handleRunViewKey(_ key: Key, _ view: Overlay) {
+    guard let command = KeyBindings.command(for: key) else {
+      notice = Notice(text: "\(Self.describe(key)) does nothing here: Esc closes the view", isWarning: false)
+      return
+    }
+    switch (command, view) {
+    case (.quit, _): shouldQuit = true
+    case (.escape, _), (.activationView, .activations), (.attentionView, .attention): overlay = nil
+    case (.activationView, _): overlay = .activations(scroll: 0)
+    case (.attentionView, _): overlay = .attention(scroll: 0)
+    case (.help, _): overlay = .help(scroll: 0)
+    case (.step, _), (.runToSelected, _), (.runToEnd, _), (.reset, _): runForward(command)
+    case (.moveUp, .activations), (.moveDown, .activations):
+      // In the activation view ↑↓ move the highlighted step (and the tree's selection with it).
+      moveStep(by: command == .moveUp ? -1 : 1)
+    case (.moveUp, _): scrollView(view, by: -1)
+    case (.moveDown, _): scrollView(view, by: 1)
+    case (.pageUp, _): scrollView(view, by: -pageSize)
+    case (.pageDown, _): scrollView(view, by: pageSize)
+    case (.top, _): scrollView(view, by: -Int.max / 2)
+    case (.bottom, _): scrollView(view, by: Int.max / 2)
+    default: notice = Notice(text: "\(Self.describe(key)) does nothing here: Esc closes the view", isWarning: false)
+    }
+  }
+
+  /// Selects the step `delta` steps from the selected node's.
+  package mutating func moveStep(by delta: Int) {
+    let current = stepIndex(forNode: selected) ?? 0
+    let target = min(max(0, current + delta), live.stepNames.count - 1)
+    if let node = node(forStep: target) {
+      reveal(node)
+      select(node)
+    }
+  }
+
+  private mutating func scrollView(_ view: Overlay, by delta: Int) {
+    let layout = ExplorerLayout(size: size)
+    let visible = layout.helpVisibleRows
+    switch view {
+    case .activations(let scroll):
+      let total = ActivationView.lines(for: self, width: layout.helpRect.width - 4).count
+      overlay = .activations(scroll: Self.clamp(scroll, delta, total: total, visible: visible))
+    case .attention(let scroll):
+      let total = AttentionView.lines(for: self, width: layout.helpRect.width - 4).count
+      overlay = .attention(scroll: Self.clamp(scroll, delta, total: total, visible: visible))
+    default: break
+    }
+  }
+
+  private static func clamp(_ scroll: Int, _ delta: Int, total: Int, visible: Int) -> Int {
+    max(0, min(scroll + delta, total - visible))
+  }
+}
+
+extension Overlay {
+  /// Whether this is the activation or the attention view.
+  package var isRunView: Bool {
+    switch self {
+    case .activations, .attention: true
+    default: false
+    }
+  }
+}
+
+extension ExplorerModel {
+  /// The forward steps in tree order, as the nodes' ``ExplorerNode/step`` names them (the controller
+  /// replaces them with the network's own list).
+  package var stepNames: [String] {
+    var seen = Set<String>()
+    var names: [String] = []
+    for node in nodes {
+      if let step = node.step, seen.insert(step).inserted { names.append(step) }
+    }
+    return names
+  }
+}

@@ -1,0 +1,101 @@
+import NN
+
+/// What a key asks of the forward pass; ``RunController`` picks it up on its next tick.
+package enum RunRequest: Equatable, Sendable {
+  /// Run steps up to and including this index.
+  case through(Int)
+  /// Cancel what is running and go back to the input.
+  case reset
+}
+
+/// A forward pass in progress: where it is going and how far it got.
+package struct RunProgress: Equatable, Sendable {
+  /// The last step index this run will execute.
+  package var target: Int
+  /// The step being computed now.
+  package var current: Int
+  /// Seconds since the run started (updated by the controller's tick, a tenth of a second at a time).
+  package var elapsed: Double
+
+  package init(target: Int, current: Int, elapsed: Double = 0) {
+    self.target = target
+    self.current = current
+    self.elapsed = elapsed
+  }
+}
+
+/// One class of the network's prediction.
+package struct ClassPrediction: Equatable, Sendable {
+  package var index: Int
+  /// The class name (ImageNet-1k, CIFAR-10), or `class N` for another head.
+  package var name: String
+  package var probability: Double
+
+  package init(index: Int, name: String, probability: Double) {
+    self.index = index
+    self.name = name
+    self.probability = probability
+  }
+}
+
+/// The live forward pass as the explorer shows it: which steps ran, their times, and what was
+/// observed at each node. A value inside ``ExplorerState``: the controller merges results into it.
+package struct LiveRun: Equatable, Sendable {
+  /// The forward steps in order (`stem`, block paths, `head`).
+  package var stepNames: [String]
+  /// Where weights and input come from, for the header (`seeded weights (seed 0) · synthetic input`).
+  package var source: String
+  /// Whether the input came from a file (an image or an array): then top-5 classes mean something.
+  package var inputIsReal: Bool
+  /// Steps that have run (a prefix of ``stepNames``).
+  package var completed: [StepDigest] = []
+  /// Per module path: what its observer saw, for every node inside a step that has run.
+  package var nodes: [String: NodeDigest] = [:]
+  /// Attention nodes in execution order, for the steps that have run.
+  package var attention: [AttentionDigest] = []
+  /// Attention nodes of the model (path → kind), known before any run.
+  package var attentionPaths: [String] = []
+  /// Set while a run is going on.
+  package var progress: RunProgress?
+  /// Requests the controller has not picked up yet, oldest first.
+  package var requests: [RunRequest] = []
+  /// Bumped by every reset so results of a cancelled run are recognised and dropped.
+  package var generation = 0
+  /// The five most likely classes, once the pass is complete.
+  package var top: [ClassPrediction] = []
+  /// Why the last run stopped early, if it failed.
+  package var failure: String?
+  /// Whether the terminal shows colours (false with `NO_COLOR`): plots shade with characters if not.
+  package var terminalHasColour = true
+
+  package init(stepNames: [String], source: String, inputIsReal: Bool = false, attentionPaths: [String] = []) {
+    self.stepNames = stepNames
+    self.source = source
+    self.inputIsReal = inputIsReal
+    self.attentionPaths = attentionPaths
+  }
+
+  /// Whether a run is in progress or requested.
+  package var isRunning: Bool { progress != nil }
+
+  /// Whether every step has run.
+  package var isComplete: Bool { !stepNames.isEmpty && completed.count == stepNames.count }
+
+  /// The index of the step called `name`.
+  package func stepIndex(named name: String) -> Int? { stepNames.firstIndex(of: name) }
+
+  /// The digest of a step that has run.
+  package func completedStep(named name: String) -> StepDigest? {
+    guard let k = stepIndex(named: name), k < completed.count else { return nil }
+    return completed[k]
+  }
+
+  /// Forgets every result (a reset).
+  package mutating func clearResults() {
+    completed = []
+    nodes = [:]
+    attention = []
+    top = []
+    failure = nil
+  }
+}

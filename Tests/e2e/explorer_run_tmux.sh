@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# End-to-end test of live forward passes in the explorer: steps blocks, runs to the end, cancels,
+# opens the activation and attention views, driving the real binary in a private tmux server and
+# asserting on the captured screen text.
+# Usage: Tests/e2e/explorer_run_tmux.sh PATH/TO/convscope     (make e2e-tests passes the release binary)
+# Every wait has a deadline and the whole script a time limit, so it never hangs.
+set -u
+
+if [ -z "${CONVSCOPE_E2E_LIMITED:-}" ]; then
+  CONVSCOPE_E2E_LIMITED=1 exec timeout -k 10 420 bash "$0" "$@"
+fi
+
+BIN=$(realpath "${1:-.build/release/convscope}")
+SOCKET="convscope-run-e2e-$$"
+WORK=$(mktemp -d)
+PASS=0
+FAIL=0
+SCREEN="$WORK/screen"
+
+tm() { timeout 10 tmux -L "$SOCKET" -f /dev/null "$@"; }
+cleanup() {
+  tm kill-server >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'echo "e2e live runs: interrupted or over its time limit"; exit 1' INT TERM HUP
+
+if ! command -v tmux >/dev/null; then echo "e2e live runs: tmux is not installed"; exit 1; fi
+if [ ! -x "$BIN" ]; then echo "e2e live runs: no binary at $BIN"; exit 1; fi
+
+# open MODEL ARGS...: a fresh 160×48 session running the explorer; its exit status goes to $WORK/status.
+# Each session gets a new socket, so it never races with a previous server that is still shutting down.
+SESSIONS=0
+open() {
+  tm kill-server >/dev/null 2>&1
+  SESSIONS=$((SESSIONS + 1))
+  SOCKET="convscope-run-e2e-$$-$SESSIONS"
+  rm -f "$WORK/status"
+  tm new-session -d -s e2e -x 160 -y 48 \
+    "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; sleep 600"
+}
+capture() { tm capture-pane -p -t e2e > "$SCREEN" 2>/dev/null; }
+# seen REGEX [SECONDS]: polls the screen until REGEX shows or the deadline passes.
+seen() {
+  local deadline=$((SECONDS + ${2:-15}))
+  while [ $SECONDS -lt $deadline ]; do
+    capture
+    grep -Eq -- "$1" "$SCREEN" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+gone() {
+  local deadline=$((SECONDS + ${2:-15}))
+  while [ $SECONDS -lt $deadline ]; do
+    capture
+    grep -Eq -- "$1" "$SCREEN" || return 0
+    sleep 0.1
+  done
+  return 1
+}
+quits() {
+  local deadline=$((SECONDS + 10))
+  while [ $SECONDS -lt $deadline ] && [ ! -s "$WORK/status" ]; do sleep 0.1; done
+  [ "$(cat "$WORK/status" 2>/dev/null)" = "EXIT=0" ]
+}
+check() {
+  local what=$1
+  shift
+  if "$@"; then
+    PASS=$((PASS + 1))
+    echo "ok   $what"
+  else
+    FAIL=$((FAIL + 1))
+    echo "FAIL $what"
+    capture
+    sed 's/^/     | /' "$SCREEN"
+  fi
+}
+keys() { tm send-keys -t e2e "$@"; }
+
+# --- seresnet50: step, run to the selected block, run to the end, views ----------------------
+open seresnet50
+check "seresnet50: opens" seen '┌ seresnet50 · '
+keys s
+check "s: the stem runs and the header names the source" seen 'seeded weights \(seed 0\) · synthetic input'
+check "s: the stem's wall time shows in the tree" seen '· conv1 +[0-9.]+m?s'
+keys s s
+check "s s: pressed during a step, the second s extends the run (layer1.1 has a time)" seen '▸ 1 +[0-9.]+m?s +Bottleneck'
+keys j
+check "details: statistics of the selected node's output" seen 'min +-?[0-9.]+(e-?[0-9]+)? +max'
+check "details: the histogram" seen 'histogram \(64 bins, log counts\)'
+keys / l a y e r 2 . 0 Enter .
+check ".: runs up to the selected block (layer2.0 gets a time)" seen '▸ 0 +[0-9.]+m?s +Bottleneck' 60
+check "details: residual norms of the block" seen 'shortcut +[0-9.e-]+ +branch'
+keys r
+check "r: runs to the end (the head gets a time)" seen '[·▸] global_pool +[0-9.]+m?s' 120
+keys g
+check "root: top-5 classes after the run" seen 'top-5 classes'
+keys v
+check "v: the activation view" seen 'activations per step \(v or Esc closes\)'
+check "v: all 18 steps ran" seen '18/18 steps run'
+check "v: mean, std and zeros charts" seen '^.{0,40}zeros +[0-9.]+ % … [0-9.]+ %'
+keys Up
+check "v: ↑ moves the highlighted step" seen 'selected layer4\.2'
+keys Escape a
+check "a: the attention view lists the SE blocks" seen '16 attention blocks, 16 run'
+check "a: SE gates with mean and spread" seen 'layer1\.0\.se +· SE gates · 256 ch'
+check "a: mean and spread line" seen 'mean [0-9.]+ +spread ±[0-9.]+'
+keys Escape x
+check "x: resets the run" seen 'run reset: back to the input'
+check "x: step times are gone" gone 'global_pool +[0-9.]+m?s'
+keys q
+check "quit: exit 0" quits
+
+# --- skresnext50_32x4d: run, cancel, run again, SK branch shares -----------------------------
+open skresnext50_32x4d
+check "skresnext50_32x4d: opens" seen '┌ skresnext50_32x4d · '
+keys a
+check "a before a run: says none has run" seen 'None has run yet'
+keys Escape r
+check "r: the status bar shows progress" seen 'step [0-9]+/18 .* x cancels' 30
+keys x
+check "x during the run: cancelled, nothing kept" seen 'run reset: back to the input'
+keys r
+check "r again: runs to the end (the head gets a time)" seen '[·▸] global_pool +[0-9.]+m?s' 120
+keys a
+check "a: SK blocks with their branch shares" seen 'layer1\.0\.conv2 +· SK branch softmax · 2×128'
+check "a: shares of the 3×3 and the dilated 3×3 branch" seen 'branch share 3×3 [0-9.]+ · 3×3 d2 [0-9.]+'
+check "a: per-channel selection legend" seen 'per channel: low = 3×3, high = 3×3 d2'
+keys Escape
+keys v
+check "v: activation view on the SK net" seen '18/18 steps run'
+keys q
+check "quit: exit 0" quits
+
+# --- resnet18: no attention blocks -------------------------------------------------------------
+open resnet18
+check "resnet18: opens" seen '┌ resnet18 · '
+keys a
+check "a: a model without attention says so in one line" seen 'resnet18 has no attention blocks \(SE, SK or split attention\)\.'
+keys q
+check "quit: exit 0" quits
+
+# --- --weights and --input: the header names the files; a run on a file input shows the top class --
+# npy WIDTH FILE: a 1×3×WIDTH×WIDTH float32 array of zeros in NumPy's format (v1.0; magic, version and
+# header length take 10 bytes, the header is padded with spaces to a multiple of 64 and ends in \n).
+npy() {
+  local header="{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, $1, $1), }"
+  local total=$(( (10 + ${#header} + 1 + 63) / 64 * 64 ))
+  local length=$((total - 10))
+  { printf '\x93NUMPY\x01\x00'
+    printf "\\x$(printf %02x $((length % 256)))\\x$(printf %02x $((length / 256)))"
+    printf '%s%*s\n' "$header" $((length - ${#header} - 1)) ""
+    head -c $((12 * $1 * $1)) /dev/zero; } > "$2"
+}
+npy 32 "$WORK/zeros.npy"
+timeout 60 "$BIN" export-weights senet18 "$WORK/senet18.safetensors" --seed 3 >/dev/null
+open senet18 --weights "$WORK/senet18.safetensors" --input "$WORK/zeros.npy"
+check "files: the header names the weights and the input" seen 'weights senet18\.safetensors · input zeros\.npy'
+keys r
+check "files: after the run the header shows the top classes" seen 'top-5 [a-z]+ [0-9.]+ %, ' 60
+keys q
+check "quit: exit 0" quits
+IMAGE=$(realpath "$(dirname "$0")/../NNTests/Fixtures/images/grey_57x81.jpg")
+open resnet18 --image "$IMAGE" --input-size 64
+check "image: the header names it" seen 'seeded weights \(seed 0\) · input grey_57x81\.jpg'
+keys r
+check "image: after the run the header shows the top classes by name" seen 'top-5 [a-zA-Z].* [0-9.]+ %' 60
+keys q
+check "quit: exit 0" quits
+check_bad_image() {
+  local err rc
+  err=$(timeout 30 "$BIN" resnet18 --image "$WORK/zeros.npy" 2>&1 < /dev/null)
+  rc=$?
+  [ $rc -eq 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ $err == "convscope: error: "* ]] \
+    || { echo "  rc=$rc [$err]"; return 1; }
+}
+check "image: not an image: one error line, exit 1, before the screen opens" check_bad_image
+check_bad_weights() {
+  local err rc
+  err=$(timeout 30 "$BIN" resnet18 --weights "$WORK/senet18.safetensors" 2>&1 < /dev/null)
+  rc=$?
+  [ $rc -eq 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ $err == "convscope: error: "* ]] \
+    || { echo "  rc=$rc [$err]"; return 1; }
+}
+check "files: weights of another model: one error line, exit 1, before the screen opens" check_bad_weights
+
+echo "e2e live runs: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
