@@ -15,7 +15,7 @@ extension ExploreCommand {
     if let input {
       let array = try NPYArray.read(path: input)
       guard array.shape.count == 4, array.shape[1] == 3, array.shape[0] >= 1 else {
-        throw ValidationError("--input \(input) must be N×3×H×W, got \(ScalarBytes.describe(array.shape))")
+        throw CommandError("--input \(input) must be N×3×H×W, got \(ScalarBytes.describe(array.shape))")
       }
       source.input = try Tensor(shape: array.shape, data: array.values)
       source.inputName = URL(fileURLWithPath: input).lastPathComponent

@@ -147,3 +147,44 @@ final class AnalysisTests: XCTestCase {
     XCTAssertEqual(config, Conv2dConfig(8, 16, kernel: 3, stride: 2, padding: 2, dilation: 2, groups: 4))
   }
 }
+
+extension AnalysisTests {
+  /// Inputs whose counts would overflow 64 bits are refused in one line instead of trapping.
+  func testInputsTooLargeToCount() throws {
+    XCTAssertThrowsError(try Analysis(network: tinyNetwork(), inputShape: [1, 3, 65_537, 8])) { error in
+      XCTAssertEqual(
+        (error as? AnalysisError)?.description,
+        "input too large: 1×3×65537×8: height and width are limited to 65,536")
+    }
+    XCTAssertThrowsError(try Analysis(network: tinyNetwork(), inputShape: [1 << 50, 3, 32, 32])) { error in
+      XCTAssertEqual(
+        (error as? AnalysisError)?.description,
+        "input too large: 1125899906842624×3×32×32: batch 1,125,899,906,842,624 makes the counts overflow 64 bits")
+    }
+    // A large batch that fits is counted exactly, linearly in N.
+    let one = try Analysis(network: tinyNetwork(), inputShape: [1, 3, 32, 32])
+    let many = try Analysis(network: tinyNetwork(), inputShape: [1 << 30, 3, 32, 32])
+    XCTAssertEqual(many.totalMACs, one.totalMACs << 30)
+    XCTAssertEqual(many.activationBytes, one.activationBytes << 30)
+  }
+
+  /// The memory estimate: weights twice, the input, the largest step's activations and twice the largest tensor.
+  func testPeakMemoryEstimate() throws {
+    let network = tinyNetwork()
+    let a = try Analysis(network: network, inputShape: [2, 3, 32, 32])
+    let weights = 2 * 4 * (285 + 17)
+    let input = 4 * 2 * 3 * 32 * 32
+    let stem = 4 * (3 * 2 * 8 * 16 * 16 + 2 * 8 * 8 * 8)  // conv, bn, relu, pool
+    let largest = 4 * 2 * 8 * 16 * 16
+    XCTAssertEqual(a.peakMemoryBytes(network: network), weights + input + stem + 2 * largest)
+    XCTAssertEqual(
+      a.peakMemoryBytes(network: network, keepingEveryOutput: true), weights + input + a.activationBytes + 2 * largest)
+    XCTAssertNoThrow(try a.checkMemory(network: network, available: 200_000))
+    XCTAssertThrowsError(try a.checkMemory(network: network, available: 100_000)) { error in
+      XCTAssertEqual(
+        (error as? AnalysisError)?.description,
+        "input too large: 2×3×32×32: a forward pass needs about 0.1 MB of memory, this machine has 0.1 MB; "
+          + "use a smaller size or batch")
+    }
+  }
+}
