@@ -83,6 +83,10 @@ npy_fill "$WORK/pixel.npy" '\x00\x00\x00\x00' 1 3 1 1
 expect_error "input too small for the array" "input too small: features.transition1.pool (AvgPool2d) gets 1×128×1×1" \
   run densenet121 --input "$WORK/pixel.npy"
 
+timeout 60 "$BIN" run resnet18 --input-size 32 --attention --top 0 >"$WORK/noattn.txt"
+check "no attention blocks: one line says so" \
+  test "$(tail -n 1 "$WORK/noattn.txt")" = "attention: resnet18 has no SE, SK or split-attention blocks"
+
 # A negative number is the option's value, refused with the range (not "Missing value").
 expect_error "negative --top" "--top must be 0 or more, got -1" run resnet18 --top -1
 expect_error "negative --batch" "--batch must be 1 or more, got -2" summary resnet18 --batch -2
