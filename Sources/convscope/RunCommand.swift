@@ -35,7 +35,7 @@ struct RunCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Batch size of the synthetic input, or copies of --image.")
   var batch: Int = 1
 
-  @Option(help: "Weight seed (the weights `export-weights --seed N` writes).")
+  @Option(parsing: .unconditional, help: "Weight seed (the weights `export-weights --seed N` writes).")
   var seed: UInt64 = 0
 
   @Option(help: "Write the logits (N×classes) to this .npy file.")

@@ -91,6 +91,7 @@ check "no attention blocks: one line says so" \
 expect_error "negative --top" "--top must be 0 or more, got -1" run resnet18 --top -1
 expect_error "negative --batch" "--batch must be 1 or more, got -2" summary resnet18 --batch -2
 expect_error "negative --input-size" "--input-size must be 1 or more, got -5" run resnet18 --input-size -5
+expect_error "negative --seed" "The value '-1' is invalid for '--seed <seed>'" export-weights resnet18 "$WORK/w.st" --seed -1
 expect_error "negative --depth" "--depth must be 0 or more, got -1" summary resnet18 --depth -1
 
 echo "cli_edge_cases: $PASS passed, $FAIL failed"
