@@ -66,6 +66,7 @@ struct RunCommand: ParsableCommand {
     if let inputSize, inputSize < 1 { throw ValidationError("--input-size must be 1 or more, got \(inputSize)") }
     guard top >= 0 else { throw ValidationError("--top must be 0 or more, got \(top)") }
     if dump != nil && dumpDir == nil { throw ValidationError("--dump needs --dump-dir") }
+    if output == "" { throw ValidationError("--output needs a file name") }
     if dumpDir == "" { throw ValidationError("--dump-dir needs a directory name") }
     if dumpDir != nil && dump == nil { throw ValidationError("--dump-dir needs --dump NODE|all") }
     if input != nil && image != nil { throw ValidationError("--input and --image exclude each other; give one") }
@@ -88,6 +89,7 @@ struct RunCommand: ParsableCommand {
     // Shapes, counts and memory are checked before any tensor of the input's size is allocated.
     let shape = array?.shape ?? zooModel.inputShape(batch: batch, size: inputSize)
     try Analysis(network: network, inputShape: shape).checkMemory(network: network, keepingEveryOutput: dump == "all")
+    if let output { try Self.checkOutputPath(output) }
     if let dumpDir { try Self.prepareDirectory(dumpDir) }
     let executor = try Executor(network: network)
     if let weights {
@@ -154,6 +156,22 @@ struct RunCommand: ParsableCommand {
       let name = path.isEmpty ? "model" : path
       try NPYArray(shape: tensor.shape, values: tensor.array).write(path: directory + "/" + name + ".npy")
     }
+  }
+
+  /// Refuses an `--output` that cannot be written (a directory, a missing or read-only parent) before the run.
+  static func checkOutputPath(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    if path.hasSuffix("/")
+      || FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    {
+      throw CommandError("--output \(path) is a directory; give a file name such as logits.npy")
+    }
+    let slash = path.lastIndex(of: "/")
+    let parent = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+    guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw CommandError("--output \(path): directory \(parent) does not exist")
+    }
+    guard access(parent, W_OK) == 0 else { throw CommandError("--output \(path): directory \(parent) is not writable") }
   }
 
   /// Creates `--dump-dir` (and its parents) before the run, so a bad directory fails in one line before any work.

@@ -73,6 +73,14 @@ expect_error "empty dump-dir" "--dump-dir needs a directory name" run resnet18 -
 timeout 60 "$BIN" run resnet18 --input-size 32 --dump layer1 --dump-dir "$WORK/new/deep/dir" >/dev/null
 check "dump-dir created with parents" test -s "$WORK/new/deep/dir/layer1.npy"
 
+# --output that cannot be written is refused before the run.
+expect_error "output into a missing directory" "--output $WORK/nodir/y.npy: directory $WORK/nodir does not exist" \
+  run resnet18 --input-size 32 --output "$WORK/nodir/y.npy"
+expect_error "output is a directory" "--output $WORK is a directory" run resnet18 --input-size 32 --output "$WORK"
+expect_error "empty output" "--output needs a file name" run resnet18 --output ""
+(cd "$WORK" && timeout 60 "$BIN" run resnet18 --input-size 32 --top 0 --output rel.npy >/dev/null)
+check "output relative to the current directory" test -s "$WORK/rel.npy"
+
 # Errors found while running carry no usage block (that is for option errors).
 npy_fill "$WORK/c1.npy" '\x00\x00\x00\x00' 1 1 8 8
 expect_error "wrong channels: the array's shape" "--input $WORK/c1.npy must be N×3×H×W, got \[1, 1, 8, 8\]$" \
