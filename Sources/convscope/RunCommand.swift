@@ -89,8 +89,6 @@ struct RunCommand: ParsableCommand {
     // Shapes, counts and memory are checked before any tensor of the input's size is allocated.
     let shape = array?.shape ?? zooModel.inputShape(batch: batch, size: inputSize)
     try Analysis(network: network, inputShape: shape).checkMemory(network: network, keepingEveryOutput: dump == "all")
-    if let output { try Self.checkOutputPath(output) }
-    if let dumpDir { try Self.prepareDirectory(dumpDir) }
     let executor = try Executor(network: network)
     if let weights {
       try executor.load(try SafetensorsFile.read(path: weights), modelName: zooModel.name)
@@ -122,6 +120,9 @@ struct RunCommand: ParsableCommand {
         }
       }
     }
+    // Files last: every other mistake is reported before anything is created.
+    if let output { try Self.checkOutputPath(output) }
+    if let dumpDir { try Self.prepareDirectory(dumpDir) }
 
     let clock = ContinuousClock()
     let start = clock.now

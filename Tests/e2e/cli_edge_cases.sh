@@ -87,6 +87,7 @@ expect_error "wrong channels: the array's shape" "--input $WORK/c1.npy must be N
   run resnet18 --input "$WORK/c1.npy"
 expect_error "unknown dump node: no usage block" "has no node 'layer9' (paths as in .convscope summary resnet18.)$" \
   run resnet18 --dump layer9 --dump-dir "$WORK/d9"
+check "no dump-dir created for an unknown node" test ! -e "$WORK/d9"
 npy_fill "$WORK/pixel.npy" '\x00\x00\x00\x00' 1 3 1 1
 expect_error "input too small for the array" "input too small: features.transition1.pool (AvgPool2d) gets 1×128×1×1" \
   run densenet121 --input "$WORK/pixel.npy"
