@@ -82,7 +82,8 @@ struct RunCommand: ParsableCommand {
     if let input {
       let read = try NPYArray.read(path: input)
       guard read.shape.count == 4, read.shape[1] == 3 else {
-        throw CommandError("--input \(input) must be N×3×H×W, got \(ScalarBytes.describe(read.shape))")
+        throw CommandError(
+          "--input \(input) must be N×3×H×W, got \(ScalarBytes.describe(read.shape))" + Self.layoutHint(read.shape))
       }
       array = read
     }
@@ -157,6 +158,13 @@ struct RunCommand: ParsableCommand {
       let name = path.isEmpty ? "model" : path
       try NPYArray(shape: tensor.shape, values: tensor.array).write(path: directory + "/" + name + ".npy")
     }
+  }
+
+  /// What to do with the common wrong layouts of an image array: channels last, or no batch dimension.
+  static func layoutHint(_ shape: [Int]) -> String {
+    if shape.count == 4 && shape[3] == 3 { return " (channels last? use x.transpose(0, 3, 1, 2))" }
+    if shape.count == 3 && shape[0] == 3 { return " (one image? add the batch dimension: x[None])" }
+    return ""
   }
 
   /// Refuses an `--output` that cannot be written (a directory, a missing or read-only parent) before the run.

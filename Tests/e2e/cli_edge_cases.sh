@@ -85,6 +85,9 @@ check "output relative to the current directory" test -s "$WORK/rel.npy"
 npy_fill "$WORK/c1.npy" '\x00\x00\x00\x00' 1 1 8 8
 expect_error "wrong channels: the array's shape" "--input $WORK/c1.npy must be N×3×H×W, got \[1, 1, 8, 8\]$" \
   run resnet18 --input "$WORK/c1.npy"
+npy_fill "$WORK/nhwc.npy" '\x00\x00\x00\x00' 1 8 8 3
+expect_error "channels last: a hint" "got \[1, 8, 8, 3\] (channels last? use x.transpose(0, 3, 1, 2))$" \
+  run resnet18 --input "$WORK/nhwc.npy"
 expect_error "unknown dump node: no usage block" "has no node 'layer9' (paths as in .convscope summary resnet18.)$" \
   run resnet18 --dump layer9 --dump-dir "$WORK/d9"
 check "no dump-dir created for an unknown node" test ! -e "$WORK/d9"
