@@ -80,7 +80,12 @@ struct RunCommand: ParsableCommand {
     let network = zooModel.build()
     var array: NPYArray?
     if let input {
-      let read = try NPYArray.read(path: input)
+      let read: NPYArray
+      do { read = try NPYArray.read(path: input) } catch {
+        // I/O errors already name the file; format errors get its name in front.
+        if case .io = error { throw error }
+        throw CommandError("--input \(input): \(error)")
+      }
       guard read.shape.count == 4, read.shape[1] == 3 else {
         throw CommandError(
           "--input \(input) must be N×3×H×W, got \(ScalarBytes.describe(read.shape))" + Self.layoutHint(read.shape))
@@ -92,7 +97,12 @@ struct RunCommand: ParsableCommand {
     try Analysis(network: network, inputShape: shape).checkMemory(network: network, keepingEveryOutput: dump == "all")
     let executor = try Executor(network: network)
     if let weights {
-      try executor.load(try SafetensorsFile.read(path: weights), modelName: zooModel.name)
+      let file: SafetensorsFile
+      do { file = try SafetensorsFile.read(path: weights) } catch {
+        if case .io = error { throw error }
+        throw CommandError("--weights \(weights): \(error)")
+      }
+      try executor.load(file, modelName: zooModel.name)
     } else {
       try executor.setSeededWeights(seed: seed)
     }

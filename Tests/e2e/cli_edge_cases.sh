@@ -85,6 +85,13 @@ check "output relative to the current directory" test -s "$WORK/rel.npy"
 npy_fill "$WORK/c1.npy" '\x00\x00\x00\x00' 1 1 8 8
 expect_error "wrong channels: the array's shape" "--input $WORK/c1.npy must be N×3×H×W, got \[1, 1, 8, 8\]$" \
   run resnet18 --input "$WORK/c1.npy"
+printf 'not a numpy file' >"$WORK/text.npy"
+expect_error "bad .npy: names the file" "--input $WORK/text.npy: .npy file does not start with" \
+  run resnet18 --input "$WORK/text.npy"
+printf '\x02\x00\x00\x00\x00\x00\x00\x00[]' >"$WORK/list.safetensors"
+expect_error "bad safetensors: names the file" "--weights $WORK/list.safetensors: safetensors header is not a JSON object" \
+  run resnet18 --weights "$WORK/list.safetensors"
+expect_error "missing weights file" "$WORK/none.safetensors: No such file" run resnet18 --weights "$WORK/none.safetensors"
 npy_fill "$WORK/nhwc.npy" '\x00\x00\x00\x00' 1 8 8 3
 expect_error "channels last: a hint" "got \[1, 8, 8, 3\] (channels last? use x.transpose(0, 3, 1, 2))$" \
   run resnet18 --input "$WORK/nhwc.npy"
