@@ -12,7 +12,8 @@ extension Analysis {
         shape: inputShape, detail: "height and width are limited to \(NumberFormat.grouped(maxSide))")
     }
     guard n > 1 else { return }
-    let one = try Analysis(network: network, inputShape: [1, inputShape[1], h, w])
+    // A shape error is left to the full trace, which names the shapes with the real batch.
+    guard let one = try? Analysis(network: network, inputShape: [1, inputShape[1], h, w]) else { return }
     let conventions = one.otherConventions
     let largest =
       [

@@ -56,6 +56,12 @@ final class AnalysisTests: XCTestCase {
         "input too small: deep (Conv2d) gets 1×4×4×4: a 5×5 window with stride 1 and padding 0 leaves an output of 0×0")
     }
     XCTAssertNoThrow(try Analysis(network: network, inputShape: [1, 3, 7, 7]))
+    XCTAssertThrowsError(try Analysis(network: network, inputShape: [3, 3, 6, 6])) { error in
+      XCTAssertEqual(
+        (error as? AnalysisError)?.description,
+        "input too small: deep (Conv2d) gets 3×4×4×4: a 5×5 window with stride 1 and padding 0 leaves an output of 0×0",
+        "the batch of the input, not the batch-1 trace that bounds the counts")
+    }
     XCTAssertThrowsError(try Analysis(network: network, inputShape: [1, 3, 7])) { error in
       guard case .badInput = error as? AnalysisError else { return XCTFail("\(error)") }
     }

@@ -27,6 +27,8 @@ check "non-square input runs" test $? -eq 0
 check "non-square input shape" grep -q '"input_shape":\[1,3,24,40\]' "$WORK/wide.json"
 check "non-square stem output" grep -q '"path":"stem","ms":[0-9.e-]*,"output_shape":\[1,64,6,10\]' "$WORK/wide.json"
 check "non-square logits written" test "$(stat -c %s "$WORK/wide_logits.npy")" -eq $((128 + 1000 * 4))
+expect_error "too small at batch 3" "features.transition3.pool (AvgPool2d) gets 3×512×1×1" \
+  summary densenet121 --input-size 17 --batch 3
 timeout 60 "$BIN" summary resnest14d --input-size 97 --batch 3 --format json >"$WORK/s97.json"
 check "summary at 97, batch 3" grep -q '"input_shape": \[3, 3, 97, 97\]' "$WORK/s97.json"
 
