@@ -17,6 +17,12 @@ extension ExploreCommand {
       guard array.shape.count == 4, array.shape[1] == 3, array.shape[0] >= 1 else {
         throw CommandError("--input \(input) must be N×3×H×W, got \(ScalarBytes.describe(array.shape))")
       }
+      // The explorer's input is a size (the `i` prompt's too), so H ≠ W would be dropped for the synthetic input.
+      guard array.shape[2] == array.shape[3] else {
+        throw CommandError(
+          "--input \(input) is \(array.shape[2])×\(array.shape[3]): the explorer takes square inputs "
+            + "(`convscope run` takes any H×W)")
+      }
       source.input = try Tensor(shape: array.shape, data: array.values)
       source.inputName = URL(fileURLWithPath: input).lastPathComponent
     }

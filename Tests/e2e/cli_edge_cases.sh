@@ -32,6 +32,9 @@ expect_error "too small at batch 3" "features.transition3.pool (AvgPool2d) gets 
 timeout 60 "$BIN" summary resnest14d --input-size 97 --batch 3 --format json >"$WORK/s97.json"
 check "summary at 97, batch 3" grep -q '"input_shape": \[3, 3, 97, 97\]' "$WORK/s97.json"
 
+expect_error "explorer: non-square input refused" "--input $WORK/wide.npy is 24×40: the explorer takes square inputs" \
+  resnet18 --input "$WORK/wide.npy"
+
 # NaN input: NaN logits and statistics print as nan / null instead of trapping.
 npy_fill "$WORK/nan.npy" '\x00\x00\xc0\x7f' 1 3 16 16
 timeout 60 "$BIN" run sknet_cifar --input "$WORK/nan.npy" --stats --attention >"$WORK/nan.txt" 2>"$WORK/nan.err"
