@@ -9,7 +9,7 @@ extension ExploreCommand {
   /// The weights and input `--weights`, `--input` / `--image` and `--seed` name (an array is read here,
   /// weights and images by ``RunController/prepare()``, all before the screen opens).
   func runSource() throws -> RunSource {
-    if input != nil && image != nil { throw ValidationError("--input and --image exclude each other; give one") }
+    if input != nil && image != nil { throw CommandError("--input and --image exclude each other; give one") }
     var source = RunSource(weightsPath: weights, seed: seed, imagePath: image)
     if let image { source.inputName = URL(fileURLWithPath: image).lastPathComponent }
     if let input {

@@ -35,6 +35,12 @@ check "summary at 97, batch 3" grep -q '"input_shape": \[3, 3, 97, 97\]' "$WORK/
 expect_error "explorer: non-square input refused" "--input $WORK/wide.npy is 24×40: the explorer takes square inputs" \
   resnet18 --input "$WORK/wide.npy"
 
+npy_fill "$WORK/square.npy" '\x00\x00\x00\x00' 1 3 16 16
+expect_error "explorer: --input with --batch, no usage block" "drop --input-size and --batch$" \
+  resnet18 --input "$WORK/square.npy" --batch 2
+expect_error "explorer: --input with --image, no usage block" "exclude each other; give one$" \
+  resnet18 --input "$WORK/square.npy" --image "$WORK/none.png"
+
 # NaN input: NaN logits and statistics print as nan / null instead of trapping.
 npy_fill "$WORK/nan.npy" '\x00\x00\xc0\x7f' 1 3 16 16
 timeout 60 "$BIN" run sknet_cifar --input "$WORK/nan.npy" --stats --attention >"$WORK/nan.txt" 2>"$WORK/nan.err"
