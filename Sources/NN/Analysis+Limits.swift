@@ -65,11 +65,20 @@ extension Analysis {
         + "this machine has \(Analysis.gigabytes(memory)); use a smaller size or batch")
   }
 
-  /// The machine's physical memory in bytes.
+  /// The machine's physical memory in bytes, or the container's limit (cgroup v2 or v1) when that is lower.
   package static var physicalMemoryBytes: Int {
     let pages = sysconf(Int32(_SC_PHYS_PAGES))
     let size = sysconf(Int32(_SC_PAGESIZE))
-    return pages > 0 && size > 0 ? pages * size : Int.max
+    let physical = pages > 0 && size > 0 ? pages * size : Int.max
+    let limits = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"].compactMap {
+      (try? String(contentsOfFile: $0, encoding: .utf8)).flatMap(cgroupLimit)
+    }
+    return min(physical, limits.min() ?? Int.max)
+  }
+
+  /// A cgroup memory limit file's value in bytes; nil for `max` (no limit) or anything unreadable.
+  package static func cgroupLimit(_ text: String) -> Int? {
+    Int(text.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0 > 0 ? $0 : nil }
   }
 
   /// `139.3 GB`, or `0.1 MB` below a gigabyte.

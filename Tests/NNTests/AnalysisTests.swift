@@ -193,4 +193,12 @@ extension AnalysisTests {
           + "use a smaller size or batch")
     }
   }
+
+  /// A container's memory limit lowers the memory the check compares with; `max` means none.
+  func testCgroupLimits() {
+    XCTAssertEqual(Analysis.cgroupLimit("4294967296\n"), 4_294_967_296)
+    XCTAssertNil(Analysis.cgroupLimit("max\n"))
+    XCTAssertNil(Analysis.cgroupLimit(""))
+    XCTAssertGreaterThan(Analysis.physicalMemoryBytes, 0)
+  }
 }
