@@ -41,6 +41,8 @@ package enum NumberFormat {
   package static func fixed(_ value: Double, _ decimals: Int) -> String {
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }
+    // NaN, infinities and values whose scaled digits overflow an Int print as Swift does (`nan`, `1e+30`).
+    guard value.isFinite, abs(value) * scale < 9e18 else { return value.isNaN ? "nan" : "\(value)" }
     let rounded = (abs(value) * scale).rounded()
     let whole = Int(rounded / scale)
     let fraction = Int(rounded - Double(whole) * scale)

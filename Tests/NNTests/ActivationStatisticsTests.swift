@@ -47,3 +47,22 @@ final class ActivationStatisticsTests: XCTestCase {
     XCTAssertEqual(attention.channelMean, [0.5, 0.5], "branches of N×M×C")
   }
 }
+
+extension ActivationStatisticsTests {
+  /// NaN and infinities (from bad weights or inputs) are counted without trapping: NaN in no bin,
+  /// infinities in the end bins.
+  func testNonFiniteValues() throws {
+    let withNaN = ActivationStatistics(try Tensor(shape: [1, 1, 1, 4], data: [0, .nan, 1, 2]))
+    XCTAssertEqual(withNaN.min, 0)
+    XCTAssertEqual(withNaN.max, 2)
+    XCTAssertEqual(withNaN.histogram.reduce(0, +), 3, "NaN is in no bin")
+    XCTAssertEqual(withNaN.histogram[0], 1)
+    XCTAssertEqual(withNaN.histogram[63], 1)
+    XCTAssertTrue(withNaN.mean.isNaN)
+    let infinite = ActivationStatistics(try Tensor(shape: [1, 4], data: [-.infinity, 0, 1, .infinity]))
+    XCTAssertEqual(infinite.histogram[0], 3, "finite values sit at the start of an infinite range")
+    XCTAssertEqual(infinite.histogram[63], 1, "+inf is max: the last bin")
+    let allNaN = ActivationStatistics(try Tensor(filled: .nan, shape: [2, 2]))
+    XCTAssertEqual(allNaN.histogram.reduce(0, +), 0)
+  }
+}
