@@ -1,4 +1,3 @@
-import Foundation
 import NN
 
 /// What a key asks of the forward pass; ``RunController`` picks it up on its next tick.
@@ -68,9 +67,9 @@ package struct LiveRun: Equatable, Sendable {
   package var failure: String?
   /// Whether the terminal shows colours (false with `NO_COLOR`): plots shade with characters if not.
   package var terminalHasColour = true
-  /// The most memory a run may want (bytes): half the machine's, so an input chosen too large is
-  /// refused with a notice instead of the allocation aborting the process.
-  package var memoryBudget = Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
+  /// The most memory a run may want (bytes): half the machine's (or the container's), so an input
+  /// chosen too large is refused with a notice instead of the allocation aborting the process.
+  package var memoryBudget = Analysis.physicalMemoryBytes / 2
 
   package init(stepNames: [String], source: String, inputIsReal: Bool = false, attentionPaths: [String] = []) {
     self.stepNames = stepNames

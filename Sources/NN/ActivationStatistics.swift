@@ -16,7 +16,7 @@ package struct ActivationStatistics: Equatable, Sendable {
   package var std: Double
   package var zeroFraction: Double
   /// Counts in 64 equal-width bins over [min, max]; bin i covers [min + i·w, min + (i+1)·w), the last
-  /// bin includes max (NumPy's rule). When min == max every element is in bin 0.
+  /// bin includes max (NumPy's rule). When min == max every element is in bin 0; NaNs are in no bin.
   package var histogram: [Int]
   package var channelMean: [Double]
   package var channelStd: [Double]
@@ -67,10 +67,11 @@ package struct ActivationStatistics: Equatable, Sendable {
           let v = Double(row[i])
           local += (v - m) * (v - m)
           squares += (v - mean) * (v - mean)
-          // NaN and infinite values (and an infinite range) go to bin 0 instead of trapping.
-          let position = (v - Double(lo)) / width * Double(Self.binCount)
-          var bin = width > 0 && position.isFinite ? Int(position) : 0
-          if bin >= Self.binCount { bin = Self.binCount - 1 }
+          // NaN is in no bin; infinities go to the end bins (the position is NaN when min or max is infinite).
+          guard !v.isNaN else { continue }
+          let position = width > 0 ? (v - Double(lo)) / width * Double(Self.binCount) : 0
+          let last = Self.binCount - 1
+          let bin = position.isNaN ? (v == Double(hi) ? last : 0) : Int(Swift.min(position, Double(last)))
           histogram[bin] += 1
         }
         channelSquares[c] += local

@@ -56,8 +56,13 @@ package struct Analysis: Sendable {
   package let nodes: [Node]
   private let index: [String: Int]
 
+  /// The largest input height or width analysed: every count of one 65,536 × 65,536 sample fits in 64 bits
+  /// with room to spare (ResNet-152: about 2⁵⁰ MACs), so only the batch needs checking against overflow.
+  package static let maxSide = 65_536
+
   package init(network: Network, inputShape: [Int]) throws {
     self.inputShape = inputShape
+    try Analysis.checkCountsFit(network: network, inputShape: inputShape)
     let tracer = Tracer(root: network.root)
     try tracer.trace(inputShape)
     nodes = tracer.rollUp()

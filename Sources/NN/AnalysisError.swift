@@ -4,6 +4,8 @@ package enum AnalysisError: Error, Equatable, CustomStringConvertible {
   case badInput(shape: [Int], expected: String)
   /// A node would produce an empty output (or its window does not fit) for this input size.
   case inputTooSmall(node: String, kind: String, inputShape: [Int], detail: String)
+  /// The input is too large to count in 64 bits, or to run in this machine's memory.
+  case inputTooLarge(shape: [Int], detail: String)
   /// A node receives a tensor whose shape does not fit its hyper-parameters (a malformed tree).
   case shapeMismatch(node: String, kind: String, expected: String, got: [Int])
   /// The tree and its ops disagree (a path that names no module, a module that cannot be called).
@@ -15,6 +17,8 @@ package enum AnalysisError: Error, Equatable, CustomStringConvertible {
       return "input \(AnalysisError.format(shape)) does not fit: expected \(expected)"
     case .inputTooSmall(let node, let kind, let shape, let detail):
       return "input too small: \(AnalysisError.label(node)) (\(kind)) gets \(AnalysisError.format(shape)): \(detail)"
+    case .inputTooLarge(let shape, let detail):
+      return "input too large: \(AnalysisError.format(shape)): \(detail)"
     case .shapeMismatch(let node, let kind, let expected, let got):
       return
         "shape mismatch at \(AnalysisError.label(node)) (\(kind)): expected \(expected), got \(AnalysisError.format(got))"

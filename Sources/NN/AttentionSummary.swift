@@ -60,8 +60,9 @@ package struct AttentionSummary: Equatable, Sendable {
 extension String {
   /// `x` with three decimals (no Foundation formatting needed).
   package init(format3 x: Double) {
-    guard x.isFinite else {
-      self = "\(x)"
+    // Beyond 1e15 the thousandths no longer fit an Int exactly; Swift's own form (`1e+30`) is clearer anyway.
+    guard x.isFinite, abs(x) < 1e15 else {
+      self = x.isNaN ? "nan" : "\(x)"
       return
     }
     let scaled = (abs(x) * 1000).rounded()

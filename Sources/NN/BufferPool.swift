@@ -29,6 +29,11 @@ final class BufferPool {
     return count == 0 ? try Tensor(zeros: shape) : try base.reshaped(shape)
   }
 
+  /// Whether `tensor` lives in a buffer lent since the last `reclaim` (so the step may overwrite it).
+  func isLent(_ tensor: Tensor) -> Bool {
+    lent.contains { $0.storage === tensor.storage }
+  }
+
   /// Takes back every lent buffer except those whose storage backs one of `kept`.
   func reclaim(keeping kept: [Tensor]) {
     var remaining: [Tensor] = []

@@ -25,9 +25,10 @@ extension ClassScore {
     String(repeating: " ", count: max(0, width - text.count)) + text
   }
 
-  /// `value` with exactly four decimals (Foundation-free, locale-independent).
+  /// `value` with exactly four decimals (Foundation-free, locale-independent); `nan` for a NaN probability
+  /// (non-finite logits).
   private static func fixed4(_ value: Float) -> String {
-    guard value.isFinite else { return "\(value)" }
+    guard value.isFinite else { return value.isNaN ? "nan" : "\(value)" }
     let scaled = Int((Double(value) * 10_000).rounded())
     let fraction = String(scaled % 10_000)
     return "\(scaled / 10_000)." + String(repeating: "0", count: 4 - fraction.count) + fraction

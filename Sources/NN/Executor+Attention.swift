@@ -101,11 +101,15 @@ extension Executor {
     return out
   }
 
-  /// Σ of same-shaped tensors into a pooled buffer.
+  /// Σ of same-shaped tensors into a pooled buffer (the first two added in one pass, no copy).
   private func sum(_ tensors: [Tensor]) throws -> Tensor {
     let out = try pool.acquire(tensors[0].shape)
-    try tensors[0].copy(into: out)
-    for t in tensors.dropFirst() { try Ops.add(out, t, into: out) }
+    guard tensors.count > 1 else {
+      try tensors[0].copy(into: out)
+      return out
+    }
+    try Ops.add(tensors[0], tensors[1], into: out)
+    for t in tensors.dropFirst(2) { try Ops.add(out, t, into: out) }
     return out
   }
 

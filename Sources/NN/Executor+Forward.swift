@@ -199,7 +199,12 @@ extension Executor {
       }
     default: fuseReLU = false
     }
-    let sum = try pool.acquire(branch.shape)
+    // The sum goes over the branch when the branch is a buffer of this step that nothing else reads (not
+    // the block's input, nor the shortcut; observers hold copies), saving a buffer and its cache traffic.
+    let inPlace =
+      pool.isLent(branch) && branch.storage !== x.storage && branch.storage !== p.storage
+      && branch.storage !== shortcut.storage && branch.isContiguous
+    let sum = inPlace ? branch : try pool.acquire(branch.shape)
     do {
       try Ops.add(branch, shortcut, fusedReLU: fuseReLU, into: sum)
     } catch let error as TensorError {

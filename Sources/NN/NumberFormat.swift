@@ -39,10 +39,10 @@ package enum NumberFormat {
 
   /// Fixed-point rendering without Foundation's `String(format:)`.
   package static func fixed(_ value: Double, _ decimals: Int) -> String {
-    // A NaN or infinite statistic (a NaN input, an overflowing layer) reads as such instead of trapping.
-    guard value.isFinite else { return value.isNaN ? "nan" : value < 0 ? "-inf" : "inf" }
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }
+    // NaN, infinities and values whose scaled digits overflow an Int print as Swift does (`nan`, `1e+30`).
+    guard value.isFinite, abs(value) * scale < 9e18 else { return value.isNaN ? "nan" : "\(value)" }
     let rounded = (abs(value) * scale).rounded()
     let whole = Int(rounded / scale)
     let fraction = Int(rounded - Double(whole) * scale)

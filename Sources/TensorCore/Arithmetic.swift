@@ -14,13 +14,17 @@ extension Ops {
     }
     try requireShape(out, a.shape, "add")
     let per = a.sampleCount
-    Threads.parallelFor(a.shape[0], costPerItem: per) { range in
-      for n in range {
+    let chunk = 16_384  // elements per work item, as in `elementwise`: threads split a single sample too
+    let chunksPerSample = max(1, (per + chunk - 1) / chunk)
+    Threads.parallelFor(a.shape[0] * chunksPerSample, costPerItem: min(per, chunk)) { range in
+      for item in range {
+        let (n, part) = item.quotientAndRemainder(dividingBy: chunksPerSample)
+        let lo = part * chunk, hi = min(per, lo + chunk)
         let x = a.sample(n), y = b.sample(n), z = out.sample(n)
         if fusedReLU {
-          for i in 0..<per { z[i] = max(x[i] + y[i], 0) }
+          for i in lo..<hi { z[i] = max(x[i] + y[i], 0) }
         } else {
-          for i in 0..<per { z[i] = x[i] + y[i] }
+          for i in lo..<hi { z[i] = x[i] + y[i] }
         }
       }
     }

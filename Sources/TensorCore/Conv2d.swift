@@ -6,7 +6,8 @@
 /// pixels when large), so no group ever copies the whole input. For small maps with many channels
 /// the GEMM runs the other way round, Yᵀ = Bᵀ·Wᵀ, and is transposed into place
 /// (`Conv2dGeometry.usesSwappedGEMM`). Depthwise convs (one input channel per group) use a direct
-/// kernel instead of M = 1 GEMMs.
+/// kernel instead of M = 1 GEMMs, and grouped convs with few channels per group TensorCore's own
+/// tiled kernel (`Conv2dGeometry.usesGroupedKernel`) instead of many tiny GEMMs.
 extension Ops {
   /// Convolution returning a new N×OC×OH×OW tensor.
   /// - Parameters:
@@ -29,8 +30,8 @@ extension Ops {
 
   /// Convolution writing into `out` (N×OC×OH×OW, contiguous or a channel view of a larger buffer,
   /// not overlapping `input`). `workspace` holds the scratch, `Conv2dGeometry.workspaceCount` floats:
-  /// the im2col tile (K × `im2colTile`), then Yᵀ (OH·OW × OCg) for the swapped GEMM; without one a
-  /// temporary is allocated.
+  /// the im2col tile (K × `im2colTile`), then Yᵀ (OH·OW × OCg) for the swapped GEMM, or the grouped
+  /// kernel's padded planes; without one a temporary is allocated.
   package static func conv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
     dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false, into out: Tensor, workspace: ConvWorkspace? = nil
@@ -55,6 +56,10 @@ extension Ops {
       let y = out.sample(n)
       if g.isDepthwise {
         depthwise(g, x: x, weight: w.sample(0), y: y)
+      } else if g.usesGroupedKernel {
+        grouped(g, x: x, weight: w.sample(0), y: y, planes: scratch)
+      } else if g.usesShiftedGEMM {
+        shifted(g, x: x, weight: w.sample(0), y: y, scratch: scratch)
       } else {
         for group in 0..<g.groups {
           let xg = x + group * g.cg * g.h * g.w  // Cg×H×W

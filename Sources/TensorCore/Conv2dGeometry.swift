@@ -23,9 +23,47 @@ package struct Conv2dGeometry: Sendable, Hashable {
   /// One input channel per group (depthwise, possibly with a channel multiplier).
   package var isDepthwise: Bool { cg == 1 && groups > 1 }
   /// Floats of scratch that `conv2d(into:)` needs: the im2col matrix, then Yᵀ when `usesSwappedGEMM`.
-  package var workspaceCount: Int { im2colCount + (usesSwappedGEMM ? ohw * ocg : 0) }
-  /// Floats of the im2col buffer, K × tile (0 when the input planes serve as they are).
-  package var im2colCount: Int { isPointwise || isDepthwise ? 0 : k * im2colTile }
+  package var workspaceCount: Int {
+    im2colCount + (usesSwappedGEMM ? ohw * ocg : 0) + groupedPlanesCount + (usesShiftedGEMM ? shiftedCount : 0)
+  }
+  /// Stride-1 convs with a real kernel and few output channels, on maps wide enough that the padded width
+  /// wastes little: one sgemm per tap over shifted padded planes instead of im2col (`Ops.shifted`). With few
+  /// output channels writing and packing the im2col matrix (K × OH·OW) costs most relative to the GEMM
+  /// (M = OC); measured on this machine (benchmarks/RESULTS.md) DenseNet's 128→32 3×3s gain at every
+  /// width from 14, ResNet-50's 64→64 at 56×56 gains ~15%, while its 256→256 at 14×14 loses ~35%.
+  package var usesShiftedGEMM: Bool {
+    groups == 1 && stride == 1 && kh * kw > 1 && ow >= Conv2dGeometry.shiftedMinOW
+      && oc <= Conv2dGeometry.shiftedMaxOC && !usesSwappedGEMM
+  }
+  /// The narrowest output for `usesShiftedGEMM`: at OW 14 with padding 1 the padded width adds 1/7.
+  package static let shiftedMinOW = 14
+  /// The most output channels for `usesShiftedGEMM`.
+  package static let shiftedMaxOC = 64
+  /// Output columns on the padded width: (OH − 1)·Wp + OW.
+  package var shiftedColumns: Int { (oh - 1) * (w + 2 * padding) + ow }
+  /// Floats of `Ops.shifted`'s scratch: padded planes with read-ahead, the weight per tap, the sums.
+  package var shiftedCount: Int {
+    c * (h + 2 * padding) * (w + 2 * padding) + Ops.smallGEMMReadAhead + oc * k + oc * shiftedColumns
+  }
+  /// Floats of the zero-padded input planes that the grouped kernel reads in place at stride 1 (C × Hp × Wp
+  /// and a read-ahead); 0 otherwise.
+  package var groupedPlanesCount: Int {
+    guard usesGroupedKernel, stride == 1 else { return 0 }
+    return c * (h + 2 * padding) * (w + 2 * padding) + Ops.smallGEMMReadAhead
+  }
+  /// Few output channels per group (ResNeXt-style grouped convs): each group's GEMM would be too small for
+  /// sgemm (M = OCg, K = Cg·KH·KW), so `conv2d` runs TensorCore's own grouped kernel (`Ops.grouped`), which
+  /// builds small im2col tiles in per-thread scratch.
+  package var usesGroupedKernel: Bool { groups > 1 && !isDepthwise && ocg <= Conv2dGeometry.groupedKernelMaxOCg }
+  /// The largest OCg that `usesGroupedKernel`: at 64 (ResNeSt's radix-2 convs) sgemm is as fast or faster.
+  package static let groupedKernelMaxOCg = 32
+  /// Output pixels per tile of the grouped kernel: a multiple of 8 whose K × tile im2col fits 32 KiB.
+  package var groupedTile: Int { min(ohw, max(8, Ops.groupedTileFloats / k / 8 * 8)) }
+  /// Floats of the im2col buffer, K × tile (0 when the input planes serve as they are, or the grouped
+  /// kernel's per-thread tiles do).
+  package var im2colCount: Int {
+    isPointwise || isDepthwise || usesGroupedKernel || usesShiftedGEMM ? 0 : k * im2colTile
+  }
   /// Output pixels per im2col tile. An im2col matrix larger than two L2 caches is built and
   /// multiplied in equal tiles of about `im2colTileBytes`, so the GEMM packs each tile while it is
   /// still in cache (ResNet-50's stem: ~0.64 → ~0.77 of bare sgemm); smaller ones go whole, since
@@ -41,7 +79,7 @@ package struct Conv2dGeometry: Sendable, Hashable {
   /// is up to ~35% faster that way round on this machine (benchmarks/RESULTS.md); elsewhere the
   /// direct orientation is as fast or faster and needs no transpose. Fixed by shape, so results are
   /// reproducible run to run.
-  package var usesSwappedGEMM: Bool { !isDepthwise && ohw < 100 && ocg > ohw }
+  package var usesSwappedGEMM: Bool { !isDepthwise && !usesGroupedKernel && ohw < 100 && ocg > ohw }
 
   /// Checks an input shape N×C×H×W against a weight shape OC×(C/groups)×KH×KW, as PyTorch does.
   package init(input: [Int], weight: [Int], stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1)

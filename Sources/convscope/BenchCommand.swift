@@ -18,13 +18,13 @@ struct BenchCommand: ParsableCommand {
   @Argument(help: "A zoo model to time (see `convscope list`).")
   var model: String?
 
-  @Option(name: .long, help: "Input height = width (default: the model's own, 224 or 32).")
+  @Option(name: .long, parsing: .unconditional, help: "Input height = width (default: the model's own, 224 or 32).")
   var inputSize: Int?
 
-  @Option(name: .long, help: "Batch size.")
+  @Option(name: .long, parsing: .unconditional, help: "Batch size.")
   var batch = 1
 
-  @Option(name: .long, help: "Untimed passes before the timed ones (BN folding, buffer pool).")
+  @Option(name: .long, parsing: .unconditional, help: "Untimed passes before the timed ones (BN folding, buffer pool).")
   var warmup = 2
 
   @Flag(name: .long, help: "Also report each step's median time, MACs and achieved GFLOP/s.")
@@ -36,10 +36,10 @@ struct BenchCommand: ParsableCommand {
   @Flag(name: .long, help: "Time every distinct ResNet-50 convolution (224×224, batch 1) against a bare sgemm.")
   var ops = false
 
-  @Option(name: .long, help: "Threads for sgemm and TensorCore's loops (default: CONVSCOPE_THREADS, else all cores).")
+  @Option(name: .long, parsing: .unconditional, help: "Threads for sgemm and TensorCore's loops (default: CONVSCOPE_THREADS, else all cores).")
   var threads: Int?
 
-  @Option(name: .long, help: "Timed runs (per kernel with --ops, whole passes with MODEL); the median is reported.")
+  @Option(name: .long, parsing: .unconditional, help: "Timed runs (per kernel with --ops, whole passes with MODEL); the median is reported.")
   var `repeat` = 15
 
   func run() throws {

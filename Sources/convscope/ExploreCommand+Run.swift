@@ -9,17 +9,19 @@ extension ExploreCommand {
   /// The weights and input `--weights`, `--input` / `--image` and `--seed` name (an array is read here,
   /// weights and images by ``RunController/prepare()``, all before the screen opens).
   func runSource() throws -> RunSource {
-    if input != nil && image != nil { throw ValidationError("--input and --image exclude each other; give one") }
+    if input != nil && image != nil { throw CommandError("--input and --image exclude each other; give one") }
     var source = RunSource(weightsPath: weights, seed: seed, imagePath: image)
     if let image { source.inputName = URL(fileURLWithPath: image).lastPathComponent }
     if let input {
       let array = try NPYArray.read(path: input)
       guard array.shape.count == 4, array.shape[1] == 3, array.shape[0] >= 1 else {
-        throw ValidationError("--input \(input) must be N×3×H×W, got \(ScalarBytes.describe(array.shape))")
+        throw CommandError("--input \(input) must be N×3×H×W, got \(ScalarBytes.describe(array.shape))")
       }
-      // The explorer analyses square inputs; a non-square array would silently give way to the synthetic one.
+      // The explorer's input is a size (the `i` prompt's too), so H ≠ W would be dropped for the synthetic input.
       guard array.shape[2] == array.shape[3] else {
-        throw ValidationError("--input \(input) must be square (H = W), got \(ScalarBytes.describe(array.shape))")
+        throw CommandError(
+          "--input \(input) is \(array.shape[2])×\(array.shape[3]): the explorer takes square inputs "
+            + "(`convscope run` takes any H×W)")
       }
       source.input = try Tensor(shape: array.shape, data: array.values)
       source.inputName = URL(fileURLWithPath: input).lastPathComponent

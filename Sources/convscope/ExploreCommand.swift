@@ -66,7 +66,7 @@ struct ExploreCommand: ParsableCommand {
     // Errors before the screen is opened leave the terminal untouched (one line, exit 1).
     let source = try runSource()
     if source.input != nil && (inputSize != nil || batch != 1) {
-      throw ValidationError("--input gives batch and size itself; drop --input-size and --batch")
+      throw CommandError("--input gives batch and size itself; drop --input-size and --batch")
     }
     let input = try source.input.map { try InputChoice.validated(size: $0.shape[2], batch: $0.shape[0]) }
       ?? InputChoice.validated(size: inputSize, batch: batch)

@@ -14,7 +14,7 @@ struct ExportWeightsCommand: ParsableCommand {
   @Argument(help: "Output .safetensors path (written atomically).")
   var out: String
 
-  @Option(help: "Weight seed.")
+  @Option(parsing: .unconditional, help: "Weight seed.")
   var seed: UInt64 = 0
 
   @Flag(help: "Also randomise BatchNorm running mean/var and affine parameters, so BN is not the identity.")

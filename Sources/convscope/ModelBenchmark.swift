@@ -44,6 +44,7 @@ struct ModelBenchmark {
     let network = model.build()
     let shape = model.inputShape(batch: batch, size: inputSize)
     let analysis = try Analysis(network: network, inputShape: shape)
+    try analysis.checkMemory(network: network)
     let executor = try Executor(network: network)
     try executor.setSeededWeights(seed: 0)
     try executor.setInput(try Tensor(shape: shape, data: WeightInit.input(seed: 0, shape: shape)))

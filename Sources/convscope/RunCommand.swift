@@ -27,19 +27,23 @@ struct RunCommand: ParsableCommand {
   @Option(help: "An image (PNG or JPEG), preprocessed as torchvision does for the model (README: --image).")
   var image: String?
 
-  @Option(help: "Input height = width for --image or the synthetic input (default: the model's own, 224 or 32).")
+  @Option(
+    parsing: .unconditional,
+    help: "Input height = width for --image or the synthetic input (default: the model's own, 224 or 32).")
   var inputSize: Int?
 
-  @Option(help: "Batch size of the synthetic input, or copies of --image.")
+  @Option(parsing: .unconditional, help: "Batch size of the synthetic input, or copies of --image.")
   var batch: Int = 1
 
-  @Option(help: "Weight seed (the weights `export-weights --seed N` writes).")
+  @Option(parsing: .unconditional, help: "Weight seed (the weights `export-weights --seed N` writes).")
   var seed: UInt64 = 0
 
   @Option(help: "Write the logits (N×classes) to this .npy file.")
   var output: String?
 
-  @Option(help: "Show the K most likely classes of each sample (names for ImageNet-1k / CIFAR-10, probabilities).")
+  @Option(
+    parsing: .unconditional,
+    help: "Show the K most likely classes of each sample (names for ImageNet-1k / CIFAR-10, probabilities).")
   var top: Int = 5
 
   @Flag(help: "Statistics of every step's output (min, max, mean, std, zeros, histogram, per channel).")
@@ -62,6 +66,8 @@ struct RunCommand: ParsableCommand {
     if let inputSize, inputSize < 1 { throw ValidationError("--input-size must be 1 or more, got \(inputSize)") }
     guard top >= 0 else { throw ValidationError("--top must be 0 or more, got \(top)") }
     if dump != nil && dumpDir == nil { throw ValidationError("--dump needs --dump-dir") }
+    if output == "" { throw ValidationError("--output needs a file name") }
+    if dumpDir == "" { throw ValidationError("--dump-dir needs a directory name") }
     if dumpDir != nil && dump == nil { throw ValidationError("--dump-dir needs --dump NODE|all") }
     if input != nil && image != nil { throw ValidationError("--input and --image exclude each other; give one") }
     if input != nil && (inputSize != nil || batch != 1) {
@@ -71,18 +77,37 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let zooModel = try Zoo.model(named: model)
-    let executor = try Executor(network: zooModel.build())
+    let network = zooModel.build()
+    var array: NPYArray?
+    if let input {
+      let read: NPYArray
+      do { read = try NPYArray.read(path: input) } catch {
+        // I/O errors already name the file; format errors get its name in front.
+        if case .io = error { throw error }
+        throw CommandError("--input \(input): \(error)")
+      }
+      guard read.shape.count == 4, read.shape[1] == 3 else {
+        throw CommandError(
+          "--input \(input) must be N×3×H×W, got \(ScalarBytes.describe(read.shape))" + Self.layoutHint(read.shape))
+      }
+      array = read
+    }
+    // Shapes, counts and memory are checked before any tensor of the input's size is allocated.
+    let shape = array?.shape ?? zooModel.inputShape(batch: batch, size: inputSize)
+    try Analysis(network: network, inputShape: shape).checkMemory(network: network, keepingEveryOutput: dump == "all")
+    let executor = try Executor(network: network)
     if let weights {
-      try executor.load(try SafetensorsFile.read(path: weights), modelName: zooModel.name)
+      let file: SafetensorsFile
+      do { file = try SafetensorsFile.read(path: weights) } catch {
+        if case .io = error { throw error }
+        throw CommandError("--weights \(weights): \(error)")
+      }
+      try executor.load(file, modelName: zooModel.name)
     } else {
       try executor.setSeededWeights(seed: seed)
     }
     let x: Tensor
-    if let input {
-      let array = try NPYArray.read(path: input)
-      guard array.shape.count == 4, array.shape[1] == 3 else {
-        throw ValidationError("--input \(input) must be N×3×H×W, got \(ScalarBytes.describe(array.shape))")
-      }
+    if let array {
       x = try Tensor(shape: array.shape, data: array.values)
     } else if let image {
       // The CIFAR nets (32×32 by default) get CIFAR's transform, the others ImageNet's.
@@ -90,7 +115,6 @@ struct RunCommand: ParsableCommand {
         cifar: zooModel.inputSize == 32, inputSize: inputSize ?? zooModel.inputSize)
       x = try preprocessing.tensor(contentsOfFile: image, batch: batch)
     } else {
-      let shape = zooModel.inputShape(batch: batch, size: inputSize)
       x = try Tensor(shape: shape, data: WeightInit.input(seed: 0, shape: shape))
     }
     try executor.setInput(x)
@@ -103,10 +127,13 @@ struct RunCommand: ParsableCommand {
         executor.observeAll(.output)
       } else {
         do { try executor.observe(dump, .output) } catch {
-          throw ValidationError("--dump: \(model) has no node '\(dump)' (paths as in `convscope summary \(model)`)")
+          throw CommandError("--dump: \(model) has no node '\(dump)' (paths as in `convscope summary \(model)`)")
         }
       }
     }
+    // Files last: every other mistake is reported before anything is created.
+    if let output { try Self.checkOutputPath(output) }
+    if let dumpDir { try Self.prepareDirectory(dumpDir) }
 
     let clock = ContinuousClock()
     let start = clock.now
@@ -115,9 +142,9 @@ struct RunCommand: ParsableCommand {
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     guard let logits = executor.output else { throw ExecutorError.noInput }
 
-    if let output { try NPYArray(shape: logits.shape, values: logits.array).write(path: output) }
     let observations = reports.flatMap(\.observations)
     if let dumpDir { try writeDumps(observations, to: dumpDir) }
+    if let output { try NPYArray(shape: logits.shape, values: logits.array).write(path: output) }
 
     let result = RunResult(
       model: zooModel.name, inputShape: x.shape, weights: weights ?? "seed \(seed)", seconds: seconds,
@@ -129,7 +156,6 @@ struct RunCommand: ParsableCommand {
   /// One .npy per observed node output, named by module path (`model.npy` for the root); the last call wins
   /// for modules applied more than once (torchvision's shared `relu`), as a forward hook would see it.
   private func writeDumps(_ observations: [Observation], to directory: String) throws {
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     var latest: [String: Tensor] = [:]
     var order: [String] = []
     for observation in observations where observation.role == .output {
@@ -141,6 +167,49 @@ struct RunCommand: ParsableCommand {
       guard let tensor = latest[path] else { continue }
       let name = path.isEmpty ? "model" : path
       try NPYArray(shape: tensor.shape, values: tensor.array).write(path: directory + "/" + name + ".npy")
+    }
+  }
+
+  /// What to do with the common wrong layouts of an image array: channels last, or no batch dimension.
+  static func layoutHint(_ shape: [Int]) -> String {
+    if shape.count == 4 && shape[3] == 3 { return " (channels last? use x.transpose(0, 3, 1, 2))" }
+    if shape.count == 3 && shape[0] == 3 { return " (one image? add the batch dimension: x[None])" }
+    return ""
+  }
+
+  /// Refuses an `--output` that cannot be written (a directory, a missing or read-only parent) before the run.
+  static func checkOutputPath(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    if path.hasSuffix("/")
+      || FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    {
+      throw CommandError("--output \(path) is a directory; give a file name such as logits.npy")
+    }
+    let slash = path.lastIndex(of: "/")
+    let parent = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+    guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw CommandError("--output \(path): directory \(parent) does not exist")
+    }
+    guard access(parent, W_OK) == 0 else { throw CommandError("--output \(path): directory \(parent) is not writable") }
+  }
+
+  /// Creates `--dump-dir` (and its parents) before the run, so a bad directory fails in one line before any work.
+  static func prepareDirectory(_ directory: String) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+      guard isDirectory.boolValue else { throw CommandError("--dump-dir \(directory) is a file, not a directory") }
+    } else {
+      // mkdir -p by hand: POSIX's errno names the reason in plain words (Foundation's message does not).
+      var path = directory.hasPrefix("/") ? "/" : ""
+      for component in directory.split(separator: "/") {
+        path += (path.isEmpty || path.hasSuffix("/") ? "" : "/") + component
+        if mkdir(path, 0o777) != 0 && errno != EEXIST {
+          throw CommandError("cannot create --dump-dir \(directory): \(path): \(String(cString: strerror(errno)))")
+        }
+      }
+    }
+    guard FileManager.default.isWritableFile(atPath: directory) else {
+      throw CommandError("--dump-dir \(directory) is not writable")
     }
   }
 }

@@ -63,7 +63,9 @@ struct RunResult {
         lines += ClassScore.tableLines(topK(n), classCount: logits.shape[1]).map { "  " + $0 }
       }
     }
-    if let attention {
+    if let attention, attention.isEmpty {
+      lines.append("attention: \(model) has no SE, SK or split-attention blocks")
+    } else if let attention {
       lines.append("attention (\(attention.count) nodes):")
       let pathWidth = attention.map(\.path.count).max() ?? 0
       for o in attention {

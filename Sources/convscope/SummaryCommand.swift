@@ -13,13 +13,15 @@ struct SummaryCommand: ParsableCommand {
   @Argument(help: "A zoo model (see `convscope list`).")
   var model: String
 
-  @Option(help: "Deepest tree level shown in the table (the root is 0); JSON always lists every node.")
+  @Option(
+    parsing: .unconditional,
+    help: "Deepest tree level shown in the table (the root is 0); JSON always lists every node.")
   var depth: Int = 3
 
-  @Option(help: "Input height = width (default: the model's own, 224 or 32).")
+  @Option(parsing: .unconditional, help: "Input height = width (default: the model's own, 224 or 32).")
   var inputSize: Int?
 
-  @Option(help: "Batch size.")
+  @Option(parsing: .unconditional, help: "Batch size.")
   var batch: Int = 1
 
   @Option(help: "Output format: table, markdown or json.")

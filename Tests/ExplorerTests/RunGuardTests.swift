@@ -1,6 +1,7 @@
 import Explorer
 import Foundation
 import Models
+import NN
 import TensorCore
 import XCTest
 
@@ -39,7 +40,7 @@ final class RunGuardTests: XCTestCase {
 
   func testTheBudgetIsHalfTheMachineAndTheDefaultInputFits() throws {
     var (state, _) = try open("resnet50")
-    XCTAssertEqual(state.live.memoryBudget, Int(clamping: ProcessInfo.processInfo.physicalMemory / 2))
+    XCTAssertEqual(state.live.memoryBudget, Analysis.physicalMemoryBytes / 2)
     // ResNet-50 at 224: the largest output is the stem conv's 1×64×112×112 floats, 3.2 MB, so 12.8 MB.
     XCTAssertEqual(state.model.runMemoryEstimate, 4 * 4 * 64 * 112 * 112)
     state.live.memoryBudget = 12_845_056

@@ -52,7 +52,7 @@ final class ActivationStatisticsTests: XCTestCase {
   func testNaNAndInfiniteValuesDoNotTrap() throws {
     for bad in [Float.nan, Float.infinity, -Float.infinity] {
       let s = ActivationStatistics(try Tensor(shape: [1, 2, 2, 2], data: [0, 1, 2, bad, 4, 5, 6, 7]))
-      XCTAssertEqual(s.histogram.reduce(0, +), 8, "every value is counted in some bin")
+      XCTAssertEqual(s.histogram.reduce(0, +), bad.isNaN ? 7 : 8, "every value but NaN is in some bin")
       XCTAssertFalse(s.mean.isFinite)
       XCTAssertEqual(NumberFormat.fixed(s.mean, 3), bad.isNaN ? "nan" : bad < 0 ? "-inf" : "inf")
     }
@@ -61,5 +61,24 @@ final class ActivationStatisticsTests: XCTestCase {
     let lines = ClassScore.tableLines(ClassScore.top(2, logits: [.nan, .nan, .nan]), classCount: 3)
     XCTAssertEqual(lines.count, 2)
     XCTAssertTrue(lines.allSatisfy { $0.hasSuffix("nan") }, "\(lines)")
+  }
+}
+
+extension ActivationStatisticsTests {
+  /// NaN and infinities (from bad weights or inputs) are counted without trapping: NaN in no bin,
+  /// infinities in the end bins.
+  func testNonFiniteValues() throws {
+    let withNaN = ActivationStatistics(try Tensor(shape: [1, 1, 1, 4], data: [0, .nan, 1, 2]))
+    XCTAssertEqual(withNaN.min, 0)
+    XCTAssertEqual(withNaN.max, 2)
+    XCTAssertEqual(withNaN.histogram.reduce(0, +), 3, "NaN is in no bin")
+    XCTAssertEqual(withNaN.histogram[0], 1)
+    XCTAssertEqual(withNaN.histogram[63], 1)
+    XCTAssertTrue(withNaN.mean.isNaN)
+    let infinite = ActivationStatistics(try Tensor(shape: [1, 4], data: [-.infinity, 0, 1, .infinity]))
+    XCTAssertEqual(infinite.histogram[0], 3, "finite values sit at the start of an infinite range")
+    XCTAssertEqual(infinite.histogram[63], 1, "+inf is max: the last bin")
+    let allNaN = ActivationStatistics(try Tensor(filled: .nan, shape: [2, 2]))
+    XCTAssertEqual(allNaN.histogram.reduce(0, +), 0)
   }
 }

@@ -56,6 +56,12 @@ final class AnalysisTests: XCTestCase {
         "input too small: deep (Conv2d) gets 1×4×4×4: a 5×5 window with stride 1 and padding 0 leaves an output of 0×0")
     }
     XCTAssertNoThrow(try Analysis(network: network, inputShape: [1, 3, 7, 7]))
+    XCTAssertThrowsError(try Analysis(network: network, inputShape: [3, 3, 6, 6])) { error in
+      XCTAssertEqual(
+        (error as? AnalysisError)?.description,
+        "input too small: deep (Conv2d) gets 3×4×4×4: a 5×5 window with stride 1 and padding 0 leaves an output of 0×0",
+        "the batch of the input, not the batch-1 trace that bounds the counts")
+    }
     XCTAssertThrowsError(try Analysis(network: network, inputShape: [1, 3, 7])) { error in
       guard case .badInput = error as? AnalysisError else { return XCTFail("\(error)") }
     }
@@ -145,5 +151,54 @@ final class AnalysisTests: XCTestCase {
       ])
     guard case .conv2d(let config) = conv.layer else { return XCTFail("not a conv") }
     XCTAssertEqual(config, Conv2dConfig(8, 16, kernel: 3, stride: 2, padding: 2, dilation: 2, groups: 4))
+  }
+}
+
+extension AnalysisTests {
+  /// Inputs whose counts would overflow 64 bits are refused in one line instead of trapping.
+  func testInputsTooLargeToCount() throws {
+    XCTAssertThrowsError(try Analysis(network: tinyNetwork(), inputShape: [1, 3, 65_537, 8])) { error in
+      XCTAssertEqual(
+        (error as? AnalysisError)?.description,
+        "input too large: 1×3×65537×8: height and width are limited to 65,536")
+    }
+    XCTAssertThrowsError(try Analysis(network: tinyNetwork(), inputShape: [1 << 50, 3, 32, 32])) { error in
+      XCTAssertEqual(
+        (error as? AnalysisError)?.description,
+        "input too large: 1125899906842624×3×32×32: batch 1,125,899,906,842,624 makes the counts overflow 64 bits")
+    }
+    // A large batch that fits is counted exactly, linearly in N.
+    let one = try Analysis(network: tinyNetwork(), inputShape: [1, 3, 32, 32])
+    let many = try Analysis(network: tinyNetwork(), inputShape: [1 << 30, 3, 32, 32])
+    XCTAssertEqual(many.totalMACs, one.totalMACs << 30)
+    XCTAssertEqual(many.activationBytes, one.activationBytes << 30)
+  }
+
+  /// The memory estimate: weights twice, the input, the largest step's activations and twice the largest tensor.
+  func testPeakMemoryEstimate() throws {
+    let network = tinyNetwork()
+    let a = try Analysis(network: network, inputShape: [2, 3, 32, 32])
+    let weights = 2 * 4 * (285 + 17)
+    let input = 4 * 2 * 3 * 32 * 32
+    let stem = 4 * (3 * 2 * 8 * 16 * 16 + 2 * 8 * 8 * 8)  // conv, bn, relu, pool
+    let largest = 4 * 2 * 8 * 16 * 16
+    XCTAssertEqual(a.peakMemoryBytes(network: network), weights + input + stem + 2 * largest)
+    XCTAssertEqual(
+      a.peakMemoryBytes(network: network, keepingEveryOutput: true), weights + input + a.activationBytes + 2 * largest)
+    XCTAssertNoThrow(try a.checkMemory(network: network, available: 200_000))
+    XCTAssertThrowsError(try a.checkMemory(network: network, available: 100_000)) { error in
+      XCTAssertEqual(
+        (error as? AnalysisError)?.description,
+        "input too large: 2×3×32×32: a forward pass needs about 0.1 MB of memory, this machine has 0.1 MB; "
+          + "use a smaller size or batch")
+    }
+  }
+
+  /// A container's memory limit lowers the memory the check compares with; `max` means none.
+  func testCgroupLimits() {
+    XCTAssertEqual(Analysis.cgroupLimit("4294967296\n"), 4_294_967_296)
+    XCTAssertNil(Analysis.cgroupLimit("max\n"))
+    XCTAssertNil(Analysis.cgroupLimit(""))
+    XCTAssertGreaterThan(Analysis.physicalMemoryBytes, 0)
   }
 }

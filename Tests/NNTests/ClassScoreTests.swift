@@ -81,3 +81,23 @@ extension ClassScoreTests {
       ClassScore.tableLines(ClassScore.top(1, logits: [0, 1, 0]), classCount: 3), ["1  1  class 1  0.5761"])
   }
 }
+
+extension ClassScoreTests {
+  /// Non-finite logits (a NaN or inf in the weights or input) print as `nan` instead of trapping.
+  func testTableLinesWithNonFiniteLogits() {
+    let nan = ClassScore.tableLines(ClassScore.top(2, logits: [.nan, 1, .nan]), classCount: 3)
+    XCTAssertEqual(nan, ["1  1  class 1  nan", "2  0  class 0  nan"])
+    let infinite = ClassScore.tableLines(ClassScore.top(1, logits: [.infinity, 0]), classCount: 2)
+    XCTAssertEqual(infinite, ["1  0  class 0  nan"], "inf − inf in the softmax is NaN")
+  }
+
+  /// Numbers too large for an Int's thousandths, and non-finite ones, keep Swift's own form.
+  func testFixedFormatsOfExtremeValues() {
+    XCTAssertEqual(String(format3: 1e30), "1e+30")
+    XCTAssertEqual(String(format3: -Double.infinity), "-inf")
+    XCTAssertEqual(String(format3: 123_456.789_4), "123456.789")
+    XCTAssertEqual(NumberFormat.fixed(1e300, 2), "1e+300")
+    XCTAssertEqual(NumberFormat.fixed(.nan, 2), "nan")
+    XCTAssertEqual(NumberFormat.fixed(-2.5e3, 2), "-2500.00")
+  }
+}

@@ -71,15 +71,81 @@ final class Conv2dTests: XCTestCase {
     for (i, t) in cases.enumerated() { try check(t, seed: 100 + UInt64(i)) }
   }
 
+  /// The grouped kernel (`usesGroupedKernel`) over SK-ResNeXt-like shapes: OCg from 1 to 32 (row blocks of 4
+  /// and leftover rows), maps of several tiles with a partial last one, strides 1–2, dilations 1–2; and
+  /// grouped convs just above `groupedKernelMaxOCg`, which take one sgemm per group.
+  func testGroupedKernelSweep() throws {
+    var rng = SeededGenerator(seed: 11)
+    func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(rng.next() % UInt64(range.count)) }
+    for i in 0..<40 {
+      var t = Case()
+      t.n = pick(1...2)
+      t.groups = [2, 4, 8, 32][pick(0...3)]
+      let cg = [1, 2, 4, 8, 16, 32][pick(0...5)]
+      t.c = cg * t.groups
+      t.oc = t.groups * [1, 3, 4, 5, 8, 16, 32, 33][pick(0...7)]
+      t.k = [1, 3, 3, 5][pick(0...3)]
+      t.stride = pick(1...2)
+      t.dilation = pick(1...2)
+      t.padding = t.dilation * (t.k / 2)
+      t.h = pick(8...40)
+      t.w = pick(8...40)
+      t.bias = pick(0...1) == 1
+      t.relu = pick(0...1) == 1
+      if cg == 1 && t.oc == t.groups { continue }  // depthwise: the other kernel
+      let g = try Conv2dGeometry(
+        input: [t.n, t.c, t.h, t.w], weight: [t.oc, cg, t.k, t.k], stride: t.stride, padding: t.padding,
+        dilation: t.dilation, groups: t.groups)
+      XCTAssertEqual(g.usesGroupedKernel, t.oc / t.groups <= 32 && !g.isDepthwise, "\(t)")
+      try check(t, seed: 300 + UInt64(i))
+    }
+    // SK-ResNeXt-50's grouped 3×3s: the first stage (Cg = OCg = 4, dilation 2) and a strided later one.
+    try check(Case(c: 128, h: 56, w: 56, oc: 128, k: 3, padding: 2, dilation: 2, groups: 32, bias: true), seed: 400)
+    try check(Case(c: 512, h: 28, w: 28, oc: 512, k: 3, stride: 2, padding: 1, groups: 32, relu: true), seed: 401)
+  }
+
+  /// The shifted GEMM (`usesShiftedGEMM`: stride 1, groups 1, OC ≤ 64, OW ≥ 14): square and oblong kernels,
+  /// paddings 0–2 (so OW < W too), dilations 1–2, batches of 1–2; and its neighbours that must not take it.
+  func testShiftedGEMMSweep() throws {
+    var rng = SeededGenerator(seed: 13)
+    func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(rng.next() % UInt64(range.count)) }
+    for i in 0..<30 {
+      var t = Case()
+      t.n = pick(1...2)
+      t.c = pick(1...40)
+      t.oc = pick(1...64)
+      t.k = [2, 3, 3, 5][pick(0...3)]
+      t.kw = pick(0...3) == 0 ? pick(1...4) : nil
+      t.dilation = pick(1...2)
+      t.padding = pick(0...2)
+      t.h = pick(14...36)
+      t.w = pick(24...40)
+      t.bias = pick(0...1) == 1
+      t.relu = pick(0...1) == 1
+      let g = try Conv2dGeometry(
+        input: [t.n, t.c, t.h, t.w], weight: [t.oc, t.c, t.k, t.kw ?? t.k], padding: t.padding, dilation: t.dilation)
+      XCTAssertEqual(g.usesShiftedGEMM, g.ow >= 14 && g.kh * g.kw > 1, "\(t)")
+      try check(t, seed: 500 + UInt64(i))
+    }
+    // DenseNet-121's 3×3 (128 → 32 at 28×28) and ResNet-50's first-stage 3×3.
+    try check(Case(c: 128, h: 28, w: 28, oc: 32, k: 3, padding: 1, bias: true, relu: true), seed: 530)
+    try check(Case(n: 2, c: 64, h: 56, w: 56, oc: 64, k: 3, padding: 1, bias: true), seed: 531)
+    for (shape, weight, stride) in [([1, 8, 20, 20], [65, 8, 3, 3], 1), ([1, 8, 20, 20], [8, 8, 3, 3], 2)] {
+      XCTAssertFalse(try Conv2dGeometry(input: shape, weight: weight, stride: stride, padding: 1).usesShiftedGEMM)
+    }
+    XCTAssertFalse(try Conv2dGeometry(input: [1, 8, 13, 13], weight: [8, 8, 3, 3], padding: 1).usesShiftedGEMM)
+  }
+
   /// im2col matrices over 2 × `im2colTileBytes` are built in tiles whose boundaries fall mid-row.
   func testTiledIm2col() throws {
     let cases = [
-      Case(c: 3, h: 201, w: 203, oc: 4, k: 3, padding: 1, bias: true),
+      Case(c: 3, h: 201, w: 203, oc: 70, k: 3, padding: 1, bias: true),  // OC > 64: not the shifted GEMM
       Case(c: 3, h: 401, w: 401, oc: 70, k: 3, stride: 2, padding: 1, bias: false),
     ]
     for t in cases {
       let g = try Conv2dGeometry(
         input: [t.n, t.c, t.h, t.w], weight: [t.oc, t.c, t.k, t.k], stride: t.stride, padding: t.padding)
+      XCTAssertFalse(g.usesShiftedGEMM, "\(t) should use im2col")
       XCTAssertLessThan(g.im2colTile, g.ohw, "\(t) should be tiled")
       XCTAssertNotEqual(g.im2colTile % g.ow, 0, "\(t): a tile should end mid-row")
       try check(t, seed: 200)
@@ -127,7 +193,15 @@ final class Conv2dTests: XCTestCase {
     XCTAssertEqual(g.outputShape, [1, 128, 28, 28])
     XCTAssertEqual(g.k, 18)
     XCTAssertEqual(g.macs, 128 * 28 * 28 * 18)
-    XCTAssertEqual(g.workspaceCount, 18 * 28 * 28)
+    XCTAssertTrue(g.usesGroupedKernel)
+    XCTAssertEqual(g.workspaceCount, 0)  // stride 2: the grouped kernel's tiles live in per-thread scratch
+    // Stride 1: the grouped kernel reads zero-padded copies of the input planes (SK-ResNeXt's dilated path).
+    let sk = try Conv2dGeometry(input: [1, 128, 56, 56], weight: [128, 4, 3, 3], padding: 2, dilation: 2, groups: 32)
+    XCTAssertTrue(sk.usesGroupedKernel)
+    XCTAssertEqual(sk.workspaceCount, 128 * 60 * 60 + 8)
+    let wide = try Conv2dGeometry(input: [1, 128, 56, 56], weight: [128, 64, 3, 3], padding: 1, groups: 2)
+    XCTAssertFalse(wide.usesGroupedKernel)  // ResNeSt's radix-2 conv: OCg 64 goes to sgemm per group
+    XCTAssertEqual(wide.workspaceCount, 576 * wide.im2colTile)
     XCTAssertTrue(try Conv2dGeometry(input: [1, 64, 56, 56], weight: [256, 64, 1, 1]).isPointwise)
     XCTAssertTrue(try Conv2dGeometry(input: [1, 8, 5, 5], weight: [8, 1, 3, 3], groups: 8).isDepthwise)
     // ResNet-50's last stage takes the swapped GEMM; larger maps and grouped 7×7 convs do not.

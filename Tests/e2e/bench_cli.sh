@@ -22,6 +22,10 @@ check "per-block rows" test "$(grep -cE '^(stem|layer[1-4]\.[01]|head) +[0-9.]+ 
 
 expect_error "bench unknown model" "unknown model 'resnet19'" bench resnet19
 expect_error "bench repeat" "--repeat must be at least 1" bench resnet18 --repeat 0
+# Negative numbers are values, not options: each names its range.
+expect_error "bench negative repeat" "--repeat must be at least 1, got -1" bench resnet18 --repeat -1
+expect_error "bench negative threads" "--threads must be at least 1, got -1" bench resnet18 --threads -1
+expect_error "bench negative warmup" "--warmup must be 0 or more, got -1" bench resnet18 --warmup -1
 expect_error "bench model and ops" "give a MODEL or --ops, not both" bench resnet18 --ops
 expect_error "bench nothing" "nothing to time" bench
 

@@ -29,8 +29,12 @@ if ! command -v tmux >/dev/null; then echo "e2e live runs: tmux is not installed
 if [ ! -x "$BIN" ]; then echo "e2e live runs: no binary at $BIN"; exit 1; fi
 
 # open MODEL ARGS...: a fresh 160×48 session running the explorer; its exit status goes to $WORK/status.
+# Each session gets a new socket, so it never races with a previous server that is still shutting down.
+SESSIONS=0
 open() {
   tm kill-server >/dev/null 2>&1
+  SESSIONS=$((SESSIONS + 1))
+  SOCKET="convscope-run-e2e-$$-$SESSIONS"
   rm -f "$WORK/status"
   tm new-session -d -s e2e -x 160 -y 48 \
     "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; sleep 600"
@@ -188,7 +192,7 @@ check_non_square_input() {
   npy 48 "$WORK/wide.npy" 64
   err=$(timeout 30 "$BIN" resnet18 --input "$WORK/wide.npy" 2>&1 < /dev/null)
   rc=$?
-  [ $rc -eq 1 ] && [[ $err == "convscope: error: --input $WORK/wide.npy must be square (H = W), got [1, 3, 64, 48]"* ]] \
+  [ $rc -eq 1 ] && [[ $err == "convscope: error: --input $WORK/wide.npy is 64×48: the explorer takes square inputs"* ]] \
     || { echo "  rc=$rc [$err]"; return 1; }
 }
 check "files: a non-square --input: one error line, exit 1 (it was silently replaced by the synthetic input)" \

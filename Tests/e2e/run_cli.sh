@@ -67,7 +67,7 @@ npy_zeros "$WORK/x1.npy" 1 1 32 32
 expect_error "input channels" "must be N×3×H×W" run resnet18 --input "$WORK/x1.npy"
 expect_error "dump without dir" "--dump needs --dump-dir" run resnet18 --dump all
 expect_error "dump unknown node" "no node 'layer9'" run resnet18 --dump layer9 --dump-dir "$WORK/d3"
-expect_error "too small input" "at features.transition2.pool: avgPool2d" run densenet121 --input-size 8
+expect_error "too small input" "input too small: features.transition2.pool (AvgPool2d) gets 1×256×1×1" run densenet121 --input-size 8
 expect_error "export into missing dir" "$WORK/nodir/w.safetensors" export-weights resnet18 "$WORK/nodir/w.safetensors"
 
 echo "run_cli: $PASS passed, $FAIL failed"
