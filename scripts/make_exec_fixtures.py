@@ -21,10 +21,11 @@ import tempfile
 import numpy as np
 import timm
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
 import torchvision
 from safetensors.torch import load_file
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from seed_nets import SENet, SKNet, densenet_bc_100  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "exec")
 WEIGHT_SEED = 20261129
@@ -88,122 +89,6 @@ def exported_state_dict(binary, name, model):
     return state
 
 
-# ---- the seed's CIFAR nets, bugs fixed (see shared seed README) ---------------------------------------------
-
-class PreActBlock(nn.Module):
-    """kuangliu pytorch-cifar PreActBlock with SE (the seed's SENet18 block)."""
-
-    def __init__(self, in_planes, planes, stride=1):
-        super().__init__()
-        self.bn1 = nn.BatchNorm2d(in_planes)
-        self.conv1 = nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(planes)
-        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
-        if stride != 1 or in_planes != planes:
-            self.shortcut = nn.Sequential(nn.Conv2d(in_planes, planes, 1, stride, bias=False))
-        self.fc1 = nn.Conv2d(planes, planes // 16, 1)
-        self.fc2 = nn.Conv2d(planes // 16, planes, 1)
-        self.gate = None
-
-    def forward(self, x):
-        out = F.relu(self.bn1(x))
-        shortcut = self.shortcut(out) if hasattr(self, "shortcut") else x
-        out = self.conv1(out)
-        out = self.conv2(F.relu(self.bn2(out)))
-        w = F.adaptive_avg_pool2d(out, 1)
-        w = torch.sigmoid(self.fc2(F.relu(self.fc1(w))))
-        self.gate = w.flatten(1)
-        return out * w + shortcut
-
-
-class SENet18(nn.Module):
-    def __init__(self, num_classes=10):
-        super().__init__()
-        self.in_planes = 64
-        self.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(64)
-        self.layer1 = self._make_layer(64, 2, 1)
-        self.layer2 = self._make_layer(128, 2, 2)
-        self.layer3 = self._make_layer(256, 2, 2)
-        self.layer4 = self._make_layer(512, 2, 2)
-        self.linear = nn.Linear(512, num_classes)
-
-    def _make_layer(self, planes, blocks, stride):
-        layers = []
-        for s in [stride] + [1] * (blocks - 1):
-            layers.append(PreActBlock(self.in_planes, planes, s))
-            self.in_planes = planes
-        return nn.Sequential(*layers)
-
-    def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.layer4(self.layer3(self.layer2(self.layer1(out))))
-        return self.linear(F.adaptive_avg_pool2d(out, 1).flatten(1))
-
-
-class SKConv(nn.Module):
-    def __init__(self, features, M, G, r, stride=1, L=32):
-        super().__init__()
-        d = max(int(features / r), L)
-        self.convs = nn.ModuleList([
-            nn.Sequential(
-                nn.Conv2d(features, features, 3 + i * 2, stride, 1 + i, groups=G),
-                nn.BatchNorm2d(features), nn.ReLU(inplace=False))
-            for i in range(M)])
-        self.gap = nn.AdaptiveAvgPool2d(1)
-        self.fc = nn.Linear(features, d)
-        self.fcs = nn.ModuleList([nn.Linear(d, features) for _ in range(M)])
-        self.softmax = nn.Softmax(dim=1)
-
-    def forward(self, x):
-        feas = torch.stack([conv(x) for conv in self.convs], dim=1)
-        fea_z = self.fc(self.gap(feas.sum(dim=1)).flatten(1))
-        att = self.softmax(torch.stack([fc(fea_z) for fc in self.fcs], dim=1))
-        return (feas * att[:, :, :, None, None]).sum(dim=1)
-
-
-class SKUnit(nn.Module):
-    def __init__(self, in_features, out_features, M, G, r, stride=1, L=32):
-        super().__init__()
-        mid = out_features // 2
-        self.feas = nn.Sequential(
-            nn.Conv2d(in_features, mid, 1), nn.BatchNorm2d(mid), SKConv(mid, M, G, r, stride, L),
-            nn.BatchNorm2d(mid), nn.Conv2d(mid, out_features, 1), nn.BatchNorm2d(out_features))
-        if in_features == out_features:
-            self.shortcut = nn.Sequential()
-        else:
-            self.shortcut = nn.Sequential(nn.Conv2d(in_features, out_features, 1, stride), nn.BatchNorm2d(out_features))
-
-    def forward(self, x):
-        return self.feas(x) + self.shortcut(x)
-
-
-class SKNetCifar(nn.Module):
-    def __init__(self, num_classes=10):
-        super().__init__()
-        self.basic_conv = nn.Sequential(nn.Conv2d(3, 64, 3, padding=1), nn.BatchNorm2d(64))
-        stage = lambda i, o: nn.Sequential(
-            SKUnit(i, o, 2, 8, 2, stride=2), nn.ReLU(), SKUnit(o, o, 2, 8, 2), nn.ReLU(), SKUnit(o, o, 2, 8, 2), nn.ReLU())
-        self.stage_1 = stage(64, 256)
-        self.stage_2 = stage(256, 512)
-        self.stage_3 = stage(512, 1024)
-        self.pool = nn.AdaptiveAvgPool2d(1)
-        self.classifier = nn.Sequential(nn.Linear(1024, num_classes))
-
-    def forward(self, x):
-        fea = self.stage_3(self.stage_2(self.stage_1(self.basic_conv(x))))
-        return self.classifier(self.pool(fea).flatten(1))
-
-
-def densenet_bc_100():
-    net = torchvision.models.DenseNet(growth_rate=12, block_config=(16, 16, 16), num_init_features=24, bn_size=4,
-                                      num_classes=10)
-    features = net.features
-    del features.norm0, features.relu0, features.pool0
-    features.conv0 = nn.Conv2d(3, 24, 3, 1, 1, bias=False)
-    return net
-
-
 # ---- what to compare ---------------------------------------------------------------------------------------
 
 def tv(name):
@@ -226,9 +111,9 @@ MODELS = {
     "densenet169": (tv("densenet169"), 64, None, None),
     "densenet201": (tv("densenet201"), 64, None, None),
     "densenet_bc_100": (densenet_bc_100, 32, "features.denseblock2.denselayer3", None),
-    "senet18": (SENet18, 16, "layer4.1", ("layer2.0", "gate", "se")),
+    "senet18": (SENet, 16, "layer4.1", ("layer2.0", "gate", "se")),
     "seresnet50": (tm("seresnet50"), 64, "layer4.0.se", ("layer4.0.se", "layer4.0.se.gate", "se")),
-    "sknet_cifar": (SKNetCifar, 16, "stage_2.0.feas.2", ("stage_2.0.feas.2", "stage_2.0.feas.2.softmax", "sk")),
+    "sknet_cifar": (SKNet, 16, "stage_2.0.feas.2", ("stage_2.0.feas.2", "stage_2.0.feas.2.softmax", "sk")),
     "skresnet18": (tm("skresnet18"), 64, "layer4.0.conv1", ("layer4.0.conv1", "layer4.0.conv1.attn", "sk")),
     "skresnet34": (tm("skresnet34"), 64, None, None),
     "skresnext50_32x4d": (tm("skresnext50_32x4d"), 64, "layer4.0.conv2", ("layer4.0.conv2", "layer4.0.conv2.attn", "sk")),
