@@ -6,78 +6,16 @@
 # Every wait has a deadline and the whole script a time limit, so it never hangs.
 set -u
 
-if [ -z "${CONVSCOPE_E2E_LIMITED:-}" ]; then
-  CONVSCOPE_E2E_LIMITED=1 exec timeout -k 10 420 bash "$0" "$@"
-fi
-
-BIN=$(realpath "${1:-.build/release/convscope}")
-SOCKET="convscope-run-e2e-$$"
-WORK=$(mktemp -d)
-PASS=0
-FAIL=0
-SCREEN="$WORK/screen"
-
-tm() { timeout 10 tmux -L "$SOCKET" -f /dev/null "$@"; }
-cleanup() {
-  tm kill-server >/dev/null 2>&1
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'echo "e2e live runs: interrupted or over its time limit"; exit 1' INT TERM HUP
-
-if ! command -v tmux >/dev/null; then echo "e2e live runs: tmux is not installed"; exit 1; fi
-if [ ! -x "$BIN" ]; then echo "e2e live runs: no binary at $BIN"; exit 1; fi
+source "$(dirname "$0")/lib/tmux.sh"
+tmux_harness "e2e live runs" convscope-run-e2e 420 15 "$@"
 
 # open MODEL ARGS...: a fresh 160×48 session running the explorer; its exit status goes to $WORK/status.
-# Each session gets a new socket, so it never races with a previous server that is still shutting down.
-SESSIONS=0
 open() {
-  tm kill-server >/dev/null 2>&1
-  SESSIONS=$((SESSIONS + 1))
-  SOCKET="convscope-run-e2e-$$-$SESSIONS"
-  rm -f "$WORK/status"
+  fresh_server
   tm new-session -d -s e2e -x 160 -y 48 \
     "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; sleep 600"
 }
-capture() { tm capture-pane -p -t e2e > "$SCREEN" 2>/dev/null; }
-# seen REGEX [SECONDS]: polls the screen until REGEX shows or the deadline passes.
-seen() {
-  local deadline=$((SECONDS + ${2:-15}))
-  while [ $SECONDS -lt $deadline ]; do
-    capture
-    grep -Eq -- "$1" "$SCREEN" && return 0
-    sleep 0.1
-  done
-  return 1
-}
-gone() {
-  local deadline=$((SECONDS + ${2:-15}))
-  while [ $SECONDS -lt $deadline ]; do
-    capture
-    grep -Eq -- "$1" "$SCREEN" || return 0
-    sleep 0.1
-  done
-  return 1
-}
-quits() {
-  local deadline=$((SECONDS + 10))
-  while [ $SECONDS -lt $deadline ] && [ ! -s "$WORK/status" ]; do sleep 0.1; done
-  [ "$(cat "$WORK/status" 2>/dev/null)" = "EXIT=0" ]
-}
-check() {
-  local what=$1
-  shift
-  if "$@"; then
-    PASS=$((PASS + 1))
-    echo "ok   $what"
-  else
-    FAIL=$((FAIL + 1))
-    echo "FAIL $what"
-    capture
-    sed 's/^/     | /' "$SCREEN"
-  fi
-}
-keys() { tm send-keys -t e2e "$@"; }
+quits() { exit_status_is 0; }
 
 # --- seresnet50: step, run to the selected block, run to the end, views ----------------------
 open seresnet50

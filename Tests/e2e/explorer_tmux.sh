@@ -5,39 +5,8 @@
 # Every wait has a deadline and the whole script a time limit, so it never hangs.
 set -u
 
-# The whole script runs under a 300-second limit, whatever happens (cleanup still runs on TERM).
-if [ -z "${CONVSCOPE_E2E_LIMITED:-}" ]; then
-  CONVSCOPE_E2E_LIMITED=1 exec timeout -k 10 300 bash "$0" "$@"
-fi
-
-BIN=$(realpath "${1:-.build/release/convscope}")
-SOCKET="convscope-e2e-$$"
-WORK=$(mktemp -d)
-PASS=0
-FAIL=0
-SCREEN="$WORK/screen"
-
-tm() { timeout 10 tmux -L "$SOCKET" -f /dev/null "$@"; }
-
-cleanup() {
-  tm kill-server >/dev/null 2>&1
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'echo "e2e explorer: interrupted or over its time limit"; exit 1' INT TERM HUP
-
-if ! command -v tmux >/dev/null; then echo "e2e explorer: tmux is not installed"; exit 1; fi
-if [ ! -x "$BIN" ]; then echo "e2e explorer: no binary at $BIN"; exit 1; fi
-
-# fresh_server: ends the previous server and moves to a new socket, so a new session never races
-# with a server that is still shutting down.
-SESSIONS=0
-fresh_server() {
-  tm kill-server >/dev/null 2>&1
-  SESSIONS=$((SESSIONS + 1))
-  SOCKET="convscope-e2e-$$-$SESSIONS"
-  rm -f "$WORK/status"
-}
+source "$(dirname "$0")/lib/tmux.sh"
+tmux_harness "e2e explorer" convscope-e2e 300 10 "$@"
 
 # start W H LANG ARGS...: a fresh session running the explorer; its exit status goes to $WORK/status.
 start() {
@@ -48,56 +17,18 @@ start() {
     "env TERM=xterm-256color LANG=$lang LC_ALL=$lang NCURSES_NO_UTF8_ACS=1 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; echo AFTER-EXIT; sleep 600"
 }
 
-capture() { tm capture-pane -p -t e2e > "$SCREEN" 2>/dev/null; }
-
-# wait_for REGEX [SECONDS]: poll the screen until REGEX appears or the deadline passes.
-wait_for() {
-  local regex=$1 deadline=$((SECONDS + ${2:-10}))
-  while [ $SECONDS -lt $deadline ]; do
-    capture
-    grep -Eq -- "$regex" "$SCREEN" && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
-# wait_gone REGEX [SECONDS]: poll until REGEX is no longer on screen.
-wait_gone() {
-  local regex=$1 deadline=$((SECONDS + ${2:-10}))
-  while [ $SECONDS -lt $deadline ]; do
-    capture
-    grep -Eq -- "$regex" "$SCREEN" || return 0
-    sleep 0.1
-  done
-  return 1
-}
-
 # wait_exit STATUS: the binary exited with STATUS and the terminal is back to normal.
 wait_exit() {
-  local expected=$1 deadline=$((SECONDS + 10))
-  while [ $SECONDS -lt $deadline ] && [ ! -s "$WORK/status" ]; do sleep 0.1; done
-  [ "$(cat "$WORK/status" 2>/dev/null)" = "EXIT=$expected" ] || { echo "  status: $(cat "$WORK/status" 2>/dev/null)"; return 1; }
+  exit_status_is "$1" || { echo "  status: $(cat "$WORK/status" 2>/dev/null)"; return 1; }
   wait_for 'AFTER-EXIT' 5 || return 1
   local flags
   flags=$(tm display-message -p -t e2e '#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag}')
   [ "$flags" = "0 1 0 0" ] || { echo "  terminal flags (alternate cursor mouse keypad): $flags"; return 1; }
 }
 
-check() {
-  local what=$1
-  shift
-  if "$@"; then
-    PASS=$((PASS + 1))
-    echo "ok   $what"
-  else
-    FAIL=$((FAIL + 1))
-    echo "FAIL $what"
-    capture
-    sed 's/^/     | /' "$SCREEN"
-  fi
-}
-
-keys() { tm send-keys -t e2e "$@"; }
+# The harness's seen and gone under the names this script's checks use.
+wait_for() { seen "$@"; }
+wait_gone() { gone "$@"; }
 status_line() { capture; grep -E '^[│|] [0-9]+/[0-9]+' "$SCREEN" | head -1; }
 
 # --- start-up, movement, expand/collapse, search, help, a step, resize, quit with q ----------
