@@ -64,6 +64,7 @@ struct ExploreCommand: ParsableCommand {
 
   func run() throws {
     // Errors before the screen is opened leave the terminal untouched (one line, exit 1).
+    try checkModelName()
     let source = try runSource()
     if source.input != nil && (inputSize != nil || batch != 1) {
       throw CommandError("--input gives batch and size itself; drop --input-size and --batch")
@@ -98,6 +99,16 @@ struct ExploreCommand: ParsableCommand {
     controller.stop()
     // A signal ends the process with 128 + its number, after the terminal was restored.
     if exit.status != 0 { Foundation.exit(exit.status) }
+  }
+
+  /// The explorer is the default command, so `convscope lis` lands here: an unknown name also lists the commands.
+  private func checkModelName() throws {
+    do {
+      _ = try Zoo.model(named: model)
+    } catch {
+      let commands = Convscope.configuration.subcommands.map { $0._commandName }.filter { $0 != Self._commandName }
+      throw CommandError("\(error) — or a command: \(commands.joined(separator: ", "))")
+    }
   }
 
   private func printRenderBenchmark(_ model: ExplorerModel) {

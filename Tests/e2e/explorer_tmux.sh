@@ -247,6 +247,14 @@ check_unknown_model() {
     || { echo "  rc=$rc stdout=[$out] stderr=[$err]"; return 1; }
 }
 check "unknown model: one error line and exit 1" check_unknown_model
+# A mistyped command lands on the default (explorer) command: the line names the models and the commands.
+check_mistyped_command() {
+  timeout 10 "$BIN" lis > /dev/null 2> "$WORK/err"
+  [ $? -eq 1 ] && [ "$(wc -l < "$WORK/err")" -eq 1 ] \
+    && grep -q "^convscope: error: unknown model 'lis' (choose from: resnet18, .*) — or a command: .*list.*summary" "$WORK/err" \
+    || { echo "  stderr=[$(cat "$WORK/err")]"; return 1; }
+}
+check "mistyped command: names the models and the commands" check_mistyped_command
 
 check_not_a_tty() {
   local err rc
