@@ -74,17 +74,7 @@ extension ExplorerRenderer {
       )
     default: return
     }
-    drawBox(&grid, x: rect.x, y: rect.y, width: rect.width, height: rect.height, glyphs: glyphs, title: title)
-    let visible = layout.helpVisibleRows
-    let first = max(0, min(scroll, lines.count - visible))
-    let end = min(lines.count, first + visible)
-    for k in first..<max(first, end) {
-      grid.put(lines[k], x: rect.x + 2, y: rect.y + 1 + k - first, maxWidth: rect.width - 4)
-    }
-    if first > 0 { grid.put(glyphs.moreAbove, x: rect.x + rect.width - 2, y: rect.y + 1, role: .dim) }
-    if end < lines.count {
-      grid.put(glyphs.moreBelow, x: rect.x + rect.width - 2, y: rect.y + rect.height - 2, role: .dim)
-    }
+    drawScrollingBox(&grid, title: title, lines: lines, scroll: scroll, glyphs: glyphs, layout: layout)
   }
 }
 

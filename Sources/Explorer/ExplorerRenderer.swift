@@ -165,16 +165,26 @@ package enum ExplorerRenderer {
   private static func drawHelp(_ grid: inout ScreenGrid, scroll: Int, state: ExplorerState, layout: ExplorerLayout) {
     let rect = layout.helpRect
     let glyphs = state.glyphs
-    drawBox(
-      &grid, x: rect.x, y: rect.y, width: rect.width, height: rect.height, glyphs: glyphs,
-      title: " keys (? or Esc closes) ")
     let lines = HelpOverlay.lines(glyphs: glyphs, width: rect.width - 4)
+    drawScrollingBox(
+      &grid, title: " keys (? or Esc closes) ", lines: lines, scroll: scroll, glyphs: glyphs, layout: layout)
+  }
+
+  /// A box in the help overlay's rectangle showing `lines` from `scroll` (clamped to the last page),
+  /// with more-above / more-below marks on its right edge. Help and the run views share it.
+  static func drawScrollingBox(
+    _ grid: inout ScreenGrid, title: String, lines: [StyledLine], scroll: Int, glyphs: GlyphSet,
+    layout: ExplorerLayout
+  ) {
+    let rect = layout.helpRect
+    drawBox(&grid, x: rect.x, y: rect.y, width: rect.width, height: rect.height, glyphs: glyphs, title: title)
     let visible = layout.helpVisibleRows
-    let end = min(lines.count, scroll + visible)
-    for k in scroll..<max(scroll, end) {
-      grid.put(lines[k], x: rect.x + 2, y: rect.y + 1 + k - scroll, maxWidth: rect.width - 4)
+    let first = max(0, min(scroll, lines.count - visible))
+    let end = min(lines.count, first + visible)
+    for k in first..<max(first, end) {
+      grid.put(lines[k], x: rect.x + 2, y: rect.y + 1 + k - first, maxWidth: rect.width - 4)
     }
-    if scroll > 0 { grid.put(glyphs.moreAbove, x: rect.x + rect.width - 2, y: rect.y + 1, role: .dim) }
+    if first > 0 { grid.put(glyphs.moreAbove, x: rect.x + rect.width - 2, y: rect.y + 1, role: .dim) }
     if end < lines.count {
       grid.put(glyphs.moreBelow, x: rect.x + rect.width - 2, y: rect.y + rect.height - 2, role: .dim)
     }
