@@ -9,15 +9,6 @@ import XCTest
 /// small seeded models (text snapshots), and the headless twin's numbers.
 final class LiveRunTests: XCTestCase {
   /// A state and controller for `name` at input `size` (the model's own when nil).
-  private func open(_ name: String, size: Int? = nil) throws -> (ExplorerState, RunController) {
-    let zoo = try Zoo.model(named: name)
-    let model = try ExplorerModel(zoo: zoo, size: size)
-    let controller = RunController(model: zoo, source: RunSource(), inputShape: model.inputShape)
-    var state = ExplorerState(model: model)
-    state.live = controller.initialLiveRun()
-    return (state, controller)
-  }
-
   /// Ticks the controller (as the run loop does) until no run is going on, within `timeout` seconds.
   private func settle(
     _ state: inout ExplorerState, _ controller: RunController, timeout: Double = 120, file: StaticString = #filePath,
@@ -47,7 +38,7 @@ final class LiveRunTests: XCTestCase {
 
   /// Runs `name` to the end and fixes the wall times (1, 2, 3 … ms) so screens are reproducible.
   private func ranToEnd(_ name: String, size: Int? = nil) throws -> ExplorerState {
-    var (state, controller) = try open(name, size: size)
+    var (state, controller) = try openForLiveRun(name, size: size)
     state.apply(.key(.character("r")))
     settle(&state, controller)
     XCTAssertTrue(state.live.isComplete, "\(name) did not complete: \(state.live.failure ?? "")")
@@ -59,20 +50,13 @@ final class LiveRunTests: XCTestCase {
   // MARK: - Keys while running, cancel
 
   func testKeysAreHandledWhileAStepRuns() throws {
-    var (state, controller) = try open("resnet18")
+    var (state, controller) = try openForLiveRun("resnet18")
     // Hold the worker at the start of step 1 until the keys below have been handled.
-    let release = DispatchSemaphore(value: 0)
-    let held = DispatchSemaphore(value: 0)
-    controller.beforeStep = { step in
-      if step == 1 {
-        held.signal()
-        release.wait()
-      }
-    }
+    let hold = HeldStep(controller, atStep: 1)
     state.apply(.key(.character("r")))
     XCTAssertTrue(state.live.isRunning)
     _ = controller.tick(&state)
-    XCTAssertEqual(held.wait(timeout: .now() + 60), .success, "the worker never reached step 1")
+    XCTAssertEqual(hold.held.wait(timeout: .now() + 60), .success, "the worker never reached step 1")
     _ = controller.tick(&state)
     XCTAssertEqual(state.live.progress?.current, 1)
     let before = state.selected
@@ -90,7 +74,7 @@ final class LiveRunTests: XCTestCase {
     let grid = ExplorerRenderer.render(state, size: TerminalSize(width: 120, height: 30))
     XCTAssertTrue(grid.text.contains("seeded weights (seed 0) · synthetic input"))
     XCTAssertTrue(state.live.isRunning, "still running while the keys were handled")
-    release.signal()
+    hold.release.signal()
     settle(&state, controller)
     XCTAssertTrue(state.live.isComplete)
     XCTAssertEqual(state.live.completed.map(\.name), state.live.stepNames)
@@ -98,29 +82,22 @@ final class LiveRunTests: XCTestCase {
   }
 
   func testStepPressedDuringAStepExtendsTheRun() throws {
-    var (state, controller) = try open("resnet18")
-    let release = DispatchSemaphore(value: 0)
-    let held = DispatchSemaphore(value: 0)
-    controller.beforeStep = { step in
-      if step == 0 {
-        held.signal()
-        release.wait()
-      }
-    }
+    var (state, controller) = try openForLiveRun("resnet18")
+    let hold = HeldStep(controller, atStep: 0)
     state.apply(.key(.character("s")))
     _ = controller.tick(&state)
-    XCTAssertEqual(held.wait(timeout: .now() + 60), .success)
+    XCTAssertEqual(hold.held.wait(timeout: .now() + 60), .success)
     state.apply(.key(.character("s")))
     state.apply(.key(.character("s")))
     XCTAssertEqual(state.live.progress?.target, 2, "each s during the run adds a step")
     XCTAssertNil(state.notice)
-    release.signal()
+    hold.release.signal()
     settle(&state, controller)
     XCTAssertEqual(state.live.completed.map(\.name), ["stem", "layer1.0", "layer1.1"])
   }
 
   func testOpeningAnotherModelStartsItsOwnRun() throws {
-    var (state, controller) = try open("resnet18", size: 64)
+    var (state, controller) = try openForLiveRun("resnet18", size: 64)
     state.apply(.key(.character("r")))
     settle(&state, controller)
     XCTAssertTrue(state.live.isComplete)
@@ -136,7 +113,7 @@ final class LiveRunTests: XCTestCase {
   }
 
   func testStatusBarShowsProgressWhileRunning() throws {
-    var (state, _) = try open("resnet18")
+    var (state, _) = try openForLiveRun("resnet18")
     state.apply(.key(.character("r")))
     state.live.progress?.current = 3
     state.live.progress?.elapsed = 1.2
@@ -145,7 +122,7 @@ final class LiveRunTests: XCTestCase {
   }
 
   func testResetCancelsARunInProgress() throws {
-    var (state, controller) = try open("resnet50")
+    var (state, controller) = try openForLiveRun("resnet50")
     state.apply(.key(.character("r")))
     tick(&state, controller) { $0.live.completed.count >= 1 }
     state.apply(.key(.character("x")))
@@ -165,7 +142,7 @@ final class LiveRunTests: XCTestCase {
   }
 
   func testRunUpToTheSelectedBlockAndStepping() throws {
-    var (state, controller) = try open("resnet18")
+    var (state, controller) = try openForLiveRun("resnet18")
     XCTAssertTrue(state.select(path: "layer2.0.conv1"))
     state.apply(.key(.character(".")))
     settle(&state, controller)
@@ -310,7 +287,7 @@ final class LiveRunTests: XCTestCase {
   }
 
   func testNothingRunYetViews() throws {
-    var (state, _) = try open("seresnet50")
+    var (state, _) = try openForLiveRun("seresnet50")
     state.apply(.key(.character("a")))
     let attention = AttentionView.lines(for: state, width: 70).map(\.plainText)
     XCTAssertEqual(attention.first, "16 attention blocks, 0 run · colours: low → high")

@@ -9,17 +9,8 @@ import XCTest
 /// (it aborted the process), quitting while a step runs (the worker must stop first); and the files a
 /// run uses coming back with the model and size they were given for.
 final class RunGuardTests: XCTestCase {
-  private func open(_ name: String) throws -> (ExplorerState, RunController) {
-    let zoo = try Zoo.model(named: name)
-    let model = try ExplorerModel(zoo: zoo)
-    let controller = RunController(model: zoo, source: RunSource(), inputShape: model.inputShape)
-    var state = ExplorerState(model: model)
-    state.live = controller.initialLiveRun()
-    return (state, controller)
-  }
-
   func testAnInputTooLargeForMemoryIsRefusedWithANotice() throws {
-    var (state, _) = try open("resnet50")
+    var (state, _) = try openForLiveRun("resnet50")
     for key in "i4096 1024" { state.apply(.key(.character(key))) }
     state.apply(.key(.enter))
     XCTAssertEqual(state.model.inputShape, [1024, 3, 4096, 4096])
@@ -39,7 +30,7 @@ final class RunGuardTests: XCTestCase {
   }
 
   func testTheBudgetIsHalfTheMachineAndTheDefaultInputFits() throws {
-    var (state, _) = try open("resnet50")
+    var (state, _) = try openForLiveRun("resnet50")
     XCTAssertEqual(state.live.memoryBudget, Analysis.physicalMemoryBytes / 2)
     // ResNet-50 at 224: the largest output is the stem conv's 1×64×112×112 floats, 3.2 MB, so 12.8 MB.
     XCTAssertEqual(state.model.runMemoryEstimate, 4 * 4 * 64 * 112 * 112)
@@ -54,23 +45,16 @@ final class RunGuardTests: XCTestCase {
   }
 
   func testStopWaitsForAStepOnlySoLong() throws {
-    var (state, controller) = try open("resnet18")
-    let release = DispatchSemaphore(value: 0)
-    let held = DispatchSemaphore(value: 0)
+    var (state, controller) = try openForLiveRun("resnet18")
     // A step that does not end (as one op of a huge input seems to): stop gives up after the bound.
-    controller.beforeStep = { step in
-      if step == 1 {
-        held.signal()
-        release.wait()
-      }
-    }
+    let hold = HeldStep(controller, atStep: 1)
     state.apply(.key(.character("r")))
     _ = controller.tick(&state)
-    XCTAssertEqual(held.wait(timeout: .now() + 60), .success)
+    XCTAssertEqual(hold.held.wait(timeout: .now() + 60), .success)
     let started = Date()
     XCTAssertFalse(controller.stop(waitingAtMost: 0.2))
     XCTAssertLessThan(Date().timeIntervalSince(started), 5)
-    release.signal()
+    hold.release.signal()
     XCTAssertTrue(controller.stop(), "once the step ends the worker stops")
     XCTAssertEqual(controller.stepsStarted, 2, "and starts nothing more")
   }
@@ -105,7 +89,7 @@ final class RunGuardTests: XCTestCase {
   }
 
     func testKeysQueuedAfterOpeningAModelActOnIt() throws {
-    let (state, controller) = try open("resnet18")
+    let (state, controller) = try openForLiveRun("resnet18")
     let terminal = MemoryTerminal(size: TerminalSize(width: 100, height: 30))
     // One batch of input, as a fast typist or a pasted key sequence gives: the r was dropped when
     // the controller replaced the old model's run state after the batch.
@@ -145,7 +129,7 @@ final class RunGuardTests: XCTestCase {
   }
 
     func testStopCancelsARunAndWaitsForTheWorker() throws {
-    var (state, controller) = try open("densenet121")
+    var (state, controller) = try openForLiveRun("densenet121")
     let reached = DispatchSemaphore(value: 0)
     controller.beforeStep = { step in if step == 2 { reached.signal() } }
     state.apply(.key(.character("r")))
