@@ -3,27 +3,14 @@
 # Usage: Tests/e2e/zoo_cli.sh PATH/TO/convscope     (make e2e-tests passes the release binary)
 set -u
 BIN=$(realpath "${1:-.build/release/convscope}")
-PASS=0
-FAIL=0
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+E2E_TIMEOUT=20
+source "$(dirname "$0")/lib/assert.sh"
 
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then PASS=$((PASS + 1)); else FAIL=$((FAIL + 1)); echo "FAIL: $name"; fi
-}
-
-# expect_error NAME PATTERN ARGS...: exit status 1, nothing on stdout, exactly one stderr line matching PATTERN.
+# expect_error NAME PATTERN ARGS...: here PATTERN must start the message, right after `convscope: error: `.
 expect_error() {
   local name=$1 pattern=$2
   shift 2
-  timeout 20 "$BIN" "$@" >"$WORK/out" 2>"$WORK/err"
-  local status=$?
-  check "$name: exit 1 (got $status)" test "$status" -eq 1
-  check "$name: empty stdout" test ! -s "$WORK/out"
-  check "$name: one stderr line" test "$(wc -l <"$WORK/err")" -eq 1
-  check "$name: message" grep -q -- "^convscope: error: $pattern" "$WORK/err"
+  expect_error_line "$name" "^convscope: error: $pattern" "$@"
 }
 
 timeout 20 "$BIN" list >"$WORK/list"
