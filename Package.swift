@@ -25,8 +25,11 @@ let package = Package(
       name: "CImage",
       linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
 
+    // TensorCore's AVX-512 SGEMM; compiled for baseline x86-64, its kernels enable AVX-512 per function.
+    .target(name: "CGEMM"),
+
     // MARK: - Layers of the design: TensorCore ← NN ← Models ← Explorer ← convscope
-    .target(name: "TensorCore", dependencies: ["CBLAS"]),
+    .target(name: "TensorCore", dependencies: ["CBLAS", "CGEMM"]),
     .target(name: "NN", dependencies: ["TensorCore", "CImage"]),
     .target(name: "Models", dependencies: ["NN"]),
     .target(name: "Explorer", dependencies: ["Models", "CNCurses"]),

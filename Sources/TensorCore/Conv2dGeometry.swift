@@ -77,9 +77,12 @@ package struct Conv2dGeometry: Sendable, Hashable {
   /// Whether each group's GEMM computes Yᵀ (OH·OW × OCg) = Bᵀ·Wᵀ and transposes it into place,
   /// instead of Y = W·B. With few output pixels and many channels (ResNet-50's 7×7 stage) OpenBLAS
   /// is up to ~35% faster that way round on this machine (benchmarks/RESULTS.md); elsewhere the
-  /// direct orientation is as fast or faster and needs no transpose. Fixed by shape, so results are
-  /// reproducible run to run.
-  package var usesSwappedGEMM: Bool { !isDepthwise && !usesGroupedKernel && ohw < 100 && ocg > ohw }
+  /// direct orientation is as fast or faster and needs no transpose. Fixed by shape and backend, so
+  /// results are reproducible run to run. Never with TensorCore's own GEMM (`GEMM.usesOwnKernel`), which
+  /// takes untransposed B only and loses less than the transpose costs on narrow maps.
+  package var usesSwappedGEMM: Bool {
+    !isDepthwise && !usesGroupedKernel && ohw < 100 && ocg > ohw && !GEMM.usesOwnKernel
+  }
 
   /// Checks an input shape N×C×H×W against a weight shape OC×(C/groups)×KH×KW, as PyTorch does.
   package init(input: [Int], weight: [Int], stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1)

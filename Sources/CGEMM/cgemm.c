@@ -1,0 +1,175 @@
+// An AVX-512 SGEMM for the shapes of convolutions: C (M×N) = alpha · op(A) (M×K) · B (K×N) + beta · C.
+//
+// Loop order (after Goto/BLIS): blocks of NC columns × KC rows of B are packed into NR-wide panels
+// that lie contiguously, k after k, so the micro-kernel streams them from L2; A is not packed: a
+// sliver of up to 12 rows × KC is read in place (one broadcast per element), stays in L1 while it
+// meets every panel of the block, and costs no copy. A conv's A is its weight matrix, used only N
+// times per call, so transposing it into panels would cost as much as the product for small maps.
+// Only the last sliver of an M that is not a multiple of 4 is copied, zero-padded, so that no row
+// beyond M is ever read. Columns past N in the last panel are zero in the panel and masked on store.
+#include "cgemm.h"
+
+#include <cpuid.h>
+#include <immintrin.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+enum {
+  NR = 32,  // columns per micro-tile: two 16-float registers per row
+  KC = 256, // rows of B per packed block: one panel (KC × NR floats) is 32 KiB
+  NC = 512, // columns of B per packed block: KC × NC floats is 512 KiB, within one core's L2
+  MR_MAX = 12
+};
+
+int cgemm_available(void) {
+  unsigned eax, ebx, ecx, edx;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & bit_OSXSAVE)) return 0;
+  unsigned lo, hi;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  // The OS must save SSE, AVX and the three AVX-512 register states (XCR0 bits 1, 2, 5, 6, 7).
+  if ((lo & 0xE6) != 0xE6) return 0;
+  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
+  return (ebx & bit_AVX512F) ? 1 : 0;
+}
+
+#pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
+
+/// Lanes [0, count) of a 16-lane register, count clamped to 0…16.
+static inline __mmask16 lanes(long count) {
+  if (count >= 16) return (__mmask16)0xFFFF;
+  if (count <= 0) return 0;
+  return (__mmask16)((1u << count) - 1);
+}
+
+/// Packs rows [0, kc) × columns [0, nc) of B (row pitch ldb) into ⌈nc/NR⌉ panels of kc × NR floats.
+static void pack_b(const float *b, long ldb, long kc, long nc, float *packed) {
+  for (long j = 0; j < nc; j += NR) {
+    const __mmask16 m0 = lanes(nc - j), m1 = lanes(nc - j - 16);
+    const float *src = b + j;
+    float *dst = packed + j * kc;
+    if (m0 == 0xFFFF && m1 == 0xFFFF) {
+      for (long p = 0; p < kc; p++, src += ldb, dst += NR) {
+        _mm512_store_ps(dst, _mm512_loadu_ps(src));
+        _mm512_store_ps(dst + 16, _mm512_loadu_ps(src + 16));
+      }
+    } else {
+      for (long p = 0; p < kc; p++, src += ldb, dst += NR) {
+        _mm512_store_ps(dst, _mm512_maskz_loadu_ps(m0, src));
+        _mm512_store_ps(dst + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+      }
+    }
+  }
+}
+
+/// The micro-kernel: rows [0, rows) of the MR × NR tile at c (row pitch ldc) get alpha · Σ_p A(i, p) ·
+/// panel(p, ·) + beta · c, where A(i, p) = a[i·rs + p·ks]; columns outside masks m0/m1 are untouched.
+/// MR is a constant at every call site, so the loops over rows unroll into registers.
+static inline __attribute__((always_inline)) void micro_kernel(
+    const int MR, long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc,
+    int rows, float alpha, float beta, __mmask16 m0, __mmask16 m1) {
+  __m512 acc0[MR_MAX], acc1[MR_MAX];
+#pragma clang loop unroll(full)
+  for (int i = 0; i < MR; i++) acc0[i] = acc1[i] = _mm512_setzero_ps();
+  for (long p = 0; p < kc; p++) {
+    const __m512 b0 = _mm512_load_ps(panel), b1 = _mm512_load_ps(panel + 16);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; i++) {
+      const __m512 ai = _mm512_set1_ps(a[i * rs]);
+      acc0[i] = _mm512_fmadd_ps(ai, b0, acc0[i]);
+      acc1[i] = _mm512_fmadd_ps(ai, b1, acc1[i]);
+    }
+    a += ks;
+    panel += NR;
+  }
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  for (int i = 0; i < rows; i++) {
+    float *ci = c + i * ldc;
+    __m512 v0 = alpha == 1.0f ? acc0[i] : _mm512_mul_ps(va, acc0[i]);
+    __m512 v1 = alpha == 1.0f ? acc1[i] : _mm512_mul_ps(va, acc1[i]);
+    if (beta == 1.0f) {
+      v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, ci));
+      v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, ci + 16));
+    } else if (beta != 0.0f) {
+      v0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, ci), v0);
+      v1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, ci + 16), v1);
+    }
+    _mm512_mask_storeu_ps(ci, m0, v0);
+    _mm512_mask_storeu_ps(ci + 16, m1, v1);
+  }
+}
+
+static void kernel_12(long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc,
+                      int rows, float alpha, float beta, __mmask16 m0, __mmask16 m1) {
+  micro_kernel(12, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, m0, m1);
+}
+static void kernel_8(long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc,
+                     int rows, float alpha, float beta, __mmask16 m0, __mmask16 m1) {
+  micro_kernel(8, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, m0, m1);
+}
+static void kernel_4(long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc,
+                     int rows, float alpha, float beta, __mmask16 m0, __mmask16 m1) {
+  micro_kernel(4, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, m0, m1);
+}
+
+/// Per-thread scratch, kept for the life of the thread: the packed B block and a padded A sliver.
+static _Thread_local float *packed_b_block;
+static _Thread_local float *padded_a_sliver;
+
+static int ensure_scratch(void) {
+  if (!packed_b_block) packed_b_block = aligned_alloc(64, sizeof(float) * KC * NC);
+  if (!padded_a_sliver) padded_a_sliver = aligned_alloc(64, sizeof(float) * KC * MR_MAX);
+  return packed_b_block && padded_a_sliver;
+}
+
+/// C = beta · C for K = 0.
+static void scale_c(long m, long n, float beta, float *c, long ldc) {
+  for (long i = 0; i < m; i++)
+    for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+}
+
+void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
+                 const float *b, long ldb, float beta, float *c, long ldc) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    scale_c(m, n, beta, c, ldc);
+    return;
+  }
+  if (!ensure_scratch()) abort();  // a few hundred KiB per thread; nothing sensible to do without them
+  // Element (i, p) of op(A) is a[i·rs + p·ks].
+  const long rs = trans_a ? 1 : lda, ks = trans_a ? lda : 1;
+  for (long jc = 0; jc < n; jc += NC) {
+    const long nc = n - jc < NC ? n - jc : NC;
+    for (long pc = 0; pc < k; pc += KC) {
+      const long kc = k - pc < KC ? k - pc : KC;
+      pack_b(b + pc * ldb + jc, ldb, kc, nc, packed_b_block);
+      const float block_beta = pc == 0 ? beta : 1.0f;
+      for (long ic = 0; ic < m; ic += MR_MAX) {
+        const int rows = m - ic < MR_MAX ? (int)(m - ic) : MR_MAX;
+        const int mr = rows > 8 ? 12 : rows > 4 ? 8 : 4;
+        const float *sliver = a + ic * rs + pc * ks;
+        long srs = rs, sks = ks;
+        if (rows < mr) {  // copy the short sliver, zero-padded to mr rows, k after k
+          float *dst = padded_a_sliver;
+          for (long p = 0; p < kc; p++)
+            for (int i = 0; i < mr; i++) dst[p * mr + i] = i < rows ? sliver[i * rs + p * ks] : 0.0f;
+          sliver = dst;
+          srs = 1;
+          sks = mr;
+        }
+        for (long jr = 0; jr < nc; jr += NR) {
+          const __mmask16 m0 = lanes(nc - jr), m1 = lanes(nc - jr - 16);
+          const float *panel = packed_b_block + jr * kc;
+          float *tile = c + ic * ldc + jc + jr;
+          if (mr == 12)
+            kernel_12(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, m0, m1);
+          else if (mr == 8)
+            kernel_8(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, m0, m1);
+          else
+            kernel_4(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, m0, m1);
+        }
+      }
+    }
+  }
+}
+
+#pragma clang attribute pop
