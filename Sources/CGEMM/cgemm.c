@@ -41,32 +41,39 @@ static inline __mmask16 lanes(long count) {
   return (__mmask16)((1u << count) - 1);
 }
 
-/// Packs rows [0, kc) × columns [0, nc) of B (row pitch ldb) into ⌈nc/NR⌉ panels of kc × NR floats.
-static void pack_b(const float *b, long ldb, long kc, long nc, float *packed) {
+/// Packs rows [pc, pc + kc) × columns [jc, jc + nc) of B into ⌈nc/NR⌉ panels of kc × NR floats,
+/// applying B's per-row affine and ReLU when it has them. Loads are masked at N's end, so a row is never
+/// read past its last column.
+static void pack_b(const cgemm_b *b, long pc, long kc, long jc, long nc, float *packed) {
   for (long j = 0; j < nc; j += NR) {
     const __mmask16 m0 = lanes(nc - j), m1 = lanes(nc - j - 16);
-    const float *src = b + j;
     float *dst = packed + j * kc;
-    if (m0 == 0xFFFF && m1 == 0xFFFF) {
-      for (long p = 0; p < kc; p++, src += ldb, dst += NR) {
-        _mm512_store_ps(dst, _mm512_loadu_ps(src));
-        _mm512_store_ps(dst + 16, _mm512_loadu_ps(src + 16));
+    for (long p = 0; p < kc; p++, dst += NR) {
+      const long row = pc + p;
+      const float *src = (b->row_offsets ? b->data + b->row_offsets[row] : b->data + row * b->ldb) + jc + j;
+      __m512 v0 = _mm512_maskz_loadu_ps(m0, src), v1 = _mm512_maskz_loadu_ps(m1, src + 16);
+      if (b->scale) {
+        const __m512 s = _mm512_set1_ps(b->scale[row]), t = _mm512_set1_ps(b->shift[row]);
+        v0 = _mm512_fmadd_ps(v0, s, t);
+        v1 = _mm512_fmadd_ps(v1, s, t);
+        if (b->relu) {  // max(0, NaN) is NaN: MAXPS returns its second operand when either is NaN
+          v0 = _mm512_max_ps(_mm512_setzero_ps(), v0);
+          v1 = _mm512_max_ps(_mm512_setzero_ps(), v1);
+        }
       }
-    } else {
-      for (long p = 0; p < kc; p++, src += ldb, dst += NR) {
-        _mm512_store_ps(dst, _mm512_maskz_loadu_ps(m0, src));
-        _mm512_store_ps(dst + 16, _mm512_maskz_loadu_ps(m1, src + 16));
-      }
+      _mm512_store_ps(dst, v0);
+      _mm512_store_ps(dst + 16, v1);
     }
   }
 }
 
 /// The micro-kernel: rows [0, rows) of the MR × NR tile at c (row pitch ldc) get alpha · Σ_p A(i, p) ·
-/// panel(p, ·) + beta · c, where A(i, p) = a[i·rs + p·ks]; columns outside masks m0/m1 are untouched.
+/// panel(p, ·) + beta · c, where A(i, p) = a[i·rs + p·ks], then + bias[i] and max(0, ·) when bias is not
+/// NULL or relu is 1 (the last K block's epilogue); columns outside masks m0/m1 are untouched.
 /// MR is a constant at every call site, so the loops over rows unroll into registers.
 static inline __attribute__((always_inline)) void micro_kernel(
     const int MR, long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc,
-    int rows, float alpha, float beta, __mmask16 m0, __mmask16 m1) {
+    int rows, float alpha, float beta, const float *bias, int relu, __mmask16 m0, __mmask16 m1) {
   __m512 acc0[MR_MAX], acc1[MR_MAX];
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR; i++) acc0[i] = acc1[i] = _mm512_setzero_ps();
@@ -93,22 +100,34 @@ static inline __attribute__((always_inline)) void micro_kernel(
       v0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, ci), v0);
       v1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, ci + 16), v1);
     }
+    if (bias) {
+      const __m512 bi = _mm512_set1_ps(bias[i]);
+      v0 = _mm512_add_ps(v0, bi);
+      v1 = _mm512_add_ps(v1, bi);
+    }
+    if (relu) {
+      v0 = _mm512_max_ps(_mm512_setzero_ps(), v0);
+      v1 = _mm512_max_ps(_mm512_setzero_ps(), v1);
+    }
     _mm512_mask_storeu_ps(ci, m0, v0);
     _mm512_mask_storeu_ps(ci + 16, m1, v1);
   }
 }
 
 static void kernel_12(long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc,
-                      int rows, float alpha, float beta, __mmask16 m0, __mmask16 m1) {
-  micro_kernel(12, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, m0, m1);
+                      int rows, float alpha, float beta, const float *bias, int relu, __mmask16 m0,
+                      __mmask16 m1) {
+  micro_kernel(12, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, bias, relu, m0, m1);
 }
 static void kernel_8(long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc,
-                     int rows, float alpha, float beta, __mmask16 m0, __mmask16 m1) {
-  micro_kernel(8, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, m0, m1);
+                      int rows, float alpha, float beta, const float *bias, int relu, __mmask16 m0,
+                      __mmask16 m1) {
+  micro_kernel(8, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, bias, relu, m0, m1);
 }
 static void kernel_4(long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc,
-                     int rows, float alpha, float beta, __mmask16 m0, __mmask16 m1) {
-  micro_kernel(4, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, m0, m1);
+                      int rows, float alpha, float beta, const float *bias, int relu, __mmask16 m0,
+                      __mmask16 m1) {
+  micro_kernel(4, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, bias, relu, m0, m1);
 }
 
 /// Per-thread scratch, kept for the life of the thread: the packed B block and a padded A sliver.
@@ -121,17 +140,21 @@ static int ensure_scratch(void) {
   return packed_b_block && padded_a_sliver;
 }
 
-/// C = beta · C for K = 0.
-static void scale_c(long m, long n, float beta, float *c, long ldc) {
+/// C = act(beta · C + bias) for K = 0 (empty sums).
+static void scale_c(long m, long n, float beta, float *c, long ldc, const float *bias, int relu) {
   for (long i = 0; i < m; i++)
-    for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+    for (long j = 0; j < n; j++) {
+      float v = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+      if (bias) v += bias[i];
+      c[i * ldc + j] = relu && v < 0.0f ? 0.0f : v;  // NaN stays NaN, as in PyTorch
+    }
 }
 
 void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
-                 const float *b, long ldb, float beta, float *c, long ldc) {
+                 const cgemm_b *b, float beta, float *c, long ldc, const float *bias, int relu) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    scale_c(m, n, beta, c, ldc);
+    scale_c(m, n, beta, c, ldc, bias, relu);
     return;
   }
   if (!ensure_scratch()) abort();  // a few hundred KiB per thread; nothing sensible to do without them
@@ -141,8 +164,10 @@ void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *
     const long nc = n - jc < NC ? n - jc : NC;
     for (long pc = 0; pc < k; pc += KC) {
       const long kc = k - pc < KC ? k - pc : KC;
-      pack_b(b + pc * ldb + jc, ldb, kc, nc, packed_b_block);
+      pack_b(b, pc, kc, jc, nc, packed_b_block);
       const float block_beta = pc == 0 ? beta : 1.0f;
+      const int last = pc + kc >= k;  // the epilogue goes with the last K block
+      const int block_relu = last && relu;
       for (long ic = 0; ic < m; ic += MR_MAX) {
         const int rows = m - ic < MR_MAX ? (int)(m - ic) : MR_MAX;
         const int mr = rows > 8 ? 12 : rows > 4 ? 8 : 4;
@@ -160,12 +185,16 @@ void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *
           const __mmask16 m0 = lanes(nc - jr), m1 = lanes(nc - jr - 16);
           const float *panel = packed_b_block + jr * kc;
           float *tile = c + ic * ldc + jc + jr;
+          const float *row_bias = last && bias ? bias + ic : NULL;
           if (mr == 12)
-            kernel_12(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, m0, m1);
+            kernel_12(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, row_bias, block_relu,
+                      m0, m1);
           else if (mr == 8)
-            kernel_8(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, m0, m1);
+            kernel_8(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, row_bias, block_relu,
+                     m0, m1);
           else
-            kernel_4(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, m0, m1);
+            kernel_4(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, row_bias, block_relu,
+                     m0, m1);
         }
       }
     }

@@ -69,7 +69,7 @@ extension Ops {
   }
 
   /// Per-channel scale γ/sqrt(var+eps) and shift β − mean·scale, after checking every shape is C.
-  private static func batchNormAffine(
+  fileprivate static func batchNormAffine(
     channels c: Int, runningMean: Tensor, runningVar: Tensor, weight: Tensor?, bias: Tensor?, eps: Float, op: String
   ) throws -> (scale: [Float], shift: [Float]) {
     for (name, t) in [("runningMean", runningMean), ("runningVar", runningVar), ("weight", weight), ("bias", bias)] {
@@ -86,5 +86,53 @@ extension Ops {
       shift[i] = beta[i] - mean[i] * scale[i]
     }
     return (scale, shift)
+  }
+}
+
+/// A per-channel map x·scale[c] + shift[c], then max(0, ·) when `relu`: an inference batch norm (and the
+/// ReLU after it) that `conv2d` applies to its input on the way into the GEMM instead of in a pass of its own.
+package struct ChannelAffine {
+  /// scale and shift per channel, as C-element tensors (the GEMM reads them through pointers).
+  package let scale: Tensor
+  package let shift: Tensor
+  package let relu: Bool
+
+  /// The batch norm with these statistics (shapes checked as `batchNorm2d` checks them).
+  package init(
+    channels: Int, runningMean: Tensor, runningVar: Tensor, weight: Tensor? = nil, bias: Tensor? = nil,
+    eps: Float = 1e-5, relu: Bool
+  ) throws {
+    let (scale, shift) = try Ops.batchNormAffine(
+      channels: channels, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, eps: eps,
+      op: "batchNorm2d")
+    self.scale = try Tensor(shape: [channels], data: scale)
+    self.shift = try Tensor(shape: [channels], data: shift)
+    self.relu = relu
+  }
+
+  /// Channels of the map.
+  package var channels: Int { scale.shape[0] }
+
+  /// dst[i] = map(src[i]) for `count` values of `channel`. Same arithmetic as `batchNorm2d`.
+  func map(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int, channel: Int) {
+    let (a, b) = (scale.sample(0)[channel], shift.sample(0)[channel])
+    if relu {
+      for i in 0..<count { dst[i] = max(src[i] * a + b, 0) }
+    } else {
+      for i in 0..<count { dst[i] = src[i] * a + b }
+    }
+  }
+
+  /// The mapped copy of an N×C×H×W tensor.
+  func applied(to input: Tensor) throws -> Tensor {
+    let out = try Tensor(uninitialized: input.shape)
+    let (c, plane) = (input.shape[1], input.shape[2] * input.shape[3])
+    Threads.parallelFor(input.shape[0] * c, costPerItem: plane) { range in
+      for nc in range {
+        let (n, ch) = nc.quotientAndRemainder(dividingBy: c)
+        map(input.sample(n) + ch * plane, into: out.sample(n) + ch * plane, count: plane, channel: ch)
+      }
+    }
+    return out
   }
 }

@@ -42,8 +42,12 @@ extension Ops {
     }
   }
 
-  /// planes (C × Hp × Wp, then `smallGEMMReadAhead` zeros) = x zero-padded by `g.padding` on every side.
-  static func padPlanes(_ g: Conv2dGeometry, x: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
+  /// planes (C × Hp × Wp, then `smallGEMMReadAhead` zeros) = x zero-padded by `g.padding` on every side,
+  /// x mapped through `affine` first when given (the padding stays zero, as after a real batch norm).
+  static func padPlanes(
+    _ g: Conv2dGeometry, x: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>,
+    affine: ChannelAffine? = nil
+  ) {
     let (pad, hp, wp) = (g.padding, g.h + 2 * g.padding, g.w + 2 * g.padding)
     Threads.parallelFor(g.c, costPerItem: hp * wp) { channels in
       for c in channels {
@@ -52,7 +56,12 @@ extension Ops {
         for i in 0..<g.h {
           let row = plane + (pad + i) * wp
           row.update(repeating: 0, count: pad)
-          (row + pad).update(from: x + (c * g.h + i) * g.w, count: g.w)
+          let src = x + (c * g.h + i) * g.w
+          if let affine {
+            affine.map(src, into: row + pad, count: g.w, channel: c)
+          } else {
+            (row + pad).update(from: src, count: g.w)
+          }
           (row + pad + g.w).update(repeating: 0, count: pad)
         }
         (plane + (pad + g.h) * wp).update(repeating: 0, count: pad * wp)  // bottom rows

@@ -7,7 +7,9 @@
 /// the GEMM runs the other way round, Yᵀ = Bᵀ·Wᵀ, and is transposed into place
 /// (`Conv2dGeometry.usesSwappedGEMM`). Depthwise convs (one input channel per group) use a direct
 /// kernel instead of M = 1 GEMMs, and grouped convs with few channels per group TensorCore's own
-/// tiled kernel (`Conv2dGeometry.usesGroupedKernel`) instead of many tiny GEMMs.
+/// tiled kernel (`Conv2dGeometry.usesGroupedKernel`) instead of many tiny GEMMs. On TensorCore's own
+/// GEMM, stride-1 convs read their taps straight from padded planes (`usesImplicitGEMM`), and the
+/// bias, the ReLU and an input batch norm (`inputAffine`) ride along in the GEMM.
 extension Ops {
   /// Convolution returning a new N×OC×OH×OW tensor.
   /// - Parameters:
@@ -15,16 +17,17 @@ extension Ops {
   ///   - weight: OC×(C/groups)×KH×KW.
   ///   - bias: OC, or nil.
   ///   - fusedReLU: apply max(0, ·) in the epilogue (conv → ReLU in one pass).
+  ///   - inputAffine: a per-input-channel batch norm (and ReLU) applied to the input first.
   package static func conv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
-    dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false
+    dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false, inputAffine: ChannelAffine? = nil
   ) throws -> Tensor {
     let g = try Conv2dGeometry(
       input: input.shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
     return try returning(g.outputShape) { out in
       try conv2d(
         input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
-        fusedReLU: fusedReLU, into: out)
+        fusedReLU: fusedReLU, inputAffine: inputAffine, into: out)
     }
   }
 
@@ -34,7 +37,8 @@ extension Ops {
   /// kernel's padded planes; without one a temporary is allocated.
   package static func conv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
-    dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false, into out: Tensor, workspace: ConvWorkspace? = nil
+    dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false, inputAffine: ChannelAffine? = nil,
+    into out: Tensor, workspace: ConvWorkspace? = nil
   ) throws {
     let g = try Conv2dGeometry(
       input: input.shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
@@ -44,59 +48,80 @@ extension Ops {
         op: "conv2d",
         "bias must have shape \(g.oc) for weight \(formatShape(weight.shape)), got \(formatShape(bias.shape))")
     }
+    if let inputAffine, inputAffine.channels != g.c {
+      throw TensorError(op: "conv2d", "input batch norm must have \(g.c) channels, got \(inputAffine.channels)")
+    }
     try requireNoOverlap(out, input, "conv2d")
     let w = weight.isContiguous ? weight : weight.copy()
     let b = bias.map { $0.isContiguous ? $0 : $0.copy() }
+    // The GEMM maps B's rows as it packs them (1×1 stride-1) and the implicit path while padding; any
+    // other path gets the mapped input as a tensor of its own.
+    let affineInKernel = inputAffine != nil && g.mapsInputInGEMM
+    let source = inputAffine != nil && !affineInKernel ? try inputAffine!.applied(to: input) : input
+    let affine = affineInKernel ? inputAffine : nil
     let owner = workspace ?? ConvWorkspace()
     let scratch = owner.buffer(count: g.workspaceCount)
     // The raw pointers below borrow these buffers: keep them alive until the last GEMM returns.
-    defer { withExtendedLifetime((owner, w, b, input, out)) {} }
+    defer { withExtendedLifetime((owner, w, b, source, out, affine)) {} }
+    let biasPointer = b.map { UnsafePointer($0.sample(0)) }
     for n in 0..<g.n {
-      let x = UnsafePointer(input.sample(n))
+      let x = UnsafePointer(source.sample(n))
       let y = out.sample(n)
+      var epilogueDone = false
       if g.isDepthwise {
         depthwise(g, x: x, weight: w.sample(0), y: y)
       } else if g.usesGroupedKernel {
         grouped(g, x: x, weight: w.sample(0), y: y, planes: scratch)
+      } else if g.usesImplicitGEMM {
+        implicit(g, x: x, weight: w.sample(0), y: y, scratch: scratch, bias: biasPointer, relu: fusedReLU, affine: affine)
+        epilogueDone = true
       } else if g.usesShiftedGEMM {
         shifted(g, x: x, weight: w.sample(0), y: y, scratch: scratch)
       } else {
+        epilogueDone = !g.usesSwappedGEMM  // the direct orientation adds bias and ReLU as it stores C
         for group in 0..<g.groups {
           let xg = x + group * g.cg * g.h * g.w  // Cg×H×W
           let wg = w.sample(0) + group * g.ocg * g.k  // OCg × K
           let yg = y + group * g.ocg * g.ohw  // OCg × OH·OW
           let yT = scratch + g.im2colCount  // OH·OW × OCg, when swapped
+          let epilogue = GEMMEpilogue(bias: biasPointer.map { $0 + group * g.ocg }, relu: fusedReLU)
           if g.isPointwise {  // B = the group's input planes, Cg × H·W
-            gemm(g, weight: wg, matrix: xg, ldb: g.ohw, columns: 0..<g.ohw, y: yg, yT: yT)
+            let rows = GEMMSource(
+              xg, ldb: g.ohw,
+              affine: affine.map { (UnsafePointer($0.scale.sample(0) + group * g.cg), UnsafePointer($0.shift.sample(0) + group * g.cg), $0.relu) })
+            gemm(g, weight: wg, source: rows, columns: 0..<g.ohw, y: yg, yT: yT, epilogue: epilogue)
           } else {
             // im2col one tile of output pixels at a time (K × tile), so that the GEMM reads it from cache.
             for start in Swift.stride(from: 0, to: g.ohw, by: g.im2colTile) {
               let columns = start..<min(start + g.im2colTile, g.ohw)
               im2col(g, x: xg, cols: scratch, columns: columns)
-              gemm(g, weight: wg, matrix: scratch, ldb: columns.count, columns: columns, y: yg, yT: yT)
+              gemm(
+                g, weight: wg, source: GEMMSource(scratch, ldb: columns.count), columns: columns, y: yg, yT: yT,
+                epilogue: epilogue)
             }
           }
           if g.usesSwappedGEMM { transpose(yT, rows: g.ohw, columns: g.ocg, into: yg) }
         }
       }
-      epilogue(y, channels: g.oc, plane: g.ohw, bias: b.map { UnsafePointer($0.sample(0)) }, relu: fusedReLU)
+      if !epilogueDone { epilogue(y, channels: g.oc, plane: g.ohw, bias: biasPointer, relu: fusedReLU) }
     }
   }
 
-  /// One group's GEMM for output pixels `columns`: Y[:, columns] = W·B, with B (K × P) at `matrix`
-  /// and row pitch `ldb`; or, swapped, Yᵀ[columns, :] = Bᵀ·Wᵀ into `yT` (OH·OW × OCg).
+  /// One group's GEMM for output pixels `columns`: Y[:, columns] = W·B, B (K × P) read from `source`,
+  /// then `epilogue`; or, swapped, Yᵀ[columns, :] = Bᵀ·Wᵀ into `yT` (OH·OW × OCg), epilogue left to
+  /// the caller (`source` is then plain).
   static func gemm(
-    _ g: Conv2dGeometry, weight: UnsafePointer<Float>, matrix: UnsafePointer<Float>, ldb: Int, columns: Range<Int>,
-    y: UnsafeMutablePointer<Float>, yT: UnsafeMutablePointer<Float>
+    _ g: Conv2dGeometry, weight: UnsafePointer<Float>, source: GEMMSource, columns: Range<Int>,
+    y: UnsafeMutablePointer<Float>, yT: UnsafeMutablePointer<Float>, epilogue: GEMMEpilogue
   ) {
     if g.usesSwappedGEMM {
       GEMM.sgemm(
-        transA: true, transB: true, m: columns.count, n: g.ocg, k: g.k, a: matrix, lda: ldb, b: weight, ldb: g.k,
-        c: yT + columns.lowerBound * g.ocg, ldc: g.ocg)
+        transA: true, transB: true, m: columns.count, n: g.ocg, k: g.k, a: source.data, lda: source.ldb, b: weight,
+        ldb: g.k, c: yT + columns.lowerBound * g.ocg, ldc: g.ocg)
     } else {
       GEMM.sgemm(
-        m: g.ocg, n: columns.count, k: g.k, a: weight, lda: g.k, b: matrix, ldb: ldb, c: y + columns.lowerBound,
-        ldc: g.ohw)
+        m: g.ocg, n: columns.count, k: g.k, a: weight, lda: g.k, source: source, c: y + columns.lowerBound,
+        ldc: g.ohw, epilogue: epilogue)
     }
   }
 

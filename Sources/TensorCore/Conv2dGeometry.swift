@@ -25,6 +25,23 @@ package struct Conv2dGeometry: Sendable, Hashable {
   /// Floats of scratch that `conv2d(into:)` needs: the im2col matrix, then Yᵀ when `usesSwappedGEMM`.
   package var workspaceCount: Int {
     im2colCount + (usesSwappedGEMM ? ohw * ocg : 0) + groupedPlanesCount + (usesShiftedGEMM ? shiftedCount : 0)
+      + (usesImplicitGEMM ? implicitCount : 0)
+  }
+  /// Stride-1 convs with a real kernel on TensorCore's own GEMM (`Ops.implicit`): one product whose B rows
+  /// are the taps' shifted views of zero-padded planes, read in place as the kernel packs them, so no
+  /// im2col matrix is written. Costs the Wp − OW padding columns per output row (≤ 8% on ResNet and
+  /// DenseNet maps, 0 extra 32-column panels at 7×7 and 14×14).
+  package var usesImplicitGEMM: Bool {
+    GEMM.usesOwnKernel && stride == 1 && kh * kw > 1 && !isDepthwise && !usesGroupedKernel
+  }
+  /// Whether an input batch norm (`conv2d`'s `inputAffine`) is applied on the way into TensorCore's own GEMM
+  /// (1×1 stride-1 convs through the GEMM, and the implicit GEMM's padding) rather than as a mapped copy.
+  package var mapsInputInGEMM: Bool {
+    GEMM.usesOwnKernel && (usesImplicitGEMM || (isPointwise && !isDepthwise && !usesGroupedKernel))
+  }
+  /// Floats of `Ops.implicit`'s scratch: the padded planes with read-ahead, then the OC × Q sums.
+  package var implicitCount: Int {
+    c * (h + 2 * padding) * (w + 2 * padding) + Ops.smallGEMMReadAhead + oc * shiftedColumns
   }
   /// Stride-1 convs with a real kernel and few output channels, on maps wide enough that the padded width
   /// wastes little: one sgemm per tap over shifted padded planes instead of im2col (`Ops.shifted`). With few
@@ -33,7 +50,7 @@ package struct Conv2dGeometry: Sendable, Hashable {
   /// width from 14, ResNet-50's 64→64 at 56×56 gains ~15%, while its 256→256 at 14×14 loses ~35%.
   package var usesShiftedGEMM: Bool {
     groups == 1 && stride == 1 && kh * kw > 1 && ow >= Conv2dGeometry.shiftedMinOW
-      && oc <= Conv2dGeometry.shiftedMaxOC && !usesSwappedGEMM
+      && oc <= Conv2dGeometry.shiftedMaxOC && !usesSwappedGEMM && !GEMM.usesOwnKernel
   }
   /// The narrowest output for `usesShiftedGEMM`: at OW 14 with padding 1 the padded width adds 1/7.
   package static let shiftedMinOW = 14
@@ -62,7 +79,7 @@ package struct Conv2dGeometry: Sendable, Hashable {
   /// Floats of the im2col buffer, K × tile (0 when the input planes serve as they are, or the grouped
   /// kernel's per-thread tiles do).
   package var im2colCount: Int {
-    isPointwise || isDepthwise || usesGroupedKernel || usesShiftedGEMM ? 0 : k * im2colTile
+    isPointwise || isDepthwise || usesGroupedKernel || usesShiftedGEMM || usesImplicitGEMM ? 0 : k * im2colTile
   }
   /// Output pixels per im2col tile. An im2col matrix larger than two L2 caches is built and
   /// multiplied in equal tiles of about `im2colTileBytes`, so the GEMM packs each tile while it is

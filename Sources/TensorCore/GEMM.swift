@@ -50,24 +50,57 @@ package enum GEMM {
     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
+    if transB {
+      guard m > 0, n > 0 else { return }
+      if k == 0 { return scaleC(m: m, n: n, beta: beta, c: c, ldc: ldc, epilogue: GEMMEpilogue()) }
+      _ = Threads.count  // makes sure OpenBLAS got the configured thread count
+      cblas_sgemm(
+        CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), alpha, a,
+        Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+      return
+    }
+    sgemm(
+      transA: transA, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, source: GEMMSource(b, ldb: ldb), beta: beta,
+      c: c, ldc: ldc)
+  }
+
+  /// C = act(alpha · op(A) · B + beta · C + bias), B read from `source` (in place on TensorCore's own
+  /// kernel; gathered into a K×N matrix for OpenBLAS), bias and act from `epilogue`.
+  package static func sgemm(
+    transA: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+    source: GEMMSource, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
+    epilogue: GEMMEpilogue = GEMMEpilogue()
+  ) {
     let threads = Threads.count  // also makes sure OpenBLAS got the configured thread count
     guard m > 0, n > 0 else { return }
-    if k == 0 {  // empty sums: C = beta · C (OpenBLAS would reject the zero pitch of an M×0 A)
-      for i in 0..<m {
-        let row = c + i * ldc
-        for j in 0..<n { row[j] = beta == 0 ? 0 : beta * row[j] }
-      }
-      return
-    }
-    if !transB && usesOwnKernel {
+    if k == 0 { return scaleC(m: m, n: n, beta: beta, c: c, ldc: ldc, epilogue: epilogue) }
+    if usesOwnKernel {
       ownSgemm(
-        transA: transA, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
-        threads: threads)
+        transA: transA, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, source: source, beta: beta, c: c, ldc: ldc,
+        epilogue: epilogue, threads: threads)
       return
     }
-    cblas_sgemm(
-      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    func openBLAS(_ b: UnsafePointer<Float>, _ ldb: Int) {
+      cblas_sgemm(
+        CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), alpha, a,
+        Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    if source.isPlain {
+      openBLAS(source.data, source.ldb)
+    } else {
+      source.gather(rows: k, columns: n).withUnsafeBufferPointer { openBLAS($0.baseAddress!, n) }
+    }
+    epilogue.apply(m: m, n: n, c: c, ldc: ldc)
+  }
+
+  /// C = act(beta · C + bias): the product with K = 0, whose sums are empty. OpenBLAS would reject
+  /// the zero row pitch of an M×0 A.
+  private static func scaleC(m: Int, n: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GEMMEpilogue) {
+    for i in 0..<m {
+      let row = c + i * ldc
+      for j in 0..<n { row[j] = beta == 0 ? 0 : beta * row[j] }
+    }
+    epilogue.apply(m: m, n: n, c: c, ldc: ldc)
   }
 
   /// Multiply–accumulates below which a product runs on one thread: a hand-off costs a few µs.
@@ -77,17 +110,21 @@ package enum GEMM {
   /// share out evenly, else by rows in multiples of 4 (the kernel's row granularity); the blocks are
   /// independent, so no thread waits on another.
   private static func ownSgemm(
-    transA: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
-    b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int
+    transA: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, source: GEMMSource,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GEMMEpilogue, threads: Int
   ) {
     let rowStride = transA ? 1 : lda
     func block(rows: Range<Int>, columns: Range<Int>) {
       guard !rows.isEmpty, !columns.isEmpty else { return }
+      var b = cgemm_b(
+        data: source.data + columns.lowerBound, ldb: source.ldb, row_offsets: source.rowOffsets,
+        scale: source.affine?.scale, shift: source.affine?.shift, relu: source.affine?.relu == true ? 1 : 0)
       cgemm_sgemm(
-        transA ? 1 : 0, rows.count, columns.count, k, alpha, a + rows.lowerBound * rowStride, lda,
-        b + columns.lowerBound, ldb, beta, c + rows.lowerBound * ldc + columns.lowerBound, ldc)
+        transA ? 1 : 0, rows.count, columns.count, k, alpha, a + rows.lowerBound * rowStride, lda, &b, beta,
+        c + rows.lowerBound * ldc + columns.lowerBound, ldc, epilogue.bias.map { $0 + rows.lowerBound },
+        epilogue.relu ? 1 : 0)
     }
-    let parts = threads > 1 && m * n * max(k, 1) >= parallelMinMACs ? threads : 1
+    let parts = threads > 1 && m * n * k >= parallelMinMACs ? threads : 1
     if parts == 1 {
       block(rows: 0..<m, columns: 0..<n)
       return
@@ -121,5 +158,71 @@ package enum GEMM {
   /// OpenBLAS's name for the kernel it picked for this CPU (e.g. `SkylakeX`, `Zen`).
   package static var coreName: String {
     String(cString: openblas_get_corename())
+  }
+}
+
+/// The B of a product as TensorCore's own GEMM reads it: rows at a fixed pitch or at listed offsets
+/// (an implicit im2col over padded planes), optionally through a per-row affine map and ReLU (a batch
+/// norm in front of a 1×1 conv), applied while the kernel packs B, so no transformed copy is written.
+package struct GEMMSource {
+  /// Row p starts at `data + p · ldb`, or at `data + rowOffsets[p]` when `rowOffsets` is set.
+  package var data: UnsafePointer<Float>
+  package var ldb: Int
+  package var rowOffsets: UnsafePointer<Int>?
+  /// B(p, j) is read as B(p, j) · scale[p] + shift[p], then max(0, ·) when `relu`.
+  package var affine: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, relu: Bool)?
+
+  package init(
+    _ data: UnsafePointer<Float>, ldb: Int = 0, rowOffsets: UnsafePointer<Int>? = nil,
+    affine: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, relu: Bool)? = nil
+  ) {
+    (self.data, self.ldb, self.rowOffsets, self.affine) = (data, ldb, rowOffsets, affine)
+  }
+
+  /// Rows at a fixed pitch, read as they are: what cblas_sgemm takes.
+  var isPlain: Bool { rowOffsets == nil && affine == nil }
+
+  /// B as a dense rows × columns matrix, for OpenBLAS.
+  func gather(rows: Int, columns: Int) -> [Float] {
+    var out = [Float](repeating: 0, count: rows * columns)
+    out.withUnsafeMutableBufferPointer { dst in
+      for p in 0..<rows {
+        let src = data + (rowOffsets?[p] ?? p * ldb)
+        let row = dst.baseAddress! + p * columns
+        if let affine {
+          let (s, t) = (affine.scale[p], affine.shift[p])
+          for j in 0..<columns {
+            let v = src[j] * s + t
+            row[j] = affine.relu && v < 0 ? 0 : v
+          }
+        } else {
+          row.update(from: src, count: columns)
+        }
+      }
+    }
+    return out
+  }
+}
+
+/// What happens to C after the product: a per-row bias (a conv's per-channel bias), then ReLU.
+package struct GEMMEpilogue {
+  package var bias: UnsafePointer<Float>?
+  package var relu: Bool
+
+  package init(bias: UnsafePointer<Float>? = nil, relu: Bool = false) {
+    (self.bias, self.relu) = (bias, relu)
+  }
+
+  /// Applies the epilogue to C in place (OpenBLAS's products; the own kernel does it in registers).
+  func apply(m: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    guard bias != nil || relu else { return }
+    for i in 0..<m {
+      let row = c + i * ldc
+      let add = bias?[i] ?? 0
+      for j in 0..<n {
+        let v = row[j] + add
+        row[j] = relu && v < 0 ? 0 : v  // NaN stays NaN, as in PyTorch
+      }
+    }
   }
 }

@@ -113,6 +113,10 @@ final class Conv2dTests: XCTestCase {
   /// The shifted GEMM (`usesShiftedGEMM`: stride 1, groups 1, OC ≤ 64, OW ≥ 14): square and oblong kernels,
   /// paddings 0–2 (so OW < W too), dilations 1–2, batches of 1–2; and its neighbours that must not take it.
   func testShiftedGEMMSweep() throws {
+    try onBackend(.openBLAS) { try shiftedGEMMSweep() }  // the shifted GEMM is OpenBLAS's stride-1 path
+  }
+
+  func shiftedGEMMSweep() throws {
     var rng = SeededGenerator(seed: 13)
     func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(rng.next() % UInt64(range.count)) }
     for i in 0..<30 {
@@ -140,6 +144,85 @@ final class Conv2dTests: XCTestCase {
       XCTAssertFalse(try Conv2dGeometry(input: shape, weight: weight, stride: stride, padding: 1).usesShiftedGEMM)
     }
     XCTAssertFalse(try Conv2dGeometry(input: [1, 8, 13, 13], weight: [8, 8, 3, 3], padding: 1).usesShiftedGEMM)
+  }
+
+  /// The implicit GEMM (`usesImplicitGEMM`: TensorCore's own GEMM, stride 1, kernel > 1×1): square and
+  /// oblong kernels, paddings 0–2, dilations 1–2, groups 1–2 with OCg above the grouped kernel's range,
+  /// narrow and wide maps, batches of 1–2.
+  func testImplicitGEMMSweep() throws {
+    guard GEMM.ownKernelAvailable else { throw XCTSkip("needs AVX-512 for TensorCore's own GEMM") }
+    try onBackend(.automatic) {
+      var rng = SeededGenerator(seed: 17)
+      func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(rng.next() % UInt64(range.count)) }
+      for i in 0..<30 {
+        var t = Case()
+        t.n = pick(1...2)
+        t.groups = pick(1...2)
+        t.c = t.groups * pick(1...40)
+        t.oc = t.groups * (t.groups == 1 ? pick(1...80) : pick(33...50))
+        t.k = [2, 3, 3, 5][pick(0...3)]
+        t.kw = pick(0...3) == 0 ? pick(1...4) : nil
+        t.dilation = pick(1...2)
+        t.padding = pick(0...2)
+        t.h = pick(10...30)
+        t.w = pick(10...40)
+        t.bias = pick(0...1) == 1
+        t.relu = pick(0...1) == 1
+        let g = try Conv2dGeometry(
+          input: [t.n, t.c, t.h, t.w], weight: [t.oc, t.c / t.groups, t.k, t.kw ?? t.k], padding: t.padding,
+          dilation: t.dilation, groups: t.groups)
+        XCTAssertEqual(g.usesImplicitGEMM, g.kh * g.kw > 1 && !g.isDepthwise, "\(t)")
+        try check(t, seed: 700 + UInt64(i))
+      }
+      // DenseNet-121's 3×3 (128 → 32 at 14×14) and ResNet-50's last-stage 3×3 at 7×7.
+      try check(Case(c: 128, h: 14, w: 14, oc: 32, k: 3, padding: 1, bias: true, relu: true), seed: 730)
+      try check(Case(c: 512, h: 7, w: 7, oc: 512, k: 3, padding: 1, bias: true), seed: 731)
+    }
+  }
+
+  /// An input batch norm + ReLU (`inputAffine`) equals batchNorm2d → conv on every path: in the GEMM's
+  /// packing (1×1), while padding (implicit GEMM), and as a mapped copy (im2col, grouped, depthwise,
+  /// OpenBLAS).
+  func testInputAffine() throws {
+    let cases: [Case] = [
+      Case(n: 2, c: 40, h: 9, w: 11, oc: 24, k: 1, bias: true, relu: true),  // DenseNet's 1×1
+      Case(n: 1, c: 8, h: 12, w: 12, oc: 6, k: 1, groups: 2),  // 1×1 on the grouped kernel
+      Case(n: 1, c: 80, h: 6, w: 7, oc: 80, k: 1, groups: 2),  // 1×1 per group through the GEMM
+      Case(n: 2, c: 12, h: 10, w: 9, oc: 20, k: 3, padding: 1, bias: true),  // stride 1: implicit
+      Case(n: 1, c: 12, h: 10, w: 9, oc: 20, k: 3, stride: 2, padding: 1),  // im2col
+      Case(n: 1, c: 64, h: 8, w: 8, oc: 64, k: 3, padding: 1, groups: 32),  // grouped kernel
+      Case(n: 1, c: 8, h: 8, w: 8, oc: 8, k: 3, padding: 1, groups: 8),  // depthwise
+    ]
+    for backend in GEMM.Backend.allCases {
+      try onBackend(backend) {
+        for (i, t) in cases.enumerated() {
+          for relu in [false, true] {
+            var rng = SeededGenerator(seed: 800 + UInt64(i))
+            let x = try Tensor.normal([t.n, t.c, t.h, t.w], generator: &rng)
+            let weight = try Tensor.normal([t.oc, t.c / t.groups, t.k, t.k], generator: &rng)
+            let bias = t.bias ? try Tensor.normal([t.oc], generator: &rng) : nil
+            let mean = try Tensor.normal([t.c], generator: &rng)
+            let variance = try Tensor(shape: [t.c], data: (0..<t.c).map { Float($0 % 5) * 0.3 + 0.2 })
+            let gamma = try Tensor.normal([t.c], generator: &rng), beta = try Tensor.normal([t.c], generator: &rng)
+            let affine = try ChannelAffine(
+              channels: t.c, runningMean: mean, runningVar: variance, weight: gamma, bias: beta, relu: relu)
+            let y = try Ops.conv2d(
+              x, weight: weight, bias: bias, stride: t.stride, padding: t.padding, groups: t.groups,
+              fusedReLU: t.relu, inputAffine: affine)
+            let normed = try Ops.batchNorm2d(
+              x, runningMean: mean, runningVar: variance, weight: gamma, bias: beta, fusedReLU: relu)
+            let expected = Reference.conv2d(
+              normed, weight, bias, stride: t.stride, padding: t.padding, dilation: 1, groups: t.groups, relu: t.relu)
+            assertClose(y, expected, terms: weight.sampleCount * 4, "\(t) input relu \(relu) on \(backend)")
+          }
+        }
+      }
+    }
+    var rng = SeededGenerator(seed: 899)
+    let x = try Tensor.normal([1, 4, 5, 5], generator: &rng)
+    let wrong = try ChannelAffine(
+      channels: 3, runningMean: Tensor(filled: 0, shape: [3]), runningVar: Tensor(filled: 1, shape: [3]), relu: false)
+    XCTAssertThrowsError(try Ops.conv2d(x, weight: Tensor(filled: 1, shape: [2, 4, 1, 1]), inputAffine: wrong))
   }
 
   /// im2col matrices over 2 × `im2colTileBytes` are built in tiles whose boundaries fall mid-row.
@@ -191,10 +274,32 @@ final class Conv2dTests: XCTestCase {
       try Ops.conv2d(x, weight: weight, padding: k / 2, into: out, workspace: workspace)
       XCTAssertEqual(out.array, try Ops.conv2d(x, weight: weight, padding: k / 2).array)
     }
-    XCTAssertGreaterThanOrEqual(workspace.capacity, 8 * 9 * 144)
+    let largest = try [(8, 12, 3), (2, 5, 3), (4, 9, 5)].map { (c, h, k) in
+      try Conv2dGeometry(input: [1, c, h, h], weight: [5, c, k, k], padding: k / 2).workspaceCount
+    }.max()!
+    XCTAssertGreaterThanOrEqual(workspace.capacity, largest)
   }
 
   func testGeometry() throws {
+    try onBackend(.openBLAS) { try geometryOnOpenBLAS() }
+    guard GEMM.ownKernelAvailable else { return }
+    try onBackend(.automatic) {
+      // Stride-1 convs read their taps from padded planes: planes + read-ahead + OC × Q sums.
+      let wide = try Conv2dGeometry(input: [1, 128, 56, 56], weight: [128, 64, 3, 3], padding: 1, groups: 2)
+      XCTAssertTrue(wide.usesImplicitGEMM)
+      XCTAssertFalse(wide.usesShiftedGEMM)
+      XCTAssertEqual(wide.shiftedColumns, 55 * 58 + 56)
+      XCTAssertEqual(wide.workspaceCount, 128 * 58 * 58 + 8 + 128 * (55 * 58 + 56))
+      let strided = try Conv2dGeometry(input: [1, 64, 56, 56], weight: [128, 64, 3, 3], stride: 2, padding: 1)
+      XCTAssertFalse(strided.usesImplicitGEMM)
+      XCTAssertEqual(strided.workspaceCount, 576 * strided.im2colTile)
+      XCTAssertFalse(try Conv2dGeometry(input: [1, 64, 56, 56], weight: [256, 64, 1, 1]).usesImplicitGEMM)
+      XCTAssertFalse(
+        try Conv2dGeometry(input: [1, 128, 56, 56], weight: [128, 4, 3, 3], padding: 1, groups: 32).usesImplicitGEMM)
+    }
+  }
+
+  func geometryOnOpenBLAS() throws {
     let g = try Conv2dGeometry(input: [1, 64, 56, 56], weight: [128, 2, 3, 3], stride: 2, padding: 1, groups: 32)
     XCTAssertEqual(g.outputShape, [1, 128, 28, 28])
     XCTAssertEqual(g.k, 18)
@@ -213,14 +318,12 @@ final class Conv2dTests: XCTestCase {
     // On OpenBLAS, ResNet-50's last stage takes the swapped GEMM; larger maps and grouped 7×7 convs do not.
     // TensorCore's own GEMM never swaps (it takes untransposed B only).
     let late = try Conv2dGeometry(input: [1, 512, 7, 7], weight: [512, 512, 3, 3], padding: 1)
-    onBackend(.openBLAS) {
-      XCTAssertTrue(late.usesSwappedGEMM)
-      XCTAssertEqual(late.workspaceCount, 4608 * 49 + 49 * 512)
-    }
+    XCTAssertTrue(late.usesSwappedGEMM)
+    XCTAssertEqual(late.workspaceCount, 4608 * 49 + 49 * 512)
     if GEMM.ownKernelAvailable {
       onBackend(.automatic) {
         XCTAssertFalse(late.usesSwappedGEMM)
-        XCTAssertEqual(late.workspaceCount, 4608 * 49)
+        XCTAssertEqual(late.workspaceCount, 512 * 9 * 9 + 8 + 512 * (6 * 9 + 7))
       }
     }
     XCTAssertFalse(try Conv2dGeometry(input: [1, 256, 14, 14], weight: [256, 256, 3, 3], padding: 1).usesSwappedGEMM)

@@ -2,13 +2,28 @@
 #ifndef CGEMM_H
 #define CGEMM_H
 
+/// Where the rows of B are and what happens to them on the way in.
+typedef struct cgemm_b {
+  /// Row p of B starts at data + p·ldb, or at data + row_offsets[p] when row_offsets is not NULL (an
+  /// implicit im2col: convolution taps as shifted views of padded input planes).
+  const float *data;
+  long ldb;
+  const long *row_offsets;
+  /// When scale is not NULL, B(p, j) is read as B(p, j)·scale[p] + shift[p] (a batch norm in front of
+  /// the product), then max(0, ·) when relu is 1.
+  const float *scale;
+  const float *shift;
+  int relu;
+} cgemm_b;
+
 /// 1 when the CPU and the operating system support AVX-512F (cpuid and XCR0), else 0.
 int cgemm_available(void);
 
-/// C = alpha · op(A) · B + beta · C on one thread, row-major: op(A) is M×K (A is stored K×M with row
-/// pitch lda when trans_a), B is K×N with row pitch ldb, C is M×N with row pitch ldc. With beta == 0,
+/// C = act(alpha · op(A) · B + beta · C + bias) on one thread, row-major: op(A) is M×K (A is stored
+/// K×M with row pitch lda when trans_a), B is K×N as `b` describes, C is M×N with row pitch ldc.
+/// bias (per row of C) may be NULL; act is max(0, ·) when relu is 1, else the identity. With beta == 0,
 /// C is only written, never read. Call only when cgemm_available() returned 1.
 void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
-                 const float *b, long ldb, float beta, float *c, long ldc);
+                 const cgemm_b *b, float beta, float *c, long ldc, const float *bias, int relu);
 
 #endif
