@@ -31,6 +31,8 @@ final class ExecutionNode {
   var tensors: [String: Tensor] = [:]
   /// This conv folded with the batch norm at path `with` (computed when the weights are set).
   var folded: (with: String, weight: Tensor, bias: Tensor)?
+  /// This batch norm as the input map of the conv after it (computed on first use after weights are set).
+  var inputMap: ChannelAffine?
 
   /// Op lists of program, residual and container nodes; `childOps` runs the children in order, and
   /// `head`/`tail` split a split-attention node's children into the conv part and the attention part.

@@ -2,7 +2,9 @@
 import TensorCore
 
 extension Executor {
-  /// Runs an op sequence, fusing conv → BN → ReLU, BN → ReLU and conv → ReLU when no node involved is observed.
+  /// Runs an op sequence, fusing conv → BN → ReLU, BN → ReLU and conv → ReLU when no node involved is
+  /// observed, and a BN (→ ReLU) in front of a conv into that conv's GEMM when the conv can take it there
+  /// (`Conv2dGeometry.mapsInputInGEMM`: DenseNet's pre-activation BN–ReLU–1×1 conv).
   func runSequence(_ ops: [CompiledOp], _ input: Tensor) throws -> Tensor {
     var x = input
     var i = 0
@@ -11,32 +13,17 @@ extension Executor {
       if case .node(let node) = ops[i], node.fusable {
         switch node.module.layer {
         case .conv2d:
-          var j = skipIdentities(ops, from: i + 1)
-          var norm: ExecutionNode?
-          var relu = false
-          if j < ops.count, case .node(let bn) = ops[j], bn.fusable {
-            if case .batchNorm2d = bn.module.layer {
-              norm = bn
-              j += 1
-            } else if case .batchNormAct = bn.module.layer, bn.children.allSatisfy(\.fusable) {
-              norm = bn
-              relu = bn.children.contains { $0.module.layer == .relu }
-              j += 1
-            }
-          }
-          if !relu {
-            let k = skipIdentities(ops, from: j)
-            if isFusableReLU(ops, k) {
-              relu = true
-              j = k + 1
-            }
-          }
-          x = try fusedConv(node, norm: norm, relu: relu, x)
-          i = j
+          (x, i) = try convFusion(ops, at: i, x, inputAffine: nil)
           continue
         case .batchNorm2d:
           let k = skipIdentities(ops, from: i + 1)
-          if isFusableReLU(ops, k) {
+          let relu = isFusableReLU(ops, k)
+          let j = relu ? skipIdentities(ops, from: k + 1) : k
+          if j < ops.count, case .node(let conv) = ops[j], conv.fusable, let affine = try inputMap(node, relu: relu, x, conv) {
+            (x, i) = try convFusion(ops, at: j, x, inputAffine: affine)
+            continue
+          }
+          if relu {
             x = try batchNorm(node, x, relu: true)
             i = k + 1
             continue
@@ -51,6 +38,57 @@ extension Executor {
       i += 1
     }
     return x
+  }
+
+  /// The conv at `ops[i]` with the BN (→ ReLU) after it folded in, fed `x` through `inputAffine`; returns its
+  /// output and the index of the first op after what it took.
+  private func convFusion(
+    _ ops: [CompiledOp], at i: Int, _ x: Tensor, inputAffine: ChannelAffine?
+  ) throws -> (Tensor, Int) {
+    guard case .node(let node) = ops[i] else { preconditionFailure("convFusion on a non-node op") }
+    var j = skipIdentities(ops, from: i + 1)
+    var norm: ExecutionNode?
+    var relu = false
+    if j < ops.count, case .node(let bn) = ops[j], bn.fusable {
+      if case .batchNorm2d = bn.module.layer {
+        norm = bn
+        j += 1
+      } else if case .batchNormAct = bn.module.layer, bn.children.allSatisfy(\.fusable) {
+        norm = bn
+        relu = bn.children.contains { $0.module.layer == .relu }
+        j += 1
+      }
+    }
+    if !relu {
+      let k = skipIdentities(ops, from: j)
+      if isFusableReLU(ops, k) {
+        relu = true
+        j = k + 1
+      }
+    }
+    return (try fusedConv(node, norm: norm, relu: relu, x, inputAffine: inputAffine), j)
+  }
+
+  /// The batch norm `bn` (→ ReLU) as a map that `conv` applies on the way into its GEMM, or nil when `conv`
+  /// is not a conv that takes one there (then the batch norm runs as a pass of its own).
+  private func inputMap(_ bn: ExecutionNode, relu: Bool, _ x: Tensor, _ conv: ExecutionNode) throws -> ChannelAffine? {
+    guard case .conv2d(let c) = conv.module.layer, x.rank == 4, let weight = conv.tensors["weight"] else { return nil }
+    guard
+      let geometry = try? Conv2dGeometry(
+        input: x.shape, weight: weight.shape, stride: c.stride, padding: c.padding, dilation: c.dilation,
+        groups: c.groups),
+      geometry.mapsInputInGEMM
+    else { return nil }
+    if let cached = bn.inputMap, cached.relu == relu, cached.channels == x.shape[1] { return cached }
+    do {
+      let map = try ChannelAffine(
+        channels: x.shape[1], runningMean: try bn.tensor("running_mean"), runningVar: try bn.tensor("running_var"),
+        weight: bn.tensors["weight"], bias: bn.tensors["bias"], eps: bn.module.batchNormEps, relu: relu)
+      bn.inputMap = map
+      return map
+    } catch let error as TensorError {
+      throw ExecutorError.op(path: bn.path, error)
+    }
   }
 
   private func skipIdentities(_ ops: [CompiledOp], from start: Int) -> Int {
@@ -214,7 +252,9 @@ extension Executor {
   }
 
   /// Conv, optionally with a following batch norm folded in and ReLU fused into its output.
-  func fusedConv(_ conv: ExecutionNode, norm: ExecutionNode?, relu: Bool, _ x: Tensor) throws -> Tensor {
+  func fusedConv(
+    _ conv: ExecutionNode, norm: ExecutionNode?, relu: Bool, _ x: Tensor, inputAffine: ChannelAffine? = nil
+  ) throws -> Tensor {
     guard case .conv2d(let c) = conv.module.layer else { preconditionFailure("fusedConv on \(conv.module.kind)") }
     var weight = try conv.tensor("weight")
     var bias = conv.tensors["bias"]
@@ -229,7 +269,7 @@ extension Executor {
       let out = try pool.acquire(geometry.outputShape)
       try Ops.conv2d(
         x, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups,
-        fusedReLU: relu, into: out, workspace: workspace)
+        fusedReLU: relu, inputAffine: inputAffine, into: out, workspace: workspace)
       return out
     } catch let error as TensorError {
       throw ExecutorError.op(path: conv.path, error)

@@ -81,7 +81,10 @@ package final class Executor: @unchecked Sendable {
       node.tensors[name] = try Tensor(shape: spec.shape.isEmpty ? [1] : spec.shape, data: floats)
     }
     guard error.isEmpty else { throw error }
-    root.walk { $0.folded = nil }
+    root.walk {
+      $0.folded = nil
+      $0.inputMap = nil
+    }
     try foldBatchNorms()
     reset()
   }

@@ -86,4 +86,15 @@ final class ExecutorExactnessTests: XCTestCase {
   func testSENetFamilyMatchesPyTorch() throws { try checkFamily(.senet) }
   func testSKNetFamilyMatchesPyTorch() throws { try checkFamily(.sknet) }
   func testResNeStFamilyMatchesPyTorch() throws { try checkFamily(.resnest) }
+
+  /// The same with every product on OpenBLAS (the paths a CPU without AVX-512 takes: shifted and swapped
+  /// GEMMs, batch norms as passes of their own), and on TensorCore's own GEMM where the CPU has it.
+  func testEveryFamilyMatchesPyTorchOnEachBackend() throws {
+    for backend in GEMM.Backend.allCases {
+      let saved = GEMM.backend
+      GEMM.backend = backend
+      defer { GEMM.backend = saved }
+      for family in [Family.resnet, .densenet, .senet, .sknet, .resnest] { try checkFamily(family) }
+    }
+  }
 }
