@@ -63,7 +63,7 @@ struct BenchCommand: ParsableCommand {
     }
     guard ops else { fail("bench: nothing to time; give a MODEL (`convscope bench resnet50`) or --ops") }
     print(
-      "convscope bench --ops · threads \(Threads.count) · OpenBLAS core \(GEMM.coreName) · median of \(`repeat`) runs")
+      "convscope bench --ops · threads \(Threads.count) · GEMM \(GEMM.engineName) · median of \(`repeat`) runs")
     let rows = try ConvBenchmark(repeats: `repeat`).run(ConvBenchmark.resnet50Layers())
     print(ConvBenchmark.table(rows))
   }

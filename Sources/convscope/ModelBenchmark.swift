@@ -27,6 +27,8 @@ struct ModelBenchmark {
     var steps: [StepTiming]
     /// Peak resident set size of this process (getrusage's ru_maxrss), in MB of 10⁶ bytes.
     var peakRSSMB: Double
+    /// What ran the matrix products (`GEMM.engineName`).
+    var gemm: String
 
     var medianMs: Double { ModelBenchmark.median(passesMs) }
     var minMs: Double { passesMs.min() ?? 0 }
@@ -67,7 +69,8 @@ struct ModelBenchmark {
     }
     return Result(
       model: model.name, batch: batch, inputSize: inputSize, threads: Threads.count, warmup: warmup,
-      passesMs: passes, macs: analysis.totalMACs, steps: steps, peakRSSMB: Self.peakRSSMB())
+      passesMs: passes, macs: analysis.totalMACs, steps: steps, peakRSSMB: Self.peakRSSMB(),
+      gemm: GEMM.engineName)
   }
 
   static func median(_ values: [Double]) -> Double {
@@ -97,6 +100,7 @@ extension ModelBenchmark.Result {
         + "\(passesMs.count) timed passes after \(warmup) warm-up",
       "median \(f(medianMs)) ms · min \(f(minMs)) ms · max \(f(maxMs)) ms · \(f(gflops)) GFLOP/s · "
         + "peak RSS \(f(peakRSSMB)) MB",
+      "GEMM: \(gemm)",
     ]
     if perBlock {
       let width = max(4, steps.map(\.name.count).max() ?? 0)
@@ -123,7 +127,7 @@ extension ModelBenchmark.Result {
       ("threads", .integer(Int64(threads))), ("batch", .integer(Int64(batch))),
       ("input_size", .integer(Int64(inputSize))), ("peak_rss_mb", .number((peakRSSMB * 10).rounded() / 10)),
       ("macs", .integer(Int64(macs))), ("gflops", .number((gflops * 100).rounded() / 100)),
-      ("runs_ms", .array(passesMs.map(ms))),
+      ("runs_ms", .array(passesMs.map(ms))), ("gemm", .string(gemm)),
     ]
     if perBlock {
       root.append(
