@@ -2,24 +2,29 @@
 """Times two convscope binaries against each other on whole models, interleaved, and prints a markdown table.
 
     benchmarks/ab.py BEFORE AFTER [--models resnet50 …] [--threads 1 2] [--rounds 3] [--repeat 7] [--warmup 2]
+                     [--before-env KEY=VALUE …] [--after-env KEY=VALUE …]
 
 For each model and thread count, `--rounds` rounds run `BEFORE bench MODEL --format json` then the same with
 AFTER, so changes in background load hit both alike; each cell is the median (and the minimum) over all
 timed passes of all rounds, and the speed-up is median(before) / median(after). Used for the before/after
 figures in benchmarks/RESULTS.md (build BEFORE from the older commit, copy it aside, then build AFTER).
+`--before-env`/`--after-env` add environment variables to one side, so one binary can be compared with
+itself under two settings (e.g. `--before-env CONVSCOPE_GEMM=openblas`).
 """
 import argparse
 import json
+import os
 import statistics
 import subprocess
 
 MODELS = ["resnet50", "densenet121", "seresnet50", "skresnext50_32x4d", "resnest50d"]
 
 
-def passes(binary, model, threads, repeat, warmup):
+def passes(binary, model, threads, repeat, warmup, env):
     out = subprocess.run(
         [binary, "bench", model, "--threads", str(threads), "--repeat", str(repeat), "--warmup", str(warmup),
-         "--format", "json"], check=True, capture_output=True, text=True).stdout
+         "--format", "json"], check=True, capture_output=True, text=True,
+        env=dict(os.environ, **dict(pair.split("=", 1) for pair in env))).stdout
     return json.loads(out)["runs_ms"]
 
 
@@ -32,6 +37,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--before-env", nargs="*", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--after-env", nargs="*", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
     print("| model | threads | before ms, median (min) | after ms, median (min) | speed-up |")
     print("|---|--:|--:|--:|--:|")
@@ -40,7 +47,8 @@ def main():
             times = {"before": [], "after": []}
             for _ in range(args.rounds):
                 for name in times:
-                    times[name] += passes(getattr(args, name), model, threads, args.repeat, args.warmup)
+                    times[name] += passes(getattr(args, name), model, threads, args.repeat, args.warmup,
+                                          getattr(args, name + "_env"))
             b, a = statistics.median(times["before"]), statistics.median(times["after"])
             print(f"| {model} | {threads} | {b:.1f} ({min(times['before']):.1f}) | {a:.1f} ({min(times['after']):.1f}) "
                   f"| {b / a:.2f}× |", flush=True)
