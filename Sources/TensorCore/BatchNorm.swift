@@ -123,6 +123,17 @@ package struct ChannelAffine {
     }
   }
 
+  /// dst[j] = map(src[stride · j]) for j in `range`, values of `channel`.
+  func mapStrided(
+    _ src: UnsafePointer<Float>, stride: Int, into dst: UnsafeMutablePointer<Float>, range: Range<Int>, channel: Int
+  ) {
+    let (a, b) = (scale.sample(0)[channel], shift.sample(0)[channel])
+    for j in range {
+      let v = src[stride * j] * a + b
+      dst[j] = relu ? max(v, 0) : v
+    }
+  }
+
   /// The mapped copy of an N×C×H×W tensor.
   func applied(to input: Tensor) throws -> Tensor {
     let out = try Tensor(uninitialized: input.shape)

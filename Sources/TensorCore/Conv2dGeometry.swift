@@ -27,21 +27,39 @@ package struct Conv2dGeometry: Sendable, Hashable {
     im2colCount + (usesSwappedGEMM ? ohw * ocg : 0) + groupedPlanesCount + (usesShiftedGEMM ? shiftedCount : 0)
       + (usesImplicitGEMM ? implicitCount : 0)
   }
-  /// Stride-1 convs with a real kernel on TensorCore's own GEMM (`Ops.implicit`): one product whose B rows
-  /// are the taps' shifted views of zero-padded planes, read in place as the kernel packs them, so no
-  /// im2col matrix is written. Costs the Wp − OW padding columns per output row (≤ 8% on ResNet and
-  /// DenseNet maps, 0 extra 32-column panels at 7×7 and 14×14).
+  /// Stride-1 convs other than 1×1 unpadded ones, and stride-2 convs with a real kernel, on TensorCore's own
+  /// GEMM (`Ops.implicit`): one product whose B rows are the taps' shifted views of zero-padded planes (at
+  /// stride 2, of the padded input's row/column phases), read in place as the kernel packs them, so no im2col
+  /// matrix is written. Costs the padding columns of each output row (≤ 8% on ResNet and DenseNet maps, 0
+  /// extra 32-column panels at 7×7 and 14×14). A 1×1 stride-2 conv's im2col is a plain strided copy of a
+  /// quarter of its input, as cheap as the phase planes would be, so it keeps im2col.
   package var usesImplicitGEMM: Bool {
-    GEMM.usesOwnKernel && stride == 1 && kh * kw > 1 && !isDepthwise && !usesGroupedKernel
+    GEMM.usesOwnKernel && (stride == 1 || (stride == 2 && kh * kw > 1)) && !isPointwise && !isDepthwise
+      && !usesGroupedKernel
   }
+  /// Height of `Ops.implicit`'s planes: H + 2·padding, halved (rounded up) at stride 2, where each plane
+  /// holds one phase of the padded input (rows ≡ r, columns ≡ t mod 2).
+  package var implicitPlaneHeight: Int { (h + 2 * padding + stride - 1) / stride }
+  /// Width of `Ops.implicit`'s planes, and the product's columns per output row: W + 2·padding, halved
+  /// (rounded up) at stride 2.
+  package var implicitPlaneWidth: Int { (w + 2 * padding + stride - 1) / stride }
+  /// Columns of the implicit product: (OH − 1)·plane width + OW, output pixel (oh, ow) at oh·width + ow.
+  package var implicitColumns: Int { (oh - 1) * implicitPlaneWidth + ow }
+  /// Stride 1 without padding: the input planes serve as they are, not copied.
+  package var implicitReadsInputInPlace: Bool { stride == 1 && padding == 0 }
   /// Whether an input batch norm (`conv2d`'s `inputAffine`) is applied on the way into TensorCore's own GEMM
   /// (1×1 stride-1 convs through the GEMM, and the implicit GEMM's padding) rather than as a mapped copy.
   package var mapsInputInGEMM: Bool {
-    GEMM.usesOwnKernel && (usesImplicitGEMM || (isPointwise && !isDepthwise && !usesGroupedKernel))
+    GEMM.usesOwnKernel
+      && ((usesImplicitGEMM && !implicitReadsInputInPlace) || (isPointwise && !isDepthwise && !usesGroupedKernel))
   }
-  /// Floats of `Ops.implicit`'s scratch: the padded planes with read-ahead, then the OC × Q sums.
+  /// Floats of `Ops.implicit`'s scratch: the padded planes with read-ahead (unless read in place), then
+  /// the OC × Q sums.
   package var implicitCount: Int {
-    c * (h + 2 * padding) * (w + 2 * padding) + Ops.smallGEMMReadAhead + oc * shiftedColumns
+    let planes =
+      implicitReadsInputInPlace
+      ? 0 : c * stride * stride * implicitPlaneHeight * implicitPlaneWidth + Ops.smallGEMMReadAhead
+    return planes + oc * implicitColumns
   }
   /// Stride-1 convs with a real kernel and few output channels, on maps wide enough that the padded width
   /// wastes little: one sgemm per tap over shifted padded planes instead of im2col (`Ops.shifted`). With few

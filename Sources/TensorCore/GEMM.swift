@@ -31,7 +31,10 @@ package enum GEMM {
   /// The backend setting; starts at `CONVSCOPE_GEMM` (`automatic` or `openblas`), else `automatic`.
   package static var backend: Backend {
     get { lock.withLock { backendSetting } }
-    set { lock.withLock { backendSetting = newValue } }
+    set {
+      lock.withLock { backendSetting = newValue }
+      setThreads(Threads.count)
+    }
   }
 
   /// Whether products with an untransposed B run on TensorCore's own kernel.
@@ -53,10 +56,19 @@ package enum GEMM {
     if transB {
       guard m > 0, n > 0 else { return }
       if k == 0 { return scaleC(m: m, n: n, beta: beta, c: c, ldc: ldc, epilogue: GEMMEpilogue()) }
-      _ = Threads.count  // makes sure OpenBLAS got the configured thread count
-      cblas_sgemm(
-        CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), alpha, a,
-        Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+      let threads = Threads.count  // also makes sure OpenBLAS got the configured thread count
+      func product(_ columns: Range<Int>) {
+        cblas_sgemm(
+          CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasTrans, Int32(m), Int32(columns.count), Int32(k),
+          alpha, a, Int32(lda), b + columns.lowerBound * ldb, Int32(ldb), beta, c + columns.lowerBound, Int32(ldc))
+      }
+      // Beside the own kernel OpenBLAS runs single-threaded (see `setThreads`), so the columns are split here.
+      let parts = usesOwnKernel && threads > 1 && m * n * k >= parallelMinMACs ? min(threads, n) : 1
+      if parts == 1 { return product(0..<n) }
+      let pieces = UncheckedSendable(product)
+      DispatchQueue.concurrentPerform(iterations: parts) { part in
+        pieces.value(n * part / parts..<n * (part + 1) / parts)
+      }
       return
     }
     sgemm(
@@ -150,9 +162,12 @@ package enum GEMM {
   /// Columns per micro-tile of `CGEMM` (two AVX-512 registers).
   static let panelWidth = 32
 
-  /// OpenBLAS's thread count; called by `Threads` only.
+  /// OpenBLAS's thread count, from `Threads` and on a backend change: the thread setting on the OpenBLAS
+  /// backend, 1 beside the own kernel, which then splits OpenBLAS's few products (Bᵀ: fully connected
+  /// layers) over its own threads: OpenBLAS's idle workers spin in sched_yield after each threaded call,
+  /// taking time slices from the own kernel's threads on a machine with as many cores as threads.
   static func setThreads(_ n: Int) {
-    openblas_set_num_threads(Int32(n))
+    openblas_set_num_threads(Int32(usesOwnKernel ? 1 : n))
   }
 
   /// OpenBLAS's name for the kernel it picked for this CPU (e.g. `SkylakeX`, `Zen`).
@@ -189,14 +204,13 @@ package struct GEMMSource {
       for p in 0..<rows {
         let src = data + (rowOffsets?[p] ?? p * ldb)
         let row = dst.baseAddress! + p * columns
+        row.update(from: src, count: columns)
         if let affine {
           let (s, t) = (affine.scale[p], affine.shift[p])
           for j in 0..<columns {
-            let v = src[j] * s + t
+            let v = row[j] * s + t
             row[j] = affine.relu && v < 0 ? 0 : v
           }
-        } else {
-          row.update(from: src, count: columns)
         }
       }
     }

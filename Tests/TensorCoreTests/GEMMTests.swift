@@ -116,6 +116,42 @@ final class GEMMTests: XCTestCase {
     }
   }
 
+  /// Bᵀ products (fully connected layers) stay on OpenBLAS; beside the own kernel OpenBLAS is single-threaded
+  /// and the columns are split over TensorCore's threads: compare with a plain loop at 1–3 threads.
+  func testTransposedBSplitsOverThreads() {
+    let saved = Threads.count
+    defer { Threads.set(saved) }
+    var rng = SeededGenerator(seed: 5)
+    let (m, n, k) = (3, 1000, 300)  // batch 3, 1000 classes, 300 features: above parallelMinMACs
+    let a = (0..<(m * k)).map { _ in rng.nextNormal() }, b = (0..<(n * k)).map { _ in rng.nextNormal() }
+    for backend in GEMM.Backend.allCases {
+      for threads in [1, 2, 3] {
+        onBackend(backend) {
+          Threads.set(threads)
+          var c = [Float](repeating: .nan, count: m * n)
+          a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+              c.withUnsafeMutableBufferPointer { cp in
+                GEMM.sgemm(
+                  transB: true, m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: k,
+                  c: cp.baseAddress!, ldc: n)
+              }
+            }
+          }
+          var worst = 0.0
+          for i in 0..<m {
+            for j in 0..<n {
+              let want = (0..<k).reduce(0.0) { $0 + Double(a[i * k + $1]) * Double(b[j * k + $1]) }
+              let err = abs(Double(c[i * n + j]) - want)
+              if !(err <= worst) { worst = err }
+            }
+          }
+          XCTAssertLessThan(worst, 1e-3, "\(backend), \(threads) threads")
+        }
+      }
+    }
+  }
+
   /// K = 0: C = beta · C (the products are empty sums).
   func testEmptyInnerDimension() {
     for backend in GEMM.Backend.allCases {
