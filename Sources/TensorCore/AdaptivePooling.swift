@@ -29,14 +29,30 @@ extension Ops {
           for b in 0..<ow {
             let c0 = b * w / ow, c1 = ((b + 1) * w + ow - 1) / ow
             var sum: Float = 0
-            for r in r0..<r1 {
-              for col in c0..<c1 { sum += src[r * w + col] }
-            }
+            for r in r0..<r1 { sum += contiguousSum(src + r * w + c0, count: c1 - c0) }
             dst[a * ow + b] = sum / Float((r1 - r0) * (c1 - c0))
           }
         }
       }
     }
+  }
+
+  /// The sum of `count` floats at `p`, in eight interleaved partial sums of SIMD8 lanes: a single running
+  /// sum waits on each add's latency (global pools of SE blocks took ~4% of SE-ResNet-50's time that way).
+  static func contiguousSum(_ p: UnsafePointer<Float>, count: Int) -> Float {
+    var (a, b) = (SIMD8<Float>(), SIMD8<Float>())
+    var i = 0
+    while i + 16 <= count {
+      a += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+      b += UnsafeRawPointer(p + i + 8).loadUnaligned(as: SIMD8<Float>.self)
+      i += 16
+    }
+    var sum = (a + b).sum()
+    while i < count {
+      sum += p[i]
+      i += 1
+    }
+    return sum
   }
 
   /// Mean over H×W: N×C×H×W → N×C×1×1.
