@@ -68,12 +68,14 @@ static void pack_b(const cgemm_b *b, long pc, long kc, long jc, long nc, float *
 }
 
 /// The micro-kernel: rows [0, rows) of the MR × NR tile at c (row pitch ldc) get alpha · Σ_p A(i, p) ·
-/// panel(p, ·) + beta · c, where A(i, p) = a[i·rs + p·ks], then + bias[i] and max(0, ·) when bias is not
-/// NULL or relu is 1 (the last K block's epilogue); columns outside masks m0/m1 are untouched.
+/// panel(p, ·) + beta · c, where A(i, p) = a[i·rs + p·ks], then + bias[i], + res(i, ·) (row pitch ldc) and
+/// max(0, ·) when bias or res is not NULL or relu is 1 (the last K block's epilogue); columns outside masks
+/// m0/m1 are untouched.
 /// MR is a constant at every call site, so the loops over rows unroll into registers.
 static inline __attribute__((always_inline)) void micro_kernel(
     const int MR, long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc,
-    int rows, float alpha, float beta, const float *bias, int relu, __mmask16 m0, __mmask16 m1) {
+    int rows, float alpha, float beta, const float *bias, const float *res, int relu, __mmask16 m0,
+    __mmask16 m1) {
   __m512 acc0[MR_MAX], acc1[MR_MAX];
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR; i++) acc0[i] = acc1[i] = _mm512_setzero_ps();
@@ -105,6 +107,10 @@ static inline __attribute__((always_inline)) void micro_kernel(
       v0 = _mm512_add_ps(v0, bi);
       v1 = _mm512_add_ps(v1, bi);
     }
+    if (res) {
+      v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, res + i * ldc));
+      v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, res + i * ldc + 16));
+    }
     if (relu) {
       v0 = _mm512_max_ps(_mm512_setzero_ps(), v0);
       v1 = _mm512_max_ps(_mm512_setzero_ps(), v1);
@@ -115,19 +121,19 @@ static inline __attribute__((always_inline)) void micro_kernel(
 }
 
 static void kernel_12(long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc,
-                      int rows, float alpha, float beta, const float *bias, int relu, __mmask16 m0,
-                      __mmask16 m1) {
-  micro_kernel(12, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, bias, relu, m0, m1);
+                      int rows, float alpha, float beta, const float *bias, const float *res, int relu,
+                      __mmask16 m0, __mmask16 m1) {
+  micro_kernel(12, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, bias, res, relu, m0, m1);
 }
 static void kernel_8(long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc,
-                      int rows, float alpha, float beta, const float *bias, int relu, __mmask16 m0,
-                      __mmask16 m1) {
-  micro_kernel(8, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, bias, relu, m0, m1);
+                      int rows, float alpha, float beta, const float *bias, const float *res, int relu,
+                      __mmask16 m0, __mmask16 m1) {
+  micro_kernel(8, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, bias, res, relu, m0, m1);
 }
 static void kernel_4(long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc,
-                      int rows, float alpha, float beta, const float *bias, int relu, __mmask16 m0,
-                      __mmask16 m1) {
-  micro_kernel(4, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, bias, relu, m0, m1);
+                      int rows, float alpha, float beta, const float *bias, const float *res, int relu,
+                      __mmask16 m0, __mmask16 m1) {
+  micro_kernel(4, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, bias, res, relu, m0, m1);
 }
 
 /// Per-thread scratch, kept for the life of the thread: the packed B block and a padded A sliver.
@@ -140,21 +146,22 @@ static int ensure_scratch(void) {
   return packed_b_block && padded_a_sliver;
 }
 
-/// C = act(beta · C + bias) for K = 0 (empty sums).
-static void scale_c(long m, long n, float beta, float *c, long ldc, const float *bias, int relu) {
+/// C = act(beta · C + bias + residual) for K = 0 (empty sums).
+static void scale_c(long m, long n, float beta, float *c, long ldc, const cgemm_epilogue *e) {
   for (long i = 0; i < m; i++)
     for (long j = 0; j < n; j++) {
       float v = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
-      if (bias) v += bias[i];
-      c[i * ldc + j] = relu && v < 0.0f ? 0.0f : v;  // NaN stays NaN, as in PyTorch
+      if (e->bias) v += e->bias[i];
+      if (e->residual) v += e->residual[i * ldc + j];
+      c[i * ldc + j] = e->relu && v < 0.0f ? 0.0f : v;  // NaN stays NaN, as in PyTorch
     }
 }
 
 void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
-                 const cgemm_b *b, float beta, float *c, long ldc, const float *bias, int relu) {
+                 const cgemm_b *b, float beta, float *c, long ldc, const cgemm_epilogue *epilogue) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    scale_c(m, n, beta, c, ldc, bias, relu);
+    scale_c(m, n, beta, c, ldc, epilogue);
     return;
   }
   if (!ensure_scratch()) abort();  // a few hundred KiB per thread; nothing sensible to do without them
@@ -167,7 +174,7 @@ void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *
       pack_b(b, pc, kc, jc, nc, packed_b_block);
       const float block_beta = pc == 0 ? beta : 1.0f;
       const int last = pc + kc >= k;  // the epilogue goes with the last K block
-      const int block_relu = last && relu;
+      const int block_relu = last && epilogue->relu;
       for (long ic = 0; ic < m; ic += MR_MAX) {
         const int rows = m - ic < MR_MAX ? (int)(m - ic) : MR_MAX;
         const int mr = rows > 8 ? 12 : rows > 4 ? 8 : 4;
@@ -185,15 +192,16 @@ void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *
           const __mmask16 m0 = lanes(nc - jr), m1 = lanes(nc - jr - 16);
           const float *panel = packed_b_block + jr * kc;
           float *tile = c + ic * ldc + jc + jr;
-          const float *row_bias = last && bias ? bias + ic : NULL;
+          const float *row_bias = last && epilogue->bias ? epilogue->bias + ic : NULL;
+          const float *res = last && epilogue->residual ? epilogue->residual + ic * ldc + jc + jr : NULL;
           if (mr == 12)
-            kernel_12(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, row_bias, block_relu,
+            kernel_12(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, row_bias, res, block_relu,
                       m0, m1);
           else if (mr == 8)
-            kernel_8(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, row_bias, block_relu,
+            kernel_8(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, row_bias, res, block_relu,
                      m0, m1);
           else
-            kernel_4(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, row_bias, block_relu,
+            kernel_4(kc, sliver, srs, sks, panel, tile, ldc, rows, alpha, block_beta, row_bias, res, block_relu,
                      m0, m1);
         }
       }

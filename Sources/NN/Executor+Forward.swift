@@ -6,21 +6,37 @@ extension Executor {
   /// observed, and a BN (→ ReLU) in front of a conv into that conv's GEMM when the conv can take it there
   /// (`Conv2dGeometry.mapsInputInGEMM`: DenseNet's pre-activation BN–ReLU–1×1 conv).
   func runSequence(_ ops: [CompiledOp], _ input: Tensor) throws -> Tensor {
+    try runSequence(ops, input, adding: nil).output
+  }
+
+  /// A residual block's shortcut for the last conv of its branch to add as it writes its output.
+  struct ResidualSum {
+    let shortcut: Tensor
+    /// The ReLU after the sum.
+    let relu: Bool
+  }
+
+  /// `runSequence`, where a sequence that ends with a fusable conv (→ BN, no ReLU) lets that conv add
+  /// `sum`'s shortcut and apply its ReLU as it stores its output; `added` tells whether it did.
+  func runSequence(_ ops: [CompiledOp], _ input: Tensor, adding sum: ResidualSum?) throws -> (
+    output: Tensor, added: Bool
+  ) {
     var x = input
+    var added = false
     var i = 0
     while i < ops.count {
       try checkCancelled()
       if case .node(let node) = ops[i], node.fusable {
         switch node.module.layer {
         case .conv2d:
-          (x, i) = try convFusion(ops, at: i, x, inputAffine: nil)
+          (x, i, added) = try convFusion(ops, at: i, x, inputAffine: nil, adding: sum)
           continue
         case .batchNorm2d:
           let k = skipIdentities(ops, from: i + 1)
           let relu = isFusableReLU(ops, k)
           let j = relu ? skipIdentities(ops, from: k + 1) : k
           if j < ops.count, case .node(let conv) = ops[j], conv.fusable, let affine = try inputMap(node, relu: relu, x, conv) {
-            (x, i) = try convFusion(ops, at: j, x, inputAffine: affine)
+            (x, i, added) = try convFusion(ops, at: j, x, inputAffine: affine, adding: sum)
             continue
           }
           if relu {
@@ -37,14 +53,15 @@ extension Executor {
       x = try apply(ops[i], x)
       i += 1
     }
-    return x
+    return (x, added)
   }
 
-  /// The conv at `ops[i]` with the BN (→ ReLU) after it folded in, fed `x` through `inputAffine`; returns its
-  /// output and the index of the first op after what it took.
+  /// The conv at `ops[i]` with the BN (→ ReLU) after it folded in, fed `x` through `inputAffine`, adding `sum`
+  /// when it ends the sequence without a ReLU of its own; returns its output, the index of the first op after
+  /// what it took, and whether it added `sum`.
   private func convFusion(
-    _ ops: [CompiledOp], at i: Int, _ x: Tensor, inputAffine: ChannelAffine?
-  ) throws -> (Tensor, Int) {
+    _ ops: [CompiledOp], at i: Int, _ x: Tensor, inputAffine: ChannelAffine?, adding sum: ResidualSum?
+  ) throws -> (Tensor, Int, Bool) {
     guard case .node(let node) = ops[i] else { preconditionFailure("convFusion on a non-node op") }
     var j = skipIdentities(ops, from: i + 1)
     var norm: ExecutionNode?
@@ -66,7 +83,11 @@ extension Executor {
         j = k + 1
       }
     }
-    return (try fusedConv(node, norm: norm, relu: relu, x, inputAffine: inputAffine), j)
+    if let sum, j == ops.count, !relu {
+      let y = try fusedConv(node, norm: norm, relu: sum.relu, x, inputAffine: inputAffine, residual: sum.shortcut)
+      return (y, j, true)
+    }
+    return (try fusedConv(node, norm: norm, relu: relu, x, inputAffine: inputAffine), j, false)
   }
 
   /// The batch norm `bn` (→ ReLU) as a map that `conv` applies on the way into its GEMM, or nil when `conv`
@@ -218,13 +239,26 @@ extension Executor {
   /// y = post(body(pre(x)) + shortcut(x or pre(x))); a lone trailing ReLU is fused into the sum.
   private func residual(_ node: ExecutionNode, _ config: ResidualConfig, _ x: Tensor) throws -> Tensor {
     let p = node.pre.isEmpty ? x : try runSequence(node.pre, x)
-    let branch = try runSequence(node.body, p)
     let source = config.shortcutFromPre ? p : x
+    let fuseReLU = endsWithFusableReLU(node)
+    if !hasObservers {
+      // Unobserved: the shortcut first, so that the branch's last conv can add it as it stores its output.
+      let shortcut = node.shortcut.isEmpty ? source : try runSequence(node.shortcut, source)
+      let (branch, added) = try runSequence(node.body, p, adding: ResidualSum(shortcut: shortcut, relu: fuseReLU))
+      if added { return fuseReLU ? branch : try runSequence(node.post, branch) }
+      return try sum(node, branch: branch, shortcut: shortcut, x: x, p: p, fuseReLU: fuseReLU)
+    }
+    let branch = try runSequence(node.body, p)
     let shortcut = node.shortcut.isEmpty ? source : try runSequence(node.shortcut, source)
     if !node.observe.isEmpty {
       record(node, .shortcut, shortcut)
       record(node, .branch, branch)
     }
+    return try sum(node, branch: branch, shortcut: shortcut, x: x, p: p, fuseReLU: fuseReLU)
+  }
+
+  /// Whether a residual block's post ops are a lone ReLU that the sum can apply.
+  private func endsWithFusableReLU(_ node: ExecutionNode) -> Bool {
     let fuseReLU: Bool
     switch node.post.count {
     case 1:
@@ -237,6 +271,13 @@ extension Executor {
       }
     default: fuseReLU = false
     }
+    return fuseReLU
+  }
+
+  /// post(branch + shortcut), with `fuseReLU` when post is a lone ReLU.
+  private func sum(
+    _ node: ExecutionNode, branch: Tensor, shortcut: Tensor, x: Tensor, p: Tensor, fuseReLU: Bool
+  ) throws -> Tensor {
     // The sum goes over the branch when the branch is a buffer of this step that nothing else reads (not
     // the block's input, nor the shortcut; observers hold copies), saving a buffer and its cache traffic.
     let inPlace =
@@ -253,7 +294,8 @@ extension Executor {
 
   /// Conv, optionally with a following batch norm folded in and ReLU fused into its output.
   func fusedConv(
-    _ conv: ExecutionNode, norm: ExecutionNode?, relu: Bool, _ x: Tensor, inputAffine: ChannelAffine? = nil
+    _ conv: ExecutionNode, norm: ExecutionNode?, relu: Bool, _ x: Tensor, inputAffine: ChannelAffine? = nil,
+    residual: Tensor? = nil
   ) throws -> Tensor {
     guard case .conv2d(let c) = conv.module.layer else { preconditionFailure("fusedConv on \(conv.module.kind)") }
     var weight = try conv.tensor("weight")
@@ -269,7 +311,7 @@ extension Executor {
       let out = try pool.acquire(geometry.outputShape)
       try Ops.conv2d(
         x, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups,
-        fusedReLU: relu, inputAffine: inputAffine, into: out, workspace: workspace)
+        fusedReLU: relu, inputAffine: inputAffine, residual: residual, into: out, workspace: workspace)
       return out
     } catch let error as TensorError {
       throw ExecutorError.op(path: conv.path, error)

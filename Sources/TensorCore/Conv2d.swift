@@ -32,13 +32,14 @@ extension Ops {
   }
 
   /// Convolution writing into `out` (N×OC×OH×OW, contiguous or a channel view of a larger buffer,
-  /// not overlapping `input`). `workspace` holds the scratch, `Conv2dGeometry.workspaceCount` floats:
+  /// not overlapping `input`); with `residual` (N×OC×OH×OW, each sample contiguous, not overlapping
+  /// `out`), out = act(conv + residual): a residual block's sum, added as the GEMM stores C where it can. `workspace` holds the scratch, `Conv2dGeometry.workspaceCount` floats:
   /// the im2col tile (K × `im2colTile`), then Yᵀ (OH·OW × OCg) for the swapped GEMM, or the grouped
   /// kernel's padded planes; without one a temporary is allocated.
   package static func conv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
     dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false, inputAffine: ChannelAffine? = nil,
-    into out: Tensor, workspace: ConvWorkspace? = nil
+    residual: Tensor? = nil, into out: Tensor, workspace: ConvWorkspace? = nil
   ) throws {
     let g = try Conv2dGeometry(
       input: input.shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
@@ -52,6 +53,10 @@ extension Ops {
       throw TensorError(op: "conv2d", "input batch norm must have \(g.c) channels, got \(inputAffine.channels)")
     }
     try requireNoOverlap(out, input, "conv2d")
+    if let residual {
+      try requireShape(residual, g.outputShape, "conv2d residual")
+      try requireNoOverlap(out, residual, "conv2d")
+    }
     let w = weight.isContiguous ? weight : weight.copy()
     let b = bias.map { $0.isContiguous ? $0 : $0.copy() }
     // The GEMM maps B's rows as it packs them (1×1 stride-1) and the implicit path while padding; any
@@ -62,18 +67,24 @@ extension Ops {
     let owner = workspace ?? ConvWorkspace()
     let scratch = owner.buffer(count: g.workspaceCount)
     // The raw pointers below borrow these buffers: keep them alive until the last GEMM returns.
-    defer { withExtendedLifetime((owner, w, b, source, out, affine)) {} }
+    defer { withExtendedLifetime((owner, w, b, source, out, affine, residual)) {} }
     let biasPointer = b.map { UnsafePointer($0.sample(0)) }
+    // The direct GEMM adds the residual as it stores C; the other paths add it (and apply the ReLU) after.
+    let directGEMM = !g.isDepthwise && !g.usesGroupedKernel && !g.usesImplicitGEMM && !g.usesShiftedGEMM
+      && !g.usesSwappedGEMM
+    let residualLater = residual != nil && !directGEMM
+    let relu = fusedReLU && !residualLater
     for n in 0..<g.n {
       let x = UnsafePointer(source.sample(n))
       let y = out.sample(n)
+      let r = residual.map { UnsafePointer($0.sample(n)) }
       var epilogueDone = false
       if g.isDepthwise {
         depthwise(g, x: x, weight: w.sample(0), y: y)
       } else if g.usesGroupedKernel {
         grouped(g, x: x, weight: w.sample(0), y: y, planes: scratch)
       } else if g.usesImplicitGEMM {
-        implicit(g, x: x, weight: w.sample(0), y: y, scratch: scratch, bias: biasPointer, relu: fusedReLU, affine: affine)
+        implicit(g, x: x, weight: w.sample(0), y: y, scratch: scratch, bias: biasPointer, relu: relu, affine: affine)
         epilogueDone = true
       } else if g.usesShiftedGEMM {
         shifted(g, x: x, weight: w.sample(0), y: y, scratch: scratch)
@@ -84,7 +95,8 @@ extension Ops {
           let wg = w.sample(0) + group * g.ocg * g.k  // OCg × K
           let yg = y + group * g.ocg * g.ohw  // OCg × OH·OW
           let yT = scratch + g.im2colCount  // OH·OW × OCg, when swapped
-          let epilogue = GEMMEpilogue(bias: biasPointer.map { $0 + group * g.ocg }, relu: fusedReLU)
+          let epilogue = GEMMEpilogue(
+            bias: biasPointer.map { $0 + group * g.ocg }, residual: r.map { $0 + group * g.ocg * g.ohw }, relu: relu)
           if g.isPointwise {  // B = the group's input planes, Cg × H·W
             let rows = GEMMSource(
               xg, ldb: g.ohw,
@@ -103,13 +115,14 @@ extension Ops {
           if g.usesSwappedGEMM { transpose(yT, rows: g.ohw, columns: g.ocg, into: yg) }
         }
       }
-      if !epilogueDone { epilogue(y, channels: g.oc, plane: g.ohw, bias: biasPointer, relu: fusedReLU) }
+      if !epilogueDone { epilogue(y, channels: g.oc, plane: g.ohw, bias: biasPointer, relu: relu) }
+      if residualLater, let r { addResidual(y, r, count: g.oc * g.ohw, relu: fusedReLU) }
     }
   }
 
   /// One group's GEMM for output pixels `columns`: Y[:, columns] = W·B, B (K × P) read from `source`,
-  /// then `epilogue`; or, swapped, Yᵀ[columns, :] = Bᵀ·Wᵀ into `yT` (OH·OW × OCg), epilogue left to
-  /// the caller (`source` is then plain).
+  /// then `epilogue` (its residual given for the group's first column); or, swapped, Yᵀ[columns, :] =
+  /// Bᵀ·Wᵀ into `yT` (OH·OW × OCg), epilogue left to the caller (`source` is then plain).
   static func gemm(
     _ g: Conv2dGeometry, weight: UnsafePointer<Float>, source: GEMMSource, columns: Range<Int>,
     y: UnsafeMutablePointer<Float>, yT: UnsafeMutablePointer<Float>, epilogue: GEMMEpilogue
@@ -119,9 +132,11 @@ extension Ops {
         transA: true, transB: true, m: columns.count, n: g.ocg, k: g.k, a: source.data, lda: source.ldb, b: weight,
         ldb: g.k, c: yT + columns.lowerBound * g.ocg, ldc: g.ocg)
     } else {
+      var tile = epilogue  // the residual, like C, starts at this tile's first column
+      tile.residual = epilogue.residual.map { $0 + columns.lowerBound }
       GEMM.sgemm(
         m: g.ocg, n: columns.count, k: g.k, a: weight, lda: g.k, source: source, c: y + columns.lowerBound,
-        ldc: g.ohw, epilogue: epilogue)
+        ldc: g.ohw, epilogue: tile)
     }
   }
 
@@ -137,6 +152,17 @@ extension Ops {
       for r in 0..<rows {
         let line = src + r * columns + c0
         for j in 0..<width { dst[(c0 + j) * rows + r] = line[j] }
+      }
+    }
+  }
+
+  /// y = act(y + r) over `count` elements, act = ReLU when `relu`.
+  static func addResidual(_ y: UnsafeMutablePointer<Float>, _ r: UnsafePointer<Float>, count: Int, relu: Bool) {
+    Threads.parallelFor(count) { range in
+      if relu {
+        for i in range { y[i] = max(y[i] + r[i], 0) }
+      } else {
+        for i in range { y[i] += r[i] }
       }
     }
   }

@@ -131,10 +131,12 @@ package enum GEMM {
       var b = cgemm_b(
         data: source.data + columns.lowerBound, ldb: source.ldb, row_offsets: source.rowOffsets,
         scale: source.affine?.scale, shift: source.affine?.shift, relu: source.affine?.relu == true ? 1 : 0)
+      var e = cgemm_epilogue(
+        bias: epilogue.bias.map { $0 + rows.lowerBound },
+        residual: epilogue.residual.map { $0 + rows.lowerBound * ldc + columns.lowerBound }, relu: epilogue.relu ? 1 : 0)
       cgemm_sgemm(
         transA ? 1 : 0, rows.count, columns.count, k, alpha, a + rows.lowerBound * rowStride, lda, &b, beta,
-        c + rows.lowerBound * ldc + columns.lowerBound, ldc, epilogue.bias.map { $0 + rows.lowerBound },
-        epilogue.relu ? 1 : 0)
+        c + rows.lowerBound * ldc + columns.lowerBound, ldc, &e)
     }
     let parts = threads > 1 && m * n * k >= parallelMinMACs ? threads : 1
     if parts == 1 {
@@ -218,23 +220,25 @@ package struct GEMMSource {
   }
 }
 
-/// What happens to C after the product: a per-row bias (a conv's per-channel bias), then ReLU.
+/// What happens to C after the product: a per-row bias (a conv's per-channel bias), a residual matrix with
+/// C's row pitch (a residual connection's shortcut), then ReLU.
 package struct GEMMEpilogue {
   package var bias: UnsafePointer<Float>?
+  package var residual: UnsafePointer<Float>?
   package var relu: Bool
 
-  package init(bias: UnsafePointer<Float>? = nil, relu: Bool = false) {
-    (self.bias, self.relu) = (bias, relu)
+  package init(bias: UnsafePointer<Float>? = nil, residual: UnsafePointer<Float>? = nil, relu: Bool = false) {
+    (self.bias, self.residual, self.relu) = (bias, residual, relu)
   }
 
   /// Applies the epilogue to C in place (OpenBLAS's products; the own kernel does it in registers).
   func apply(m: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-    guard bias != nil || relu else { return }
+    guard bias != nil || residual != nil || relu else { return }
     for i in 0..<m {
       let row = c + i * ldc
       let add = bias?[i] ?? 0
       for j in 0..<n {
-        let v = row[j] + add
+        let v = row[j] + add + (residual?[i * ldc + j] ?? 0)
         row[j] = relu && v < 0 ? 0 : v  // NaN stays NaN, as in PyTorch
       }
     }

@@ -241,6 +241,50 @@ final class Conv2dTests: XCTestCase {
     XCTAssertThrowsError(try Ops.conv2d(x, weight: Tensor(filled: 1, shape: [2, 4, 1, 1]), inputAffine: wrong))
   }
 
+  /// A residual sum (`residual`) equals conv → add → ReLU on every path: in the GEMM's store (1×1, im2col,
+  /// tiled im2col), and after it (implicit GEMM, grouped, depthwise, OpenBLAS's shifted and swapped GEMMs).
+  func testResidualSum() throws {
+    let cases: [Case] = [
+      Case(n: 2, c: 16, h: 9, w: 11, oc: 24, k: 1, bias: true),  // bottleneck's conv3
+      Case(n: 1, c: 12, h: 10, w: 9, oc: 20, k: 3, stride: 2, padding: 1),  // strided: implicit or im2col
+      Case(n: 1, c: 3, h: 201, w: 203, oc: 70, k: 3, stride: 3, padding: 1),  // tiled im2col
+      Case(n: 2, c: 12, h: 10, w: 9, oc: 20, k: 3, padding: 1, bias: true),  // implicit or shifted
+      Case(n: 1, c: 64, h: 8, w: 8, oc: 64, k: 3, padding: 1, groups: 32),  // grouped kernel
+      Case(n: 1, c: 8, h: 8, w: 8, oc: 8, k: 3, padding: 1, groups: 8),  // depthwise
+      Case(n: 3, c: 32, h: 6, w: 5, oc: 48, k: 1, bias: false),  // swapped on OpenBLAS
+    ]
+    for backend in GEMM.Backend.allCases {
+      try onBackend(backend) {
+        for (i, t) in cases.enumerated() {
+          for relu in [false, true] {
+            var rng = SeededGenerator(seed: 900 + UInt64(i))
+            let x = try Tensor.normal([t.n, t.c, t.h, t.w], generator: &rng)
+            let weight = try Tensor.normal([t.oc, t.c / t.groups, t.k, t.k], generator: &rng)
+            let bias = t.bias ? try Tensor.normal([t.oc], generator: &rng) : nil
+            let g = try Conv2dGeometry(
+              input: x.shape, weight: weight.shape, stride: t.stride, padding: t.padding, groups: t.groups)
+            let shortcut = try Tensor.normal(g.outputShape, generator: &rng)
+            let out = try Tensor(filled: .nan, shape: g.outputShape)
+            try Ops.conv2d(
+              x, weight: weight, bias: bias, stride: t.stride, padding: t.padding, groups: t.groups, fusedReLU: relu,
+              residual: shortcut, into: out)
+            let conv = Reference.conv2d(
+              x, weight, bias, stride: t.stride, padding: t.padding, dilation: 1, groups: t.groups, relu: false)
+            let sums = zip(conv.values, shortcut.array).map { relu ? max($0 + Double($1), 0) : $0 + Double($1) }
+            assertClose(
+              out, Expected(shape: conv.shape, values: sums), terms: weight.sampleCount + 1,
+              "\(t) residual relu \(relu) on \(backend)")
+          }
+        }
+      }
+    }
+    var rng = SeededGenerator(seed: 999)
+    let x = try Tensor.normal([1, 4, 5, 5], generator: &rng), w = try Tensor.normal([6, 4, 1, 1], generator: &rng)
+    let out = try Tensor(uninitialized: [1, 6, 5, 5])
+    XCTAssertThrowsError(try Ops.conv2d(x, weight: w, residual: Tensor(filled: 0, shape: [1, 6, 5, 4]), into: out))
+    XCTAssertThrowsError(try Ops.conv2d(x, weight: w, residual: out, into: out))  // overlapping the output
+  }
+
   /// im2col matrices over 2 × `im2colTileBytes` are built in tiles whose boundaries fall mid-row.
   func testTiledIm2col() throws {
     let cases = [

@@ -19,11 +19,20 @@ typedef struct cgemm_b {
 /// 1 when the CPU and the operating system support AVX-512F (cpuid and XCR0), else 0.
 int cgemm_available(void);
 
-/// C = act(alpha · op(A) · B + beta · C + bias) on one thread, row-major: op(A) is M×K (A is stored
-/// K×M with row pitch lda when trans_a), B is K×N as `b` describes, C is M×N with row pitch ldc.
-/// bias (per row of C) may be NULL; act is max(0, ·) when relu is 1, else the identity. With beta == 0,
-/// C is only written, never read. Call only when cgemm_available() returned 1.
+/// What happens to C after the product: act(v + bias[i] + residual(i, j)).
+typedef struct cgemm_epilogue {
+  /// Per row of C, or NULL.
+  const float *bias;
+  /// An M×N matrix with C's row pitch added element by element (a residual connection), or NULL.
+  const float *residual;
+  /// act is max(0, ·) when 1, else the identity.
+  int relu;
+} cgemm_epilogue;
+
+/// C = act(alpha · op(A) · B + beta · C + bias + residual) on one thread, row-major: op(A) is M×K (A is
+/// stored K×M with row pitch lda when trans_a), B is K×N as `b` describes, C is M×N with row pitch ldc.
+/// With beta == 0, C is only written, never read. Call only when cgemm_available() returned 1.
 void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
-                 const cgemm_b *b, float beta, float *c, long ldc, const float *bias, int relu);
+                 const cgemm_b *b, float beta, float *c, long ldc, const cgemm_epilogue *epilogue);
 
 #endif
