@@ -9,10 +9,20 @@
 // beyond M is ever read. Columns past N in the last panel are zero in the panel and masked on store.
 #include "cgemm.h"
 
+#include <stdlib.h>
+
+#if !defined(__x86_64__)
+// Other architectures build and run on OpenBLAS alone: the kernel below is x86-64 AVX-512 code.
+int cgemm_available(void) { return 0; }
+void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
+                 const cgemm_b *b, float beta, float *c, long ldc, const cgemm_epilogue *epilogue) {
+  abort();  // never called: cgemm_available() is 0
+}
+#else
+
 #include <cpuid.h>
 #include <immintrin.h>
 #include <stdint.h>
-#include <stdlib.h>
 
 enum {
   NR = 32,  // columns per micro-tile: two 16-float registers per row
@@ -210,3 +220,5 @@ void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *
 }
 
 #pragma clang attribute pop
+
+#endif  // __x86_64__
