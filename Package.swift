@@ -24,8 +24,8 @@ let package = Package(
     .target(
       name: "CImage",
       linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
-
-    // TensorCore's AVX-512 SGEMM; compiled for baseline x86-64, its kernels enable AVX-512 per function.
+    // TensorCore's AVX-512 SGEMM: built for baseline x86-64, its kernels enable AVX-512 per function and
+    // run only where cpuid says the CPU has it.
     .target(name: "CGEMM"),
 
     // MARK: - Layers of the design: TensorCore ← NN ← Models ← Explorer ← convscope

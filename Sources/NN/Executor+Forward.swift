@@ -35,7 +35,9 @@ extension Executor {
           let k = skipIdentities(ops, from: i + 1)
           let relu = isFusableReLU(ops, k)
           let j = relu ? skipIdentities(ops, from: k + 1) : k
-          if j < ops.count, case .node(let conv) = ops[j], conv.fusable, let affine = try inputMap(node, relu: relu, x, conv) {
+          if j < ops.count, case .node(let conv) = ops[j], conv.fusable,
+            let affine = try inputMap(node, relu: relu, x, conv)
+          {
             (x, i, added) = try convFusion(ops, at: j, x, inputAffine: affine, adding: sum)
             continue
           }

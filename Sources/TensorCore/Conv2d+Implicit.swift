@@ -37,11 +37,12 @@ extension Ops {
       let phase = (dy % s) * s + dx % s
       offsets[r] = c * perChannel + (phase * hq + dy / s) * wq + dx / s
     }
-    offsets.withUnsafeBufferPointer { rows in
+    offsets.withUnsafeBufferPointer { rowOffsets in
+      guard let rows = rowOffsets.baseAddress else { return }  // K ≥ 1: never empty
       for group in 0..<g.groups {
         GEMM.sgemm(
           m: g.ocg, n: q, k: g.k, a: weight + group * g.ocg * g.k, lda: g.k,
-          source: GEMMSource(planes + group * g.cg * perChannel, rowOffsets: rows.baseAddress!),
+          source: GEMMSource(planes + group * g.cg * perChannel, rowOffsets: rows),
           c: sums + group * g.ocg * q, ldc: q,
           epilogue: GEMMEpilogue(bias: bias.map { $0 + group * g.ocg }, relu: relu))
       }

@@ -62,7 +62,8 @@ extension Ops {
     // The GEMM maps B's rows as it packs them (1×1 stride-1) and the implicit path while padding; any
     // other path gets the mapped input as a tensor of its own.
     let affineInKernel = inputAffine != nil && g.mapsInputInGEMM
-    let source = inputAffine != nil && !affineInKernel ? try inputAffine!.applied(to: input) : input
+    var source = input
+    if let inputAffine, !affineInKernel { source = try inputAffine.applied(to: input) }
     let affine = affineInKernel ? inputAffine : nil
     let owner = workspace ?? ConvWorkspace()
     let scratch = owner.buffer(count: g.workspaceCount)
@@ -70,7 +71,8 @@ extension Ops {
     defer { withExtendedLifetime((owner, w, b, source, out, affine, residual)) {} }
     let biasPointer = b.map { UnsafePointer($0.sample(0)) }
     // The direct GEMM adds the residual as it stores C; the other paths add it (and apply the ReLU) after.
-    let directGEMM = !g.isDepthwise && !g.usesGroupedKernel && !g.usesImplicitGEMM && !g.usesShiftedGEMM
+    let directGEMM =
+      !g.isDepthwise && !g.usesGroupedKernel && !g.usesImplicitGEMM && !g.usesShiftedGEMM
       && !g.usesSwappedGEMM
     let residualLater = residual != nil && !directGEMM
     let relu = fusedReLU && !residualLater
@@ -100,7 +102,12 @@ extension Ops {
           if g.isPointwise {  // B = the group's input planes, Cg × H·W
             let rows = GEMMSource(
               xg, ldb: g.ohw,
-              affine: affine.map { (UnsafePointer($0.scale.sample(0) + group * g.cg), UnsafePointer($0.shift.sample(0) + group * g.cg), $0.relu) })
+              affine: affine.map {
+                (
+                  UnsafePointer($0.scale.sample(0) + group * g.cg), UnsafePointer($0.shift.sample(0) + group * g.cg),
+                  $0.relu
+                )
+              })
             gemm(g, weight: wg, source: rows, columns: 0..<g.ohw, y: yg, yT: yT, epilogue: epilogue)
           } else {
             // im2col one tile of output pixels at a time (K × tile), so that the GEMM reads it from cache.

@@ -100,14 +100,18 @@ package enum GEMM {
     if source.isPlain {
       openBLAS(source.data, source.ldb)
     } else {
-      source.gather(rows: k, columns: n).withUnsafeBufferPointer { openBLAS($0.baseAddress!, n) }
+      source.gather(rows: k, columns: n).withUnsafeBufferPointer { gathered in
+        if let base = gathered.baseAddress { openBLAS(base, n) }  // k, n > 0: never empty
+      }
     }
     epilogue.apply(m: m, n: n, c: c, ldc: ldc)
   }
 
   /// C = act(beta · C + bias): the product with K = 0, whose sums are empty. OpenBLAS would reject
   /// the zero row pitch of an M×0 A.
-  private static func scaleC(m: Int, n: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GEMMEpilogue) {
+  private static func scaleC(
+    m: Int, n: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GEMMEpilogue
+  ) {
     for i in 0..<m {
       let row = c + i * ldc
       for j in 0..<n { row[j] = beta == 0 ? 0 : beta * row[j] }
@@ -133,7 +137,8 @@ package enum GEMM {
         scale: source.affine?.scale, shift: source.affine?.shift, relu: source.affine?.relu == true ? 1 : 0)
       var e = cgemm_epilogue(
         bias: epilogue.bias.map { $0 + rows.lowerBound },
-        residual: epilogue.residual.map { $0 + rows.lowerBound * ldc + columns.lowerBound }, relu: epilogue.relu ? 1 : 0)
+        residual: epilogue.residual.map { $0 + rows.lowerBound * ldc + columns.lowerBound }, relu: epilogue.relu ? 1 : 0
+      )
       cgemm_sgemm(
         transA ? 1 : 0, rows.count, columns.count, k, alpha, a + rows.lowerBound * rowStride, lda, &b, beta,
         c + rows.lowerBound * ldc + columns.lowerBound, ldc, &e)
@@ -203,9 +208,10 @@ package struct GEMMSource {
   func gather(rows: Int, columns: Int) -> [Float] {
     var out = [Float](repeating: 0, count: rows * columns)
     out.withUnsafeMutableBufferPointer { dst in
+      guard let base = dst.baseAddress else { return }
       for p in 0..<rows {
         let src = data + (rowOffsets?[p] ?? p * ldb)
-        let row = dst.baseAddress! + p * columns
+        let row = base + p * columns
         row.update(from: src, count: columns)
         if let affine {
           let (s, t) = (affine.scale[p], affine.shift[p])
