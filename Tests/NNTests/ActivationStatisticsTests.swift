@@ -82,3 +82,26 @@ extension ActivationStatisticsTests {
     XCTAssertEqual(allNaN.histogram.reduce(0, +), 0)
   }
 }
+
+extension ActivationStatisticsTests {
+  /// Values on and one ulp either side of every bin edge land in the bin the defining division gives
+  /// (the statistics guess bins with a multiplication and re-check near edges), in rows of lengths
+  /// that leave tails after the 4- and 8-wide loops.
+  func testHistogramEdgesMatchTheDefiningDivision() throws {
+    let (lo, hi): (Float, Float) = (-1.3, 2.9)
+    var values: [Float] = [lo, hi]
+    for k in 0...64 {
+      let edge = Float(Double(lo) + Double(k) * (Double(hi) - Double(lo)) / 64)
+      values += [edge, edge.nextUp, edge.nextDown, 0].filter { $0 >= lo && $0 <= hi }
+    }
+    while values.count % 3 != 0 { values.append(lo) }
+    let s = ActivationStatistics(try Tensor(shape: [1, 3, 1, values.count / 3], data: values))
+    var bins = [Int](repeating: 0, count: 64)
+    for v in values.map(Double.init) {
+      bins[min(Int((v - Double(lo)) / (Double(hi) - Double(lo)) * 64), 63)] += 1
+    }
+    XCTAssertEqual(s.histogram, bins)
+    XCTAssertEqual(s.min, lo)
+    XCTAssertEqual(s.max, hi)
+  }
+}
