@@ -22,7 +22,8 @@ package struct Conv2dGeometry: Sendable, Hashable {
   package var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
   /// One input channel per group (depthwise, possibly with a channel multiplier).
   package var isDepthwise: Bool { cg == 1 && groups > 1 }
-  /// Floats of scratch that `conv2d(into:)` needs: the im2col matrix, then Yᵀ when `usesSwappedGEMM`.
+  /// Floats of scratch that `conv2d(into:)` needs: the im2col matrix, then Yᵀ when `usesSwappedGEMM`; or
+  /// the padded planes and sums of the grouped kernel, the shifted GEMM or the implicit GEMM.
   package var workspaceCount: Int {
     im2colCount + (usesSwappedGEMM ? ohw * ocg : 0) + groupedPlanesCount + (usesShiftedGEMM ? shiftedCount : 0)
       + (usesImplicitGEMM ? implicitCount : 0)
@@ -61,8 +62,9 @@ package struct Conv2dGeometry: Sendable, Hashable {
       ? 0 : c * stride * stride * implicitPlaneHeight * implicitPlaneWidth + Ops.smallGEMMReadAhead
     return planes + oc * implicitColumns
   }
-  /// Stride-1 convs with a real kernel and few output channels, on maps wide enough that the padded width
-  /// wastes little: one sgemm per tap over shifted padded planes instead of im2col (`Ops.shifted`). With few
+  /// On OpenBLAS (`usesImplicitGEMM` replaces it on the own GEMM): stride-1 convs with a real kernel and few
+  /// output channels, on maps wide enough that the padded width wastes little: one sgemm per tap over
+  /// shifted padded planes instead of im2col (`Ops.shifted`). With few
   /// output channels writing and packing the im2col matrix (K × OH·OW) costs most relative to the GEMM
   /// (M = OC); measured on this machine (benchmarks/RESULTS.md) DenseNet's 128→32 3×3s gain at every
   /// width from 14, ResNet-50's 64→64 at 56×56 gains ~15%, while its 256→256 at 14×14 loses ~35%.
