@@ -22,6 +22,7 @@ void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *
 
 #include <cpuid.h>
 #include <immintrin.h>
+#include <pthread.h>
 #include <stdint.h>
 
 enum {
@@ -146,14 +147,40 @@ static void kernel_4(long kc, const float *a, long rs, long ks, const float *pan
   micro_kernel(4, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, bias, res, relu, m0, m1);
 }
 
-/// Per-thread scratch, kept for the life of the thread: the packed B block and a padded A sliver.
-static _Thread_local float *packed_b_block;
-static _Thread_local float *padded_a_sliver;
+/// Per-thread scratch, kept for the life of the thread and freed when it exits (libdispatch retires idle
+/// workers, so scratch tied to threads without a destructor would leak): the packed B block and a padded A
+/// sliver.
+typedef struct scratch {
+  float *packed_b_block;
+  float *padded_a_sliver;
+} scratch;
 
-static int ensure_scratch(void) {
-  if (!packed_b_block) packed_b_block = aligned_alloc(64, sizeof(float) * KC * NC);
-  if (!padded_a_sliver) padded_a_sliver = aligned_alloc(64, sizeof(float) * KC * MR_MAX);
-  return packed_b_block && padded_a_sliver;
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void free_scratch(void *p) {
+  scratch *s = p;
+  free(s->packed_b_block);
+  free(s->padded_a_sliver);
+  free(s);
+}
+
+static void make_scratch_key(void) { pthread_key_create(&scratch_key, free_scratch); }
+
+/// This thread's scratch, allocated on first use; NULL when memory runs out.
+static scratch *thread_scratch(void) {
+  pthread_once(&scratch_once, make_scratch_key);
+  scratch *s = pthread_getspecific(scratch_key);
+  if (s) return s;
+  s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->packed_b_block = aligned_alloc(64, sizeof(float) * KC * NC);
+  s->padded_a_sliver = aligned_alloc(64, sizeof(float) * KC * MR_MAX);
+  if (!s->packed_b_block || !s->padded_a_sliver || pthread_setspecific(scratch_key, s) != 0) {
+    free_scratch(s);
+    return NULL;
+  }
+  return s;
 }
 
 /// C = act(beta · C + bias + residual) for K = 0 (empty sums).
@@ -174,7 +201,9 @@ void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *
     scale_c(m, n, beta, c, ldc, epilogue);
     return;
   }
-  if (!ensure_scratch()) abort();  // a few hundred KiB per thread; nothing sensible to do without them
+  scratch *mine = thread_scratch();
+  if (!mine) abort();  // 524 KiB per thread; nothing sensible to do without them
+  float *packed_b_block = mine->packed_b_block, *padded_a_sliver = mine->padded_a_sliver;
   // Element (i, p) of op(A) is a[i·rs + p·ks].
   const long rs = trans_a ? 1 : lda, ks = trans_a ? lda : 1;
   for (long jc = 0; jc < n; jc += NC) {
