@@ -16,8 +16,8 @@ extension Executor {
     let relu: Bool
   }
 
-  /// `runSequence`, where a sequence that ends with a fusable conv (→ BN, no ReLU) lets that conv add
-  /// `sum`'s shortcut and apply its ReLU as it stores its output; `added` tells whether it did.
+  /// `runSequence`, where a sequence that ends with a fusable conv (→ BN, no ReLU) or an SE scaling adds
+  /// `sum`'s shortcut and applies its ReLU as it writes its output; `added` tells whether it did.
   func runSequence(_ ops: [CompiledOp], _ input: Tensor, adding sum: ResidualSum?) throws -> (
     output: Tensor, added: Bool
   ) {
@@ -52,7 +52,12 @@ extension Executor {
         default: break
         }
       }
-      x = try apply(ops[i], x)
+      if let sum, i == ops.count - 1, case .scale(let gateOps, let owner) = ops[i] {
+        x = try squeezeExcite(gateOps, owner: owner, x, adding: sum)  // SE ends the branch: scale, add, ReLU
+        added = true
+      } else {
+        x = try apply(ops[i], x)
+      }
       i += 1
     }
     return (x, added)
@@ -144,13 +149,20 @@ extension Executor {
     case .sigmoid: return try elementwise(x) { try Ops.sigmoid($0, into: $1) }
     case .flatten: return try x.flattened()
     case .globalAvgPool: return try globalAvgPool(x)
-    case .scale(let ops, let owner):
-      let gate = try runSequence(ops, try globalAvgPool(x))
-      record(owner, .attention(.squeezeExcite), try gate.reshaped([gate.shape[0], gate.shape[1]]))
-      let out = try pool.acquire(x.shape)
-      try Ops.multiply(x, channelScale: gate, into: out)
-      return out
+    case .scale(let ops, let owner): return try squeezeExcite(ops, owner: owner, x, adding: nil)
     }
+  }
+
+  /// x · gate(x) per channel (an SE block's scaling), recording the gate; with `sum`, its shortcut added and
+  /// its ReLU applied in the same pass.
+  private func squeezeExcite(
+    _ gateOps: [CompiledOp], owner: ExecutionNode, _ x: Tensor, adding sum: ResidualSum?
+  ) throws -> Tensor {
+    let gate = try runSequence(gateOps, try globalAvgPool(x))
+    record(owner, .attention(.squeezeExcite), try gate.reshaped([gate.shape[0], gate.shape[1]]))
+    let out = try pool.acquire(x.shape)
+    try Ops.multiply(x, channelScale: gate, residual: sum?.shortcut, fusedReLU: sum?.relu ?? false, into: out)
+    return out
   }
 
   /// Runs one module on `x`, recording its output when observed; op errors name the module's path.

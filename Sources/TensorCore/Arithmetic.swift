@@ -38,10 +38,13 @@ extension Ops {
   }
 
   /// x · s into `out` (the input's shape; may be `input`). With `accumulate`, `out += x · s`
-  /// instead, which sums attention-weighted branches (SK, split attention) without temporaries.
-  package static func multiply(_ input: Tensor, channelScale scale: Tensor, accumulate: Bool = false, into out: Tensor)
-    throws
-  {
+  /// instead, which sums attention-weighted branches (SK, split attention) without temporaries. With
+  /// `residual` (the input's shape, not overlapping `out`), `out = act(x · s + residual)`, act = ReLU when
+  /// `fusedReLU`: an SE block's scaling, its residual sum and the ReLU after it in one pass.
+  package static func multiply(
+    _ input: Tensor, channelScale scale: Tensor, accumulate: Bool = false, residual: Tensor? = nil,
+    fusedReLU: Bool = false, into out: Tensor
+  ) throws {
     try require4D(input, "multiply")
     let (n, c) = (input.shape[0], input.shape[1])
     guard scale.shape == [n, c, 1, 1] else {
@@ -50,13 +53,24 @@ extension Ops {
         got: scale.shape)
     }
     try requireShape(out, input.shape, "multiply")
+    if let residual {
+      try requireShape(residual, input.shape, "multiply residual")
+      try requireNoOverlap(out, residual, "multiply")
+    }
     let plane = input.shape[2] * input.shape[3]
     Threads.parallelFor(n * c, costPerItem: plane) { range in
       for nc in range {
         let (i, ch) = nc.quotientAndRemainder(dividingBy: c)
         let x = input.sample(i) + ch * plane, y = out.sample(i) + ch * plane
         let s = scale.sample(i)[ch]
-        if accumulate {
+        if let residual {
+          let r = residual.sample(i) + ch * plane
+          if fusedReLU {
+            for j in 0..<plane { y[j] = max(x[j] * s + r[j], 0) }
+          } else {
+            for j in 0..<plane { y[j] = x[j] * s + r[j] }
+          }
+        } else if accumulate {
           for j in 0..<plane { y[j] += x[j] * s }
         } else {
           for j in 0..<plane { y[j] = x[j] * s }

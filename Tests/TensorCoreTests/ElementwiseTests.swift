@@ -54,6 +54,15 @@ final class ElementwiseTests: XCTestCase {
     assertClose(
       acc, Expected(shape: a.shape, values: av.indices.map { Double(bv[$0]) + Double(av[$0]) * Double(sv[$0 / 30]) }),
       terms: 2, "multiply accumulate")
+    // With a residual and ReLU: out = max(a·s + b, 0) (an SE block's scaling and residual sum in one pass).
+    let seSum = try Tensor(uninitialized: a.shape)
+    try Ops.multiply(a, channelScale: scale, residual: b, fusedReLU: true, into: seSum)
+    assertClose(
+      seSum,
+      Expected(
+        shape: a.shape, values: av.indices.map { max(Double(av[$0]) * Double(sv[$0 / 30]) + Double(bv[$0]), 0) }),
+      terms: 2, "multiply + residual + ReLU")
+    XCTAssertThrowsError(try Ops.multiply(a, channelScale: scale, residual: b, into: b), "residual overlaps out")
     // In place add (the residual add writes over the block output).
     try Ops.add(a, b, into: a)
     assertClose(a, sum, terms: 2, "add in place")
