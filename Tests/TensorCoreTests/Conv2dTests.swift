@@ -209,30 +209,20 @@ final class Conv2dTests: XCTestCase {
       Case(n: 1, c: 64, h: 8, w: 8, oc: 64, k: 3, padding: 1, groups: 32),  // grouped kernel
       Case(n: 1, c: 8, h: 8, w: 8, oc: 8, k: 3, padding: 1, groups: 8),  // depthwise
     ]
-    for backend in GEMM.Backend.allCases {
-      try onBackend(backend) {
-        for (i, t) in cases.enumerated() {
-          for relu in [false, true] {
-            var rng = SeededGenerator(seed: 800 + UInt64(i))
-            let x = try Tensor.normal([t.n, t.c, t.h, t.w], generator: &rng)
-            let weight = try Tensor.normal([t.oc, t.c / t.groups, t.k, t.k], generator: &rng)
-            let bias = t.bias ? try Tensor.normal([t.oc], generator: &rng) : nil
-            let mean = try Tensor.normal([t.c], generator: &rng)
-            let variance = try Tensor(shape: [t.c], data: (0..<t.c).map { Float($0 % 5) * 0.3 + 0.2 })
-            let gamma = try Tensor.normal([t.c], generator: &rng), beta = try Tensor.normal([t.c], generator: &rng)
-            let affine = try ChannelAffine(
-              channels: t.c, runningMean: mean, runningVar: variance, weight: gamma, bias: beta, relu: relu)
-            let y = try Ops.conv2d(
-              x, weight: weight, bias: bias, stride: t.stride, padding: t.padding, groups: t.groups,
-              fusedReLU: t.relu, inputAffine: affine)
-            let normed = try Ops.batchNorm2d(
-              x, runningMean: mean, runningVar: variance, weight: gamma, bias: beta, fusedReLU: relu)
-            let expected = Reference.conv2d(
-              normed, weight, bias, stride: t.stride, padding: t.padding, dilation: 1, groups: t.groups, relu: t.relu)
-            assertClose(y, expected, terms: weight.sampleCount * 4, "\(t) input relu \(relu) on \(backend)")
-          }
-        }
-      }
+    try forEachCaseOnEachBackend(cases, seed: 800) { t, relu, backend, rng, x, weight, bias in
+      let mean = try Tensor.normal([t.c], generator: &rng)
+      let variance = try Tensor(shape: [t.c], data: (0..<t.c).map { Float($0 % 5) * 0.3 + 0.2 })
+      let gamma = try Tensor.normal([t.c], generator: &rng), beta = try Tensor.normal([t.c], generator: &rng)
+      let affine = try ChannelAffine(
+        channels: t.c, runningMean: mean, runningVar: variance, weight: gamma, bias: beta, relu: relu)
+      let y = try Ops.conv2d(
+        x, weight: weight, bias: bias, stride: t.stride, padding: t.padding, groups: t.groups,
+        fusedReLU: t.relu, inputAffine: affine)
+      let normed = try Ops.batchNorm2d(
+        x, runningMean: mean, runningVar: variance, weight: gamma, bias: beta, fusedReLU: relu)
+      let expected = Reference.conv2d(
+        normed, weight, bias, stride: t.stride, padding: t.padding, dilation: 1, groups: t.groups, relu: t.relu)
+      assertClose(y, expected, terms: weight.sampleCount * 4, "\(t) input relu \(relu) on \(backend)")
     }
     var rng = SeededGenerator(seed: 899)
     let x = try Tensor.normal([1, 4, 5, 5], generator: &rng)
@@ -253,36 +243,47 @@ final class Conv2dTests: XCTestCase {
       Case(n: 1, c: 8, h: 8, w: 8, oc: 8, k: 3, padding: 1, groups: 8),  // depthwise
       Case(n: 3, c: 32, h: 6, w: 5, oc: 48, k: 1, bias: false),  // swapped on OpenBLAS
     ]
-    for backend in GEMM.Backend.allCases {
-      try onBackend(backend) {
-        for (i, t) in cases.enumerated() {
-          for relu in [false, true] {
-            var rng = SeededGenerator(seed: 900 + UInt64(i))
-            let x = try Tensor.normal([t.n, t.c, t.h, t.w], generator: &rng)
-            let weight = try Tensor.normal([t.oc, t.c / t.groups, t.k, t.k], generator: &rng)
-            let bias = t.bias ? try Tensor.normal([t.oc], generator: &rng) : nil
-            let g = try Conv2dGeometry(
-              input: x.shape, weight: weight.shape, stride: t.stride, padding: t.padding, groups: t.groups)
-            let shortcut = try Tensor.normal(g.outputShape, generator: &rng)
-            let out = try Tensor(filled: .nan, shape: g.outputShape)
-            try Ops.conv2d(
-              x, weight: weight, bias: bias, stride: t.stride, padding: t.padding, groups: t.groups, fusedReLU: relu,
-              residual: shortcut, into: out)
-            let conv = Reference.conv2d(
-              x, weight, bias, stride: t.stride, padding: t.padding, dilation: 1, groups: t.groups, relu: false)
-            let sums = zip(conv.values, shortcut.array).map { relu ? max($0 + Double($1), 0) : $0 + Double($1) }
-            assertClose(
-              out, Expected(shape: conv.shape, values: sums), terms: weight.sampleCount + 1,
-              "\(t) residual relu \(relu) on \(backend)")
-          }
-        }
-      }
+    try forEachCaseOnEachBackend(cases, seed: 900) { t, relu, backend, rng, x, weight, bias in
+      let g = try Conv2dGeometry(
+        input: x.shape, weight: weight.shape, stride: t.stride, padding: t.padding, groups: t.groups)
+      let shortcut = try Tensor.normal(g.outputShape, generator: &rng)
+      let out = try Tensor(filled: .nan, shape: g.outputShape)
+      try Ops.conv2d(
+        x, weight: weight, bias: bias, stride: t.stride, padding: t.padding, groups: t.groups, fusedReLU: relu,
+        residual: shortcut, into: out)
+      let conv = Reference.conv2d(
+        x, weight, bias, stride: t.stride, padding: t.padding, dilation: 1, groups: t.groups, relu: false)
+      let sums = zip(conv.values, shortcut.array).map { relu ? max($0 + Double($1), 0) : $0 + Double($1) }
+      assertClose(
+        out, Expected(shape: conv.shape, values: sums), terms: weight.sampleCount + 1,
+        "\(t) residual relu \(relu) on \(backend)")
     }
     var rng = SeededGenerator(seed: 999)
     let x = try Tensor.normal([1, 4, 5, 5], generator: &rng), w = try Tensor.normal([6, 4, 1, 1], generator: &rng)
     let out = try Tensor(uninitialized: [1, 6, 5, 5])
     XCTAssertThrowsError(try Ops.conv2d(x, weight: w, residual: Tensor(filled: 0, shape: [1, 6, 5, 4]), into: out))
     XCTAssertThrowsError(try Ops.conv2d(x, weight: w, residual: out, into: out))  // overlapping the output
+  }
+
+  /// Runs `body` for every case, without and with ReLU, on both backends, with the case's seeded input,
+  /// weight and bias and the generator that made them (for further tensors).
+  func forEachCaseOnEachBackend(
+    _ cases: [Case], seed: UInt64,
+    _ body: (Case, Bool, GEMM.Backend, inout SeededGenerator, Tensor, Tensor, Tensor?) throws -> Void
+  ) throws {
+    for backend in GEMM.Backend.allCases {
+      try onBackend(backend) {
+        for (i, t) in cases.enumerated() {
+          for relu in [false, true] {
+            var rng = SeededGenerator(seed: seed + UInt64(i))
+            let x = try Tensor.normal([t.n, t.c, t.h, t.w], generator: &rng)
+            let weight = try Tensor.normal([t.oc, t.c / t.groups, t.k, t.k], generator: &rng)
+            let bias = t.bias ? try Tensor.normal([t.oc], generator: &rng) : nil
+            try body(t, relu, backend, &rng, x, weight, bias)
+          }
+        }
+      }
+    }
   }
 
   /// im2col matrices over 2 × `im2colTileBytes` are built in tiles whose boundaries fall mid-row.
