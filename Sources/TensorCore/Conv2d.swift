@@ -8,8 +8,8 @@
 /// (`Conv2dGeometry.usesSwappedGEMM`). Depthwise convs (one input channel per group) use a direct
 /// kernel instead of M = 1 GEMMs, and grouped convs with few channels per group TensorCore's own
 /// tiled kernel (`Conv2dGeometry.usesGroupedKernel`) instead of many tiny GEMMs. On TensorCore's own
-/// GEMM, stride-1 convs read their taps straight from padded planes (`usesImplicitGEMM`), and the
-/// bias, the ReLU and an input batch norm (`inputAffine`) ride along in the GEMM.
+/// GEMM, stride-1 and stride-2 convs read their taps straight from padded planes (`usesImplicitGEMM`),
+/// and the bias, the ReLU, a residual sum and an input batch norm (`inputAffine`) ride along in the GEMM.
 extension Ops {
   /// Convolution returning a new N×OC×OH×OW tensor.
   /// - Parameters:
@@ -33,9 +33,10 @@ extension Ops {
 
   /// Convolution writing into `out` (N×OC×OH×OW, contiguous or a channel view of a larger buffer,
   /// not overlapping `input`); with `residual` (N×OC×OH×OW, each sample contiguous, not overlapping
-  /// `out`), out = act(conv + residual): a residual block's sum, added as the GEMM stores C where it can. `workspace` holds the scratch, `Conv2dGeometry.workspaceCount` floats:
-  /// the im2col tile (K × `im2colTile`), then Yᵀ (OH·OW × OCg) for the swapped GEMM, or the grouped
-  /// kernel's padded planes; without one a temporary is allocated.
+  /// `out`), out = act(conv + residual): a residual block's sum, added as the GEMM stores C where it can.
+  /// `workspace` holds the scratch, `Conv2dGeometry.workspaceCount` floats: the im2col tile (K ×
+  /// `im2colTile`), then Yᵀ (OH·OW × OCg) for the swapped GEMM, or the grouped kernel's, shifted GEMM's or
+  /// implicit GEMM's padded planes and sums; without one a temporary is allocated.
   package static func conv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
     dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false, inputAffine: ChannelAffine? = nil,
@@ -122,8 +123,12 @@ extension Ops {
           if g.usesSwappedGEMM { transpose(yT, rows: g.ohw, columns: g.ocg, into: yg) }
         }
       }
-      if !epilogueDone { epilogue(y, channels: g.oc, plane: g.ohw, bias: biasPointer, relu: relu) }
-      if residualLater, let r { addResidual(y, r, count: g.oc * g.ohw, relu: fusedReLU) }
+      // What no GEMM store did: bias (unless done), the residual when it comes after, the ReLU; one pass.
+      GEMMEpilogue(
+        bias: epilogueDone ? nil : biasPointer, residual: residualLater ? r : nil,
+        relu: fusedReLU && (!epilogueDone || residualLater)
+      )
+      .apply(m: g.oc, n: g.ohw, c: y, ldc: g.ohw)
     }
   }
 
@@ -159,35 +164,6 @@ extension Ops {
       for r in 0..<rows {
         let line = src + r * columns + c0
         for j in 0..<width { dst[(c0 + j) * rows + r] = line[j] }
-      }
-    }
-  }
-
-  /// y = act(y + r) over `count` elements, act = ReLU when `relu`.
-  static func addResidual(_ y: UnsafeMutablePointer<Float>, _ r: UnsafePointer<Float>, count: Int, relu: Bool) {
-    Threads.parallelFor(count) { range in
-      if relu {
-        for i in range { y[i] = max(y[i] + r[i], 0) }
-      } else {
-        for i in range { y[i] += r[i] }
-      }
-    }
-  }
-
-  /// Adds the per-channel bias and applies ReLU over C planes of `plane` elements, in one pass.
-  static func epilogue(
-    _ y: UnsafeMutablePointer<Float>, channels: Int, plane: Int, bias: UnsafePointer<Float>?, relu: Bool
-  ) {
-    guard bias != nil || relu else { return }
-    Threads.parallelFor(channels, costPerItem: plane) { range in
-      for c in range {
-        let row = y + c * plane
-        let add = bias?[c] ?? 0
-        if relu {
-          for i in 0..<plane { row[i] = max(row[i] + add, 0) }
-        } else {
-          for i in 0..<plane { row[i] += add }
-        }
       }
     }
   }

@@ -237,15 +237,20 @@ package struct GEMMEpilogue {
     (self.bias, self.residual, self.relu) = (bias, residual, relu)
   }
 
-  /// Applies the epilogue to C in place (OpenBLAS's products; the own kernel does it in registers).
+  /// Applies the epilogue to C in place, rows split over the threads: for OpenBLAS's products, and for the
+  /// convolutions whose output no GEMM stores (the own kernel does it in registers).
   func apply(m: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
     guard bias != nil || residual != nil || relu else { return }
-    for i in 0..<m {
-      let row = c + i * ldc
-      let add = bias?[i] ?? 0
-      for j in 0..<n {
-        let v = row[j] + add + (residual?[i * ldc + j] ?? 0)
-        row[j] = relu && v < 0 ? 0 : v  // NaN stays NaN, as in PyTorch
+    Threads.parallelFor(m, costPerItem: n) { rows in
+      for i in rows {
+        let row = c + i * ldc
+        let add = bias?[i] ?? 0
+        if let residual {
+          let r = residual + i * ldc
+          for j in 0..<n { row[j] = relu ? max(row[j] + add + r[j], 0) : row[j] + add + r[j] }
+        } else {
+          for j in 0..<n { row[j] = relu ? max(row[j] + add, 0) : row[j] + add }  // max(NaN, 0) is NaN
+        }
       }
     }
   }
