@@ -23,22 +23,10 @@ extension Ops {
   ) throws {
     try require4D(input, "batchNorm2d")
     try requireShape(out, input.shape, "batchNorm2d")
-    let (scale, shift) = try batchNormAffine(
-      channels: input.shape[1], runningMean: runningMean, runningVar: runningVar,
-      weight: weight, bias: bias, eps: eps, op: "batchNorm2d")
-    let c = input.shape[1], plane = input.shape[2] * input.shape[3]
-    Threads.parallelFor(input.shape[0] * c, costPerItem: plane) { range in
-      for nc in range {
-        let (n, ch) = nc.quotientAndRemainder(dividingBy: c)
-        let x = input.sample(n) + ch * plane, y = out.sample(n) + ch * plane
-        let a = scale[ch], b = shift[ch]
-        if fusedReLU {
-          for i in 0..<plane { y[i] = max(x[i] * a + b, 0) }
-        } else {
-          for i in 0..<plane { y[i] = x[i] * a + b }
-        }
-      }
-    }
+    let map = try ChannelAffine(
+      channels: input.shape[1], runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
+      eps: eps, relu: fusedReLU)
+    map.apply(to: input, into: out)
   }
 
   /// Folds an inference batch norm into the conv before it: returns the weight and bias of the
@@ -113,37 +101,36 @@ package struct ChannelAffine {
   /// Channels of the map.
   package var channels: Int { scale.shape[0] }
 
-  /// dst[i] = map(src[i]) for `count` values of `channel`. Same arithmetic as `batchNorm2d`.
-  func map(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int, channel: Int) {
+  /// dst[j] = map(src[stride · j]) for j in `range`, values of `channel`.
+  func map(
+    _ src: UnsafePointer<Float>, stride: Int = 1, into dst: UnsafeMutablePointer<Float>, range: Range<Int>,
+    channel: Int
+  ) {
     let (a, b) = (scale.sample(0)[channel], shift.sample(0)[channel])
-    if relu {
-      for i in 0..<count { dst[i] = max(src[i] * a + b, 0) }
+    if stride != 1 {
+      for j in range { dst[j] = relu ? max(src[stride * j] * a + b, 0) : src[stride * j] * a + b }
+    } else if relu {  // contiguous: loops the compiler vectorises
+      for j in range { dst[j] = max(src[j] * a + b, 0) }
     } else {
-      for i in 0..<count { dst[i] = src[i] * a + b }
+      for j in range { dst[j] = src[j] * a + b }
     }
   }
 
-  /// dst[j] = map(src[stride · j]) for j in `range`, values of `channel`.
-  func mapStrided(
-    _ src: UnsafePointer<Float>, stride: Int, into dst: UnsafeMutablePointer<Float>, range: Range<Int>, channel: Int
-  ) {
-    let (a, b) = (scale.sample(0)[channel], shift.sample(0)[channel])
-    for j in range {
-      let v = src[stride * j] * a + b
-      dst[j] = relu ? max(v, 0) : v
+  /// out = map(input) for an N×C×H×W tensor (`out` of the same shape, possibly `input` itself).
+  func apply(to input: Tensor, into out: Tensor) {
+    let (c, plane) = (input.shape[1], input.shape[2] * input.shape[3])
+    Threads.parallelFor(input.shape[0] * c, costPerItem: plane) { range in
+      for nc in range {
+        let (n, ch) = nc.quotientAndRemainder(dividingBy: c)
+        map(input.sample(n) + ch * plane, into: out.sample(n) + ch * plane, range: 0..<plane, channel: ch)
+      }
     }
   }
 
   /// The mapped copy of an N×C×H×W tensor.
   func applied(to input: Tensor) throws -> Tensor {
     let out = try Tensor(uninitialized: input.shape)
-    let (c, plane) = (input.shape[1], input.shape[2] * input.shape[3])
-    Threads.parallelFor(input.shape[0] * c, costPerItem: plane) { range in
-      for nc in range {
-        let (n, ch) = nc.quotientAndRemainder(dividingBy: c)
-        map(input.sample(n) + ch * plane, into: out.sample(n) + ch * plane, count: plane, channel: ch)
-      }
-    }
+    apply(to: input, into: out)
     return out
   }
 }

@@ -58,7 +58,7 @@ extension Ops {
           row.update(repeating: 0, count: pad)
           let src = x + (c * g.h + i) * g.w
           if let affine {
-            affine.map(src, into: row + pad, count: g.w, channel: c)
+            affine.map(src, into: row + pad, range: 0..<g.w, channel: c)
           } else {
             (row + pad).update(from: src, count: g.w)
           }

@@ -86,7 +86,7 @@ extension Ops {
             (dst + hi).update(repeating: 0, count: wq - hi)
             let src = plane + row * g.w + t - pad
             if let affine {
-              affine.mapStrided(src, stride: 2, into: dst, range: lo..<hi, channel: c)
+              affine.map(src, stride: 2, into: dst, range: lo..<hi, channel: c)
             } else {
               for j in lo..<hi { dst[j] = src[2 * j] }
             }
