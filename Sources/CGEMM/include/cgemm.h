@@ -31,7 +31,8 @@ typedef struct cgemm_epilogue {
 
 /// C = act(alpha · op(A) · B + beta · C + bias + residual) on one thread, row-major: op(A) is M×K (A is
 /// stored K×M with row pitch lda when trans_a), B is K×N as `b` describes, C is M×N with row pitch ldc.
-/// With beta == 0, C is only written, never read. Call only when cgemm_available() returned 1.
+/// With beta == 0, C is only written, never read. K must be ≥ 1: with K = 0 nothing is done. Call only
+/// when cgemm_available() returned 1.
 void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
                  const cgemm_b *b, float beta, float *c, long ldc, const cgemm_epilogue *epilogue);
 
