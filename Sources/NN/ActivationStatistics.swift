@@ -96,24 +96,21 @@ package struct ActivationStatistics: Equatable, Sendable {
       sums += SIMD8<Double>(v)
       i += 8
     }
-    var result = (min: lo.min(), max: hi.max(), zeros: Int(zeros.wrappedSum()), sum: sums.sum())
-    while i < count {
-      let v = p[i]
-      result.min = Swift.min(result.min, v)
-      result.max = Swift.max(result.max, v)
-      if v == 0 { result.zeros += 1 }
-      result.sum += Double(v)
-      i += 1
-    }
-    if !result.sum.isFinite {  // NaN or infinities: the plain rules, element by element
-      result = (.infinity, -.infinity, 0, 0)
-      for j in 0..<count {
+    /// Folds elements `range` into `r` one by one: the plain rules, which the SIMD loop above follows.
+    func plain(_ range: Range<Int>, into r: inout (min: Float, max: Float, zeros: Int, sum: Double)) {
+      for j in range {
         let v = p[j]
-        result.min = Swift.min(result.min, v)
-        result.max = Swift.max(result.max, v)
-        if v == 0 { result.zeros += 1 }
-        result.sum += Double(v)
+        r.min = Swift.min(r.min, v)
+        r.max = Swift.max(r.max, v)
+        if v == 0 { r.zeros += 1 }
+        r.sum += Double(v)
       }
+    }
+    var result = (min: lo.min(), max: hi.max(), zeros: Int(zeros.wrappedSum()), sum: sums.sum())
+    plain(i..<count, into: &result)
+    if !result.sum.isFinite {  // NaN or infinities: the whole row again, element by element
+      result = (.infinity, -.infinity, 0, 0)
+      plain(0..<count, into: &result)
     }
     return result
   }
