@@ -24,6 +24,8 @@ import torchvision
 from PIL import Image
 from torchvision import transforms as T
 
+from random_batch_norms import randomize_batch_norms
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -35,13 +37,8 @@ def seeded_model(name, example):
     else:
         import timm
         model = timm.create_model(name, pretrained=False).eval()
+    randomize_batch_norms(model)
     with torch.no_grad():
-        for module in model.modules():
-            if isinstance(module, torch.nn.BatchNorm2d):
-                module.running_mean.uniform_(-0.2, 0.2)
-                module.running_var.uniform_(0.5, 1.5)
-                module.weight.uniform_(0.5, 1.5)
-                module.bias.uniform_(-0.2, 0.2)
         classifier = model.get_classifier() if hasattr(model, "get_classifier") else (
             model.fc if hasattr(model, "fc") else model.classifier)
         scale = 3 / model(example[None]).std()
