@@ -254,38 +254,22 @@ extension Executor {
   private func residual(_ node: ExecutionNode, _ config: ResidualConfig, _ x: Tensor) throws -> Tensor {
     let p = node.pre.isEmpty ? x : try runSequence(node.pre, x)
     let source = config.shortcutFromPre ? p : x
-    let fuseReLU = endsWithFusableReLU(node)
+    let fuseReLU = node.post.count == 1 && isFusableReLU(node.post, 0)  // a lone ReLU after the sum
+    func shortcut() throws -> Tensor { node.shortcut.isEmpty ? source : try runSequence(node.shortcut, source) }
     if !hasObservers {
       // Unobserved: the shortcut first, so that the branch's last conv can add it as it stores its output.
-      let shortcut = node.shortcut.isEmpty ? source : try runSequence(node.shortcut, source)
+      let shortcut = try shortcut()
       let (branch, added) = try runSequence(node.body, p, adding: ResidualSum(shortcut: shortcut, relu: fuseReLU))
       if added { return fuseReLU ? branch : try runSequence(node.post, branch) }
       return try sum(node, branch: branch, shortcut: shortcut, x: x, p: p, fuseReLU: fuseReLU)
     }
     let branch = try runSequence(node.body, p)
-    let shortcut = node.shortcut.isEmpty ? source : try runSequence(node.shortcut, source)
+    let shortcut = try shortcut()
     if !node.observe.isEmpty {
       record(node, .shortcut, shortcut)
       record(node, .branch, branch)
     }
     return try sum(node, branch: branch, shortcut: shortcut, x: x, p: p, fuseReLU: fuseReLU)
-  }
-
-  /// Whether a residual block's post ops are a lone ReLU that the sum can apply.
-  private func endsWithFusableReLU(_ node: ExecutionNode) -> Bool {
-    let fuseReLU: Bool
-    switch node.post.count {
-    case 1:
-      if case .relu = node.post[0] {
-        fuseReLU = true
-      } else if case .node(let n) = node.post[0], n.isFusableReLU {
-        fuseReLU = true
-      } else {
-        fuseReLU = false
-      }
-    default: fuseReLU = false
-    }
-    return fuseReLU
   }
 
   /// post(branch + shortcut), with `fuseReLU` when post is a lone ReLU.
