@@ -56,19 +56,15 @@ package enum GEMM {
     if transB {
       guard m > 0, n > 0 else { return }
       if k == 0 { return scaleC(m: m, n: n, beta: beta, c: c, ldc: ldc, epilogue: GEMMEpilogue()) }
-      let threads = Threads.count  // also makes sure OpenBLAS got the configured thread count
+      _ = Threads.count  // makes sure OpenBLAS got the configured thread count
       func product(_ columns: Range<Int>) {
         cblas_sgemm(
           CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasTrans, Int32(m), Int32(columns.count), Int32(k),
           alpha, a, Int32(lda), b + columns.lowerBound * ldb, Int32(ldb), beta, c + columns.lowerBound, Int32(ldc))
       }
       // Beside the own kernel OpenBLAS runs single-threaded (see `setThreads`), so the columns are split here.
-      let parts = usesOwnKernel && threads > 1 && m * n * k >= parallelMinMACs ? min(threads, n) : 1
-      if parts == 1 { return product(0..<n) }
-      let pieces = UncheckedSendable(product)
-      DispatchQueue.concurrentPerform(iterations: parts) { part in
-        pieces.value(n * part / parts..<n * (part + 1) / parts)
-      }
+      guard usesOwnKernel else { return product(0..<n) }
+      Threads.parallelFor(n, costPerItem: m * k, minWork: parallelMinMACs) { product($0) }
       return
     }
     sgemm(
@@ -217,7 +213,7 @@ package struct GEMMSource {
           let (s, t) = (affine.scale[p], affine.shift[p])
           for j in 0..<columns {
             let v = row[j] * s + t
-            row[j] = affine.relu && v < 0 ? 0 : v
+            row[j] = affine.relu ? max(v, 0) : v
           }
         }
       }
