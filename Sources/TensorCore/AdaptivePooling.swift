@@ -37,7 +37,7 @@ extension Ops {
     }
   }
 
-  /// The sum of `count` floats at `p`, in eight interleaved partial sums of SIMD8 lanes: a single running
+  /// The sum of `count` floats at `p`, in two interleaved SIMD8 partial sums (16 lanes): a single running
   /// sum waits on each add's latency (global pools of SE blocks took ~4% of SE-ResNet-50's time that way).
   static func contiguousSum(_ p: UnsafePointer<Float>, count: Int) -> Float {
     var (a, b) = (SIMD8<Float>(), SIMD8<Float>())
