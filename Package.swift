@@ -28,23 +28,44 @@ let package = Package(
     // run only where cpuid says the CPU has it.
     .target(name: "CGEMM"),
 
-    // MARK: - Layers of the design: TensorCore ← NN ← Models ← Explorer ← convscope
+    // MARK: - Layers of the design, bottom to top (ARCHITECTURE.md has the map)
     .target(name: "TensorCore", dependencies: ["CBLAS", "CGEMM"]),
-    .target(name: "NN", dependencies: ["TensorCore", "CImage"]),
-    .target(name: "Models", dependencies: ["NN"]),
-    .target(name: "Explorer", dependencies: ["Models", "CNCurses"]),
+    // The module graph: modules, layer configs, networks and their forward steps (no tensors).
+    .target(name: "Graph"),
+    // Static analysis of a graph at an input shape: shapes, params, MACs, memory, limits.
+    .target(name: "Analysis", dependencies: ["Graph"]),
+    // File formats: safetensors, .npy, PNG/JPEG decoding and preprocessing, class names.
+    .target(name: "Formats", dependencies: ["TensorCore", "CImage"]),
+    // Execution: the executor over a graph, weights, observers, statistics, scores.
+    .target(name: "Runtime", dependencies: ["TensorCore", "Graph", "Analysis", "Formats"]),
+    // The zoo: builders of every model, the model value (ModelSpec) and the catalogue.
+    .target(name: "Models", dependencies: ["Graph", "Analysis"]),
+    // One forward-pass session: a model spec with its weights, input and executor.
+    .target(name: "Session", dependencies: ["TensorCore", "Graph", "Analysis", "Formats", "Runtime", "Models"]),
+    // Presentation: tables, markdown and JSON of analyses, runs and listings.
+    .target(name: "Presentation", dependencies: ["TensorCore", "Graph", "Analysis", "Formats", "Runtime", "Models"]),
+    .target(
+      name: "Explorer",
+      dependencies: ["TensorCore", "Graph", "Analysis", "Formats", "Runtime", "Models", "Session", "Presentation", "CNCurses"]),
     .executableTarget(
       name: "convscope",
       dependencies: [
-        "TensorCore", "NN", "Models", "Explorer",
+        "TensorCore", "Graph", "Analysis", "Formats", "Runtime", "Models", "Session", "Presentation", "Explorer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
-    // MARK: - Tests (one target per library target)
-    .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ModelsTests", dependencies: ["Models"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ExplorerTests", dependencies: ["Explorer"], exclude: ["Snapshots"]),
+    // MARK: - Tests (one target per library target; fixtures are found through TestSupport, not bundles)
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
+    .testTarget(name: "AnalysisTests", dependencies: ["Graph", "Analysis", "TestSupport"]),
+    .testTarget(name: "FormatsTests", dependencies: ["TensorCore", "Formats", "Runtime", "Presentation", "TestSupport"]),
+    .testTarget(name: "RuntimeTests", dependencies: ["TensorCore", "Graph", "Analysis", "Formats", "Runtime", "Presentation", "TestSupport"]),
+    .testTarget(name: "ModelsTests", dependencies: ["TensorCore", "Graph", "Analysis", "Formats", "Runtime", "Models", "Session", "Presentation", "TestSupport"]),
+    .testTarget(name: "PresentationTests", dependencies: ["Graph", "Analysis", "Formats", "Runtime", "Models", "Presentation", "TestSupport"]),
+    .testTarget(
+      name: "ExplorerTests",
+      dependencies: ["TensorCore", "Graph", "Analysis", "Formats", "Runtime", "Models", "Session", "Presentation", "Explorer", "TestSupport"],
+      exclude: ["Snapshots"]),
   ],
   swiftLanguageModes: [.v6]
 )

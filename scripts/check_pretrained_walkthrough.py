@@ -56,7 +56,7 @@ def legacy_densenet_keys(state_dict):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="resnet50")
-    parser.add_argument("--image", default=os.path.join(ROOT, "Tests/NNTests/Fixtures/images/photo_300x230.jpg"))
+    parser.add_argument("--image", default=os.path.join(ROOT, "Tests/Fixtures/images/photo_300x230.jpg"))
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/convscope"))
     args = parser.parse_args()
 

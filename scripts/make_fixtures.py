@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes Tests/TensorCoreTests/Fixtures/ops.json: small inputs and PyTorch's outputs for every TensorCore op.
+"""Writes Tests/Fixtures/ops/ops.json: small inputs and PyTorch's outputs for every TensorCore op.
 
 Run from anywhere: ./scripts/make_fixtures.py  (needs torch; CI only reads the committed JSON).
 Format: {"torch": version, "cases": [{"name", "op", "params": {str: number}, "inputs": {str: tensor},
@@ -111,7 +111,7 @@ add("global_avg", "globalAvgPool", {}, {"input": x}, F.adaptive_avg_pool2d(x, 1)
 x, w, b = randn(3, 10), randn(4, 10), randn(4)
 add("linear", "linear", {}, {"input": x, "weight": w, "bias": b}, F.linear(x, w, b))
 
-out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "TensorCoreTests", "Fixtures", "ops.json")
+out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "ops", "ops.json")
 with open(out, "w") as f:
     json.dump({"torch": torch.__version__, "cases": cases}, f, separators=(",", ":"))
 print("wrote %d cases to %s (%d bytes)" % (len(cases), os.path.normpath(out), os.path.getsize(out)))

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Generates the image fixtures of Tests/NNTests/Fixtures/images (PNG/JPEG files + PIL/torchvision
+"""Generates the image fixtures of Tests/Fixtures/images (PNG/JPEG files + PIL/torchvision
 reference outputs). Run from the repository root: scripts/make_image_fixtures.py
 
 For every image it writes:
@@ -19,7 +19,7 @@ import torch
 from PIL import Image
 from torchvision import transforms as T
 
-OUT = os.path.join("Tests", "NNTests", "Fixtures", "images")
+OUT = os.path.join("Tests", "Fixtures", "images")
 IMAGENET = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
 CIFAR10 = ([0.4914, 0.4822, 0.4465], [0.2470, 0.2435, 0.2616])
 rng = np.random.default_rng(20261129)

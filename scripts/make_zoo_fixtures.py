@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes Tests/ModelsTests/Fixtures/zoo/<model>.txt: one line per module of the PyTorch reference model.
+"""Writes Tests/Fixtures/zoo/<model>.txt: one line per module of the PyTorch reference model.
 
 Each line: `path kind output_shape tensors`, where path is the named_modules() path ("-" for the root), kind the
 class name, output_shape the shape a forward hook sees for a batch-2 input at the model's default size ("-" when the
@@ -17,7 +17,7 @@ import torchvision
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from seed_nets import SENet, SKNet, densenet_bc_100  # noqa: E402
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "ModelsTests", "Fixtures", "zoo")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "zoo")
 
 
 # Written module for module (one file each); every zoo model also gets a digest line in digests.txt.

@@ -1,4 +1,4 @@
-import NN
+import Runtime
 
 /// The activation view (`v`): per step along the network's depth, the mean, std and zeros % of the
 /// tensor each step hands on, as column charts, with the selected step highlighted; then a table.

@@ -1,4 +1,4 @@
-import NN
+import Runtime
 import TensorCore
 
 /// One attention node's weights after its step ran, averaged over the batch.

@@ -1,4 +1,4 @@
-import NN
+import Graph
 
 /// Hyper-parameters of blocks that the zoo's layers do not state directly but their children imply:
 /// channels, width, stride and groups of a residual block; the reduction of an SE module; the

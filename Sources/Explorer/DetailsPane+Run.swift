@@ -1,4 +1,4 @@
-import NN
+import Analysis
 
 /// The details pane's live sections: what the forward pass observed at the selected node.
 extension DetailsPane {

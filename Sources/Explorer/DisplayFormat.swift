@@ -1,4 +1,4 @@
-import NN
+import Analysis
 
 /// How counts, shares and sizes are written on screen: three significant digits, as a glance needs
 /// (the headless reports use NN's ``NN/NumberFormat`` with fixed decimals).

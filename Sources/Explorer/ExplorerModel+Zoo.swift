@@ -1,5 +1,6 @@
 import Models
-import NN
+import Graph
+import Analysis
 
 extension ExplorerModel {
   /// The zoo model called `name`, analysed at its default input (batch 1).

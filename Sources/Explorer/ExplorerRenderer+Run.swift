@@ -1,4 +1,4 @@
-import NN
+import Analysis
 
 /// Drawing of the live run: the header's source, step marks in the tree, progress in the status bar,
 /// and the activation and attention views.

@@ -1,4 +1,4 @@
-import NN
+import Analysis
 
 /// The forward-pass keys (`s` `.` `r` `x`) and the two run views (`v` `a`), as pure state changes:
 /// a key leaves a ``RunRequest`` in ``LiveRun/requests`` and ``RunController`` carries it out.

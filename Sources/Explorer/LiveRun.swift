@@ -1,4 +1,4 @@
-import NN
+import Analysis
 
 /// What a key asks of the forward pass; ``RunController`` picks it up on its next tick.
 package enum RunRequest: Equatable, Sendable {

@@ -1,4 +1,4 @@
-import NN
+import Runtime
 import TensorCore
 
 /// A feature map shrunk for a thumbnail: one channel of the first sample, box-averaged to at most

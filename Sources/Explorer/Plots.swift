@@ -1,5 +1,6 @@
 import Foundation
-import NN
+import Analysis
+import Runtime
 
 /// Small plots drawn as styled lines: histograms, column charts, bars, heat strips and feature-map
 /// thumbnails. Unicode uses eighth blocks and ▀ half-block pixels in the ramp's colours; ASCII uses

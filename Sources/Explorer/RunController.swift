@@ -1,6 +1,7 @@
 import Foundation
 import Models
-import NN
+import Formats
+import Runtime
 import TensorCore
 
 /// Runs the explorer's forward pass on a worker thread and merges its results into the state.

@@ -1,4 +1,4 @@
-import NN
+import Runtime
 import TensorCore
 
 /// One step that has run: its time and output, with digests of every node observed inside it.

@@ -1,5 +1,5 @@
 // Huang et al. 2016, "Densely Connected Convolutional Networks"; structure and keys of torchvision models/densenet.py.
-import NN
+import Graph
 
 /// torchvision DenseNet-BC (bottleneck layers, compression 0.5) and the seed's CIFAR DenseNet-BC-100.
 enum DenseNet {

@@ -1,5 +1,4 @@
 // Models: builders of every zoo model, a file per family (built on NN).
-import NN
 
 /// The five families of the zoo, each with what sets it apart and its key formula.
 package enum Family: String, Sendable, CaseIterable {

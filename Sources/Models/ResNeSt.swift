@@ -1,5 +1,5 @@
 // Zhang et al. 2020, "ResNeSt: Split-Attention Networks"; timm models/resnest.py (ResNestBottleneck on timm's ResNet).
-import NN
+import Graph
 
 /// ResNeSt: the ResNet skeleton with a deep stem, average-pool downsampling and split-attention bottlenecks.
 enum ResNeSt {

@@ -1,5 +1,4 @@
 // He et al. 2015, "Deep Residual Learning"; structure and keys of torchvision models/resnet.py (v1.5: stride on the 3×3).
-import NN
 
 /// torchvision ResNet: BasicBlock (18, 34) and Bottleneck (50, 101, 152).
 enum ResNet {

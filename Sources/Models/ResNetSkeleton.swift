@@ -1,6 +1,6 @@
 // The ResNet skeleton (He et al. 2015) as torchvision models/resnet.py and timm models/resnet.py build it:
 // stem, four stages of residual blocks, head; SE-ResNet, SK-ResNet and ResNeSt plug in their own block.
-import NN
+import Graph
 
 /// 3×3 convolution with padding 1 (torchvision's `conv3x3`).
 func conv3x3(_ name: String, _ inPlanes: Int, _ outPlanes: Int, stride: Int = 1, groups: Int = 1) -> Module {

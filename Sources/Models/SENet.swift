@@ -1,6 +1,6 @@
 // Hu et al. 2017, "Squeeze-and-Excitation Networks"; timm models/resnet.py (seresnet50) and the seed's SENet18
 // (kuangliu/pytorch-cifar models/senet.py, PreActBlock) with global pooling.
-import NN
+import Graph
 
 /// SE-ResNet-50 (timm: the ResNet skeleton with an SE bottleneck) and the seed's CIFAR SENet18.
 enum SENet {

@@ -1,6 +1,6 @@
 // Li et al. 2019, "Selective Kernel Networks"; timm models/sknet.py (skresnet18/34, skresnext50_32x4d = SKNet-50)
 // and the seed's CIFAR SKNet (bugs fixed: global pooling, no batch squeeze).
-import NN
+import Graph
 
 /// SK-ResNets on the ResNet skeleton, and the seed's CIFAR SKNet.
 enum SKNet {

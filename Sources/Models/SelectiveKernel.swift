@@ -1,5 +1,5 @@
 // Li et al. 2019, "Selective Kernel Networks"; timm layers/selective_kernel.py and the seed's SKConv (bugs fixed).
-import NN
+import Graph
 
 /// timm `ConvNormAct`: conv (padding k/2) → `BatchNormAct2d` (ReLU, or Identity when `act` is false).
 func convNormAct(_ name: String, _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, act: Bool = true)

@@ -1,5 +1,5 @@
 // Zhang et al. 2020, "ResNeSt: Split-Attention Networks"; module and keys of timm layers/split_attn.py (SplitAttn).
-import NN
+import Graph
 
 /// timm `SplitAttn`: a grouped 3×3 conv to R·C channels (groups K·R), the radix splits summed and pooled,
 /// fc1 (C→attn, groups K, bias) → BN → ReLU → fc2 (attn→R·C, groups K, bias) → radix softmax, splits reweighted.

@@ -1,5 +1,5 @@
 // Hu et al. 2017, "Squeeze-and-Excitation Networks"; module and keys of timm layers/squeeze_excite.py (SEModule).
-import NN
+import Graph
 
 /// timm `SEModule`: x ⊙ gate(fc2(act(bn(fc1(mean_HW(x)))))), 1×1 convs with bias, `bn` an Identity.
 func squeezeExcite(_ name: String, _ channels: Int, reduced: Int) -> Module {

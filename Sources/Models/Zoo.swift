@@ -1,4 +1,3 @@
-import NN
 
 /// Every model of the zoo, in the order `convscope list` shows them, looked up by name.
 package enum Zoo {

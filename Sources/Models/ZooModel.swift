@@ -1,4 +1,5 @@
-import NN
+import Graph
+import Analysis
 
 /// One model of the zoo: its identity, defaults and how to build it.
 package struct ZooModel: Sendable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Models
+import Session
 import TensorCore
 
 /// `convscope bench`: timing runs. `bench MODEL` times whole forward passes; `--ops` benchmarks the conv
@@ -53,11 +54,8 @@ struct BenchCommand: ParsableCommand {
       guard batch >= 1 else { fail("bench: --batch must be at least 1, got \(batch)") }
       guard warmup >= 0 else { fail("bench: --warmup must be 0 or more, got \(warmup)") }
       if let inputSize, inputSize < 1 { fail("bench: --input-size must be at least 1, got \(inputSize)") }
-      let zooModel = try Zoo.model(named: model)
-      let result = try ModelBenchmark(
-        model: zooModel, batch: batch, inputSize: inputSize ?? zooModel.inputSize, repeats: `repeat`,
-        warmup: warmup
-      ).run()
+      let session = Session(spec: try ModelSpec(named: model), batch: batch, size: inputSize)
+      let result = try ModelBenchmark(session: session, repeats: `repeat`, warmup: warmup).run()
       print(format == .json ? result.json(perBlock: perBlock) : result.table(perBlock: perBlock), terminator: "")
       return
     }

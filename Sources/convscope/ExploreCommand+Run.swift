@@ -1,7 +1,7 @@
 import ArgumentParser
 import Explorer
 import Foundation
-import NN
+import Formats
 import TensorCore
 
 /// The explorer's forward-pass options: where weights and input come from, and the live benchmark.

@@ -2,7 +2,6 @@ import ArgumentParser
 import Explorer
 import Foundation
 import Models
-import NN
 import TensorCore
 
 /// `convscope [MODEL]`: the explorer, the program's default command.

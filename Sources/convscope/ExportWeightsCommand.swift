@@ -1,6 +1,7 @@
 import ArgumentParser
 import Models
-import NN
+import Runtime
+import Session
 
 /// `convscope export-weights MODEL OUT.safetensors`: the seeded weights `run --seed` uses, as a file.
 struct ExportWeightsCommand: ParsableCommand {
@@ -21,8 +22,8 @@ struct ExportWeightsCommand: ParsableCommand {
   var testStats = false
 
   func run() throws {
-    let network = try Zoo.model(named: model).build()
-    let file = WeightInit.stateDict(specs: network.root.parameterSpecs, seed: seed, testStatistics: testStats)
+    let session = Session(spec: try ModelSpec(named: model), source: SessionSource(seed: seed))
+    let file = WeightInit.stateDict(specs: session.network.root.parameterSpecs, seed: seed, testStatistics: testStats)
     try file.write(path: out)
     let count = file.tensors.reduce(0) { $0 + $1.tensor.shape.reduce(1, *) }
     print(

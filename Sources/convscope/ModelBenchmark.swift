@@ -1,6 +1,9 @@
 import Foundation
 import Models
-import NN
+import Analysis
+import Formats
+import Runtime
+import Session
 import TensorCore
 
 /// Times whole forward passes of a zoo model (`convscope bench MODEL`): seeded weights, the synthetic
@@ -36,20 +39,16 @@ struct ModelBenchmark {
     var gflops: Double { medianMs > 0 ? 2 * Double(macs) / (medianMs * 1e6) : 0 }
   }
 
-  let model: ZooModel
-  let batch: Int
-  let inputSize: Int
+  /// Seeded weights (seed 0) and the synthetic input, at the session's batch and size.
+  let session: Session
   let repeats: Int
   let warmup: Int
 
   func run() throws -> Result {
-    let network = model.build()
-    let shape = model.inputShape(batch: batch, size: inputSize)
-    let analysis = try Analysis(network: network, inputShape: shape)
+    let network = session.network
+    let analysis = try session.analysis()
     try analysis.checkMemory(network: network)
-    let executor = try Executor(network: network)
-    try executor.setSeededWeights(seed: 0)
-    try executor.setInput(try Tensor(shape: shape, data: WeightInit.input(seed: 0, shape: shape)))
+    let executor = try session.makeExecutor()
     for _ in 0..<warmup {
       executor.reset()
       try executor.runToEnd()
@@ -68,7 +67,7 @@ struct ModelBenchmark {
       StepTiming(name: step.name, medianMs: Self.median(seconds) * 1000, macs: analysis.macs(of: step))
     }
     return Result(
-      model: model.name, batch: batch, inputSize: inputSize, threads: Threads.count, warmup: warmup,
+      model: session.spec.displayName, batch: session.inputShape[0], inputSize: session.inputShape[2], threads: Threads.count, warmup: warmup,
       passesMs: passes, macs: analysis.totalMACs, steps: steps, peakRSSMB: Self.peakRSSMB(),
       gemm: GEMM.engineName)
   }

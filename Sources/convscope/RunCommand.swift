@@ -1,7 +1,11 @@
 import ArgumentParser
 import Foundation
 import Models
-import NN
+import Analysis
+import Formats
+import Runtime
+import Session
+import Presentation
 import TensorCore
 
 /// `convscope run MODEL`: one headless forward pass with per-step timing, statistics, attention and dumps.
@@ -76,48 +80,20 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
-    let zooModel = try Zoo.model(named: model)
-    let network = zooModel.build()
-    var array: NPYArray?
-    if let input {
-      let read: NPYArray
-      do { read = try NPYArray.read(path: input) } catch {
-        // I/O errors already name the file; format errors get its name in front.
-        if case .io = error { throw error }
-        throw CommandError("--input \(input): \(error)")
-      }
-      guard read.shape.count == 4, read.shape[1] == 3 else {
-        throw CommandError(
-          "--input \(input) must be N×3×H×W, got \(ScalarBytes.describe(read.shape))" + Self.layoutHint(read.shape))
-      }
-      array = read
-    }
-    // Shapes, counts and memory are checked before any tensor of the input's size is allocated.
-    let shape = array?.shape ?? zooModel.inputShape(batch: batch, size: inputSize)
-    try Analysis(network: network, inputShape: shape).checkMemory(network: network, keepingEveryOutput: dump == "all")
-    let executor = try Executor(network: network)
-    if let weights {
-      let file: SafetensorsFile
-      do { file = try SafetensorsFile.read(path: weights) } catch {
-        if case .io = error { throw error }
-        throw CommandError("--weights \(weights): \(error)")
-      }
-      try executor.load(file, modelName: zooModel.name)
-    } else {
-      try executor.setSeededWeights(seed: seed)
-    }
-    let x: Tensor
-    if let array {
-      x = try Tensor(shape: array.shape, data: array.values)
+    let spec = try ModelSpec(named: model)
+    let input: SessionSource.Input
+    if let path = self.input {
+      input = .array(try Session.readArray(path), name: URL(fileURLWithPath: path).lastPathComponent)
     } else if let image {
-      // The CIFAR nets (32×32 by default) get CIFAR's transform, the others ImageNet's.
-      let preprocessing = try ImagePreprocessing.forModel(
-        cifar: zooModel.inputSize == 32, inputSize: inputSize ?? zooModel.inputSize)
-      x = try preprocessing.tensor(contentsOfFile: image, batch: batch)
+      input = .image(path: image)
     } else {
-      x = try Tensor(shape: shape, data: WeightInit.input(seed: 0, shape: shape))
+      input = .synthetic
     }
-    try executor.setInput(x)
+    let session = Session(
+      spec: spec, source: SessionSource(weightsPath: weights, seed: seed, input: input), batch: batch, size: inputSize)
+    // Shapes, counts and memory are checked before any tensor of the input's size is allocated.
+    try session.checkMemory(keepingEveryOutput: dump == "all")
+    let executor = try session.makeExecutor()
     executor.stepStatistics = stats
     if attention {
       for node in executor.attentionNodes { try executor.observe(node.path, .attention) }
@@ -147,7 +123,7 @@ struct RunCommand: ParsableCommand {
     if let output { try NPYArray(shape: logits.shape, values: logits.array).write(path: output) }
 
     let result = RunResult(
-      model: zooModel.name, inputShape: x.shape, weights: weights ?? "seed \(seed)", seconds: seconds,
+      model: spec.displayName, inputShape: session.inputShape, weights: weights ?? "seed \(seed)", seconds: seconds,
       reports: reports, logits: logits, top: top,
       attention: attention ? observations.filter { $0.role.label == "attention" } : nil)
     print(format == .json ? result.json() : result.table(), terminator: "")
@@ -168,13 +144,6 @@ struct RunCommand: ParsableCommand {
       let name = path.isEmpty ? "model" : path
       try NPYArray(shape: tensor.shape, values: tensor.array).write(path: directory + "/" + name + ".npy")
     }
-  }
-
-  /// What to do with the common wrong layouts of an image array: channels last, or no batch dimension.
-  static func layoutHint(_ shape: [Int]) -> String {
-    if shape.count == 4 && shape[3] == 3 { return " (channels last? use x.transpose(0, 3, 1, 2))" }
-    if shape.count == 3 && shape[0] == 3 { return " (one image? add the batch dimension: x[None])" }
-    return ""
   }
 
   /// Refuses an `--output` that cannot be written (a directory, a missing or read-only parent) before the run.

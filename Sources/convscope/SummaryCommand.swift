@@ -1,6 +1,7 @@
 import ArgumentParser
 import Models
-import NN
+import Presentation
+import Session
 
 extension ReportFormat: ExpressibleByArgument {}
 
@@ -34,8 +35,7 @@ struct SummaryCommand: ParsableCommand {
   }
 
   func run() throws {
-    let zooModel = try Zoo.model(named: model)
-    let analysis = try zooModel.analyze(batch: batch, size: inputSize)
-    print(analysis.report(model: zooModel.name, format: format, depth: depth), terminator: "")
+    let session = Session(spec: try ModelSpec(named: model), batch: batch, size: inputSize)
+    print(try session.analysis().report(model: session.spec.displayName, format: format, depth: depth), terminator: "")
   }
 }

@@ -1,4 +1,5 @@
 import Explorer
+import Models
 import XCTest
 
 /// The compare view's figures: stages add up to the totals, depth counts the weighted layers.

@@ -1,7 +1,7 @@
 import Explorer
 import Foundation
 import Models
-import NN
+import Analysis
 import TensorCore
 import XCTest
 

@@ -1,4 +1,5 @@
 import Explorer
+import Models
 import XCTest
 
 /// Reduce for the model picker, the compare view, the input size prompt and theme cycling, on

@@ -1,4 +1,5 @@
 import Explorer
+import Models
 import XCTest
 
 /// The adapter from the zoo's module tree and analysis to the explorer's node list.

@@ -1,15 +1,17 @@
 // The executor against PyTorch: logits, one intermediate node and one block's attention weights per family,
 // for every zoo model, with the seeded weights export-weights writes (fixtures: scripts/make_exec_fixtures.py).
+import TestSupport
 import Foundation
 import Models
-import NN
+import Graph
+import Formats
+import Runtime
 import TensorCore
 import XCTest
 
 final class ExecutorExactnessTests: XCTestCase {
   /// Tests/Fixtures/exec in the source tree.
-  private static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Fixtures/exec").path
+  private static let directory = Fixtures.path("exec")
 
   private struct Manifest: Decodable {
     struct Entry: Decodable {

@@ -1,7 +1,7 @@
 // Every node the executor runs returns the shape the static analysis predicts, for every zoo model, at odd
 // sizes and batch 2; where the analysis rejects an input as too small, the executor fails too.
 import Models
-import NN
+import Runtime
 import TensorCore
 import XCTest
 

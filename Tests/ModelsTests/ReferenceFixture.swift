@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import XCTest
 
@@ -17,10 +18,7 @@ struct ReferenceFixture {
   let modules: [ReferenceModule]
 
   init(model: String) throws {
-    guard let url = Bundle.module.url(forResource: "Fixtures/zoo/\(model)", withExtension: "txt") else {
-      throw NSError(domain: "fixture", code: 1, userInfo: [NSLocalizedDescriptionKey: "no fixture for \(model)"])
-    }
-    let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+    let lines = try String(contentsOf: Fixtures.url("zoo/\(model).txt"), encoding: .utf8).split(separator: "\n")
     let header = lines[0].split(separator: " ")
     inputShape = header[3].split(separator: "x").compactMap { Int($0) }
     modules = lines.dropFirst().map { line in

@@ -1,5 +1,7 @@
+import TestSupport
 import Models
-import NN
+import Graph
+import Analysis
 import XCTest
 
 /// Every node path, kind, own tensor shapes and output shape equal PyTorch's (fixtures from torchvision/timm).
@@ -31,8 +33,7 @@ final class ReferenceTreeTests: XCTestCase {
 
   /// Every zoo model (the detailed ten included): the FNV-1a digest of its module lines equals PyTorch's.
   func testEveryZooModelMatchesPyTorchDigest() throws {
-    let url = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/zoo/digests", withExtension: "txt"))
-    let rows = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+    let rows = try String(contentsOf: Fixtures.url("zoo/digests.txt"), encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
     XCTAssertEqual(Set(rows.map { String($0.split(separator: " ")[0]) }), Set(Zoo.names))
     for row in rows {
       let fields = row.split(separator: " ").map(String.init)

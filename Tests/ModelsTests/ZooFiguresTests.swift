@@ -1,5 +1,5 @@
 import Models
-import NN
+import Analysis
 import XCTest
 
 /// Totals, stages and blocks of every zoo model equal the reference figures exactly.

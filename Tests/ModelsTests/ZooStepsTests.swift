@@ -1,5 +1,6 @@
+import Presentation
 import Models
-import NN
+import Graph
 import XCTest
 
 /// Steps (what the explorer's `s` advances by), metadata, lookup errors and the listing.

@@ -1,8 +1,9 @@
+import TestSupport
 import Foundation
 import TensorCore
 import XCTest
 
-/// Every op against outputs computed by PyTorch (scripts/make_fixtures.py → Fixtures/ops.json).
+/// Every op against outputs computed by PyTorch (scripts/make_fixtures.py → Tests/Fixtures/ops/ops.json).
 final class FixtureTests: XCTestCase {
   struct FixtureTensor: Decodable {
     let shape: [Int]
@@ -24,10 +25,7 @@ final class FixtureTests: XCTestCase {
   }
 
   static func load() throws -> [Case] {
-    guard let url = Bundle.module.url(forResource: "ops", withExtension: "json", subdirectory: "Fixtures") else {
-      throw TensorError(op: "fixtures", "Fixtures/ops.json missing from the test bundle")
-    }
-    return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
+    try JSONDecoder().decode(File.self, from: Fixtures.data("ops/ops.json")).cases
   }
 
   func testEveryOpAgainstPyTorch() throws {

@@ -101,7 +101,7 @@ keys r
 check "files: after the run the header shows the top classes" seen 'top-5 [a-z]+ [0-9.]+ %, ' 60
 keys q
 check "quit: exit 0" quits
-IMAGE=$(realpath "$(dirname "$0")/../NNTests/Fixtures/images/grey_57x81.jpg")
+IMAGE=$(realpath "$(dirname "$0")/../Fixtures/images/grey_57x81.jpg")
 open resnet18 --image "$IMAGE" --input-size 64
 check "image: the header names it" seen 'seeded weights \(seed 0\) · input grey_57x81\.jpg'
 keys r

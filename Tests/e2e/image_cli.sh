@@ -5,7 +5,7 @@
 set -u
 BIN=$(realpath "${1:-.build/release/convscope}")
 source "$(dirname "$0")/lib/assert.sh"
-IMAGES="$(dirname "$0")/../NNTests/Fixtures/images"
+IMAGES="$(dirname "$0")/../Fixtures/images"
 
 # An ImageNet model: the top-3 table has a header and three ranked rows with names and probabilities.
 timeout 60 "$BIN" run resnet18 --image "$IMAGES/photo_300x230.jpg" --top 3 >"$WORK/table"

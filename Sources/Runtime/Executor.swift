@@ -1,0 +1,350 @@
+// Runs a network's forward pass step by step on TensorCore, with observers, timing and cancellation.
+import Formats
+import Foundation
+import Graph
+import TensorCore
+
+/// Runs any `Network` in inference mode (BatchNorm with running statistics), one step at a time.
+///
+/// The steps are the network's `steps` (`stem`, each block and transition, `head`). The caller runs one
+/// step, runs up to a step, or runs to the end; a run resumes where the last one stopped, `reset()` goes
+/// back to the input, and `cancel()` — from any thread — stops a run in progress between two ops, leaving
+/// the executor at the start of the interrupted step.
+///
+/// Fast path: a batch norm right after a conv is folded into it (once, when the weights are set), ReLUs
+/// after convs, batch norms and residual sums are fused into them, and activation buffers come from a pool
+/// that is refilled at the end of each step, so from the second run on nothing is allocated per op. A node
+/// with an observer is computed unfused, so what it reports equals what the PyTorch module returns.
+///
+/// Not re-entrant: one thread at a time sets weights, input and observers and runs steps; any other thread
+/// may call `cancel()` while it runs.
+package final class Executor: @unchecked Sendable {
+  package let network: Network
+  let root: ExecutionNode
+  private let stepOps: [[CompiledOp]]
+  private let nodesByPath: [String: ExecutionNode]
+
+  let pool = BufferPool()
+  let workspace = ConvWorkspace()
+  private let cancellation = CancellationFlag()
+
+  private var input: Tensor?
+  /// The tensor handed from one step to the next.
+  private var state: Tensor?
+  /// Index of the next step to run (`steps.count` when the pass is complete).
+  package private(set) var nextStep = 0
+  /// Record statistics of every step's output in its report.
+  package var stepStatistics = false
+  /// Called on the running thread after each step (progress display; tests use it to cancel mid-run).
+  package var stepFinished: ((StepReport) -> Void)?
+  /// Observations of the step in progress.
+  var observations: [Observation] = []
+  /// Whether any node has an observer (skips all observer bookkeeping when not).
+  var hasObservers = false
+  /// The buffer the current dense block's layers append their channels to (see `appendDense`).
+  var denseBuffer: Tensor?
+  private var currentStepName = ""
+
+  /// Compiles `network` (resolving every op's module path). Set weights before running.
+  package init(network: Network) throws {
+    self.network = network
+    let top = ExecutionNode(module: network.root, path: "")
+    try top.compile()
+    root = top
+    stepOps = try network.steps.map { try top.resolve($0.ops) }
+    var byPath: [String: ExecutionNode] = [:]
+    top.walk { byPath[$0.path] = $0 }
+    nodesByPath = byPath
+  }
+
+  /// The state-dict entries the network expects (keys, shapes, and which are I64 counters).
+  package var parameterSpecs: [ParameterSpec] { network.root.parameterSpecs }
+
+  // MARK: - Weights
+
+  /// Sets every parameter and buffer from float values by state-dict key (counters are ignored).
+  package func setWeights(_ values: [String: [Float]]) throws {
+    var error = WeightsMismatchError(model: network.root.kind)
+    for spec in parameterSpecs where !spec.isCounter {
+      guard let floats = values[spec.key] else {
+        error.missing.append(spec)
+        continue
+      }
+      guard floats.count == spec.shape.reduce(1, *) else {
+        error.shapeMismatches.append(
+          .init(key: spec.key, expected: ScalarBytes.describe(spec.shape), found: "\(floats.count) values"))
+        continue
+      }
+      let dot = spec.key.lastIndex(of: ".")
+      let path = dot.map { String(spec.key[..<$0]) } ?? ""
+      let name = dot.map { String(spec.key[spec.key.index(after: $0)...]) } ?? spec.key
+      guard let node = nodesByPath[path] else { throw ExecutorError.unknownNode(path) }
+      // Scalars ([] in PyTorch) are stored as [1]: TensorCore tensors have rank ≥ 1.
+      node.tensors[name] = try Tensor(shape: spec.shape.isEmpty ? [1] : spec.shape, data: floats)
+    }
+    guard error.isEmpty else { throw error }
+    root.walk {
+      $0.folded = nil
+      $0.inputMap = nil
+    }
+    try foldBatchNorms()
+    reset()
+  }
+
+  /// Folds every batch norm that directly follows a conv (in any op list or child order) into that conv, so
+  /// runs start with the fused weights ready.
+  private func foldBatchNorms() throws {
+    var sequences: [[CompiledOp]] = stepOps
+    root.walk { node in
+      sequences += [node.program, node.pre, node.body, node.shortcut, node.post, node.childOps]
+    }
+    for ops in sequences {
+      for (i, op) in ops.enumerated() {
+        guard case .node(let conv) = op, case .conv2d = conv.module.layer else { continue }
+        var j = i + 1
+        while j < ops.count, case .node(let n) = ops[j], n.module.layer == .identity { j += 1 }
+        guard j < ops.count, case .node(let norm) = ops[j] else { continue }
+        switch norm.module.layer {
+        case .batchNorm2d, .batchNormAct: try fold(conv, into: norm)
+        default: continue
+        }
+      }
+    }
+  }
+
+  /// Loads a safetensors file, strictly: every problem (missing, unexpected, shape, dtype) at once.
+  package func load(_ file: SafetensorsFile, modelName: String) throws {
+    try setWeights(try file.values(matching: parameterSpecs, model: modelName))
+  }
+
+  /// Sets the seeded weights `export-weights --seed` writes (see `WeightInit`).
+  package func setSeededWeights(seed: UInt64, testStatistics: Bool = false) throws {
+    let file = WeightInit.stateDict(specs: parameterSpecs, seed: seed, testStatistics: testStatistics)
+    try setWeights(try file.values(matching: parameterSpecs, model: network.root.kind))
+  }
+
+  // MARK: - Input and control
+
+  /// Sets the input (N×C×H×W) and rewinds to the first step.
+  package func setInput(_ tensor: Tensor) throws {
+    guard tensor.rank == 4 else { throw ExecutorError.badInput(expected: "N×C×H×W", got: tensor.shape) }
+    input = tensor.isContiguous ? tensor : tensor.copy()
+    reset()
+  }
+
+  /// Back to the first step, keeping input, weights and observers.
+  package func reset() {
+    pool.reclaimAll()
+    denseBuffer = nil
+    state = input
+    nextStep = 0
+  }
+
+  /// Stops the run in progress (callable from any thread); the run throws `ExecutorError.cancelled`.
+  package func cancel() { cancellation.set(true) }
+
+  /// Whether every step has run.
+  package var isComplete: Bool { nextStep == network.steps.count }
+
+  /// The network's output (logits) once every step has run.
+  package var output: Tensor? { isComplete ? state : nil }
+
+  /// Runs the next step and reports it; nil when the pass is already complete.
+  @discardableResult
+  package func step() throws -> StepReport? {
+    cancellation.set(false)
+    return try runNextStep()
+  }
+
+  /// Runs steps up to and including the step at `index`.
+  @discardableResult
+  package func run(through index: Int) throws -> [StepReport] {
+    cancellation.set(false)
+    var reports: [StepReport] = []
+    while nextStep <= min(index, network.steps.count - 1), let report = try runNextStep() { reports.append(report) }
+    return reports
+  }
+
+  /// Runs steps up to and including the one named `name` (`stem`, a block path, `head`).
+  @discardableResult
+  package func run(through name: String) throws -> [StepReport] {
+    guard let index = network.steps.firstIndex(where: { $0.name == name }) else {
+      throw ExecutorError.unknownStep(name)
+    }
+    return try run(through: index)
+  }
+
+  /// Runs the remaining steps.
+  @discardableResult
+  package func runToEnd() throws -> [StepReport] { try run(through: network.steps.count - 1) }
+
+  private func runNextStep() throws -> StepReport? {
+    guard nextStep < network.steps.count else { return nil }
+    guard let x = state else { throw ExecutorError.noInput }
+    let step = network.steps[nextStep]
+    currentStepName = step.name
+    observations = []
+    let clock = ContinuousClock()
+    let start = clock.now
+    let y: Tensor
+    do {
+      y = try runSequence(stepOps[nextStep], x)
+    } catch {
+      pool.reclaim(keeping: [x])
+      throw error
+    }
+    let elapsed = start.duration(to: clock.now)
+    if nextStep == network.steps.count - 1, !root.observe.isEmpty { record(root, .output, y) }
+    pool.reclaim(keeping: [y])
+    state = y
+    let report = StepReport(
+      index: nextStep, name: step.name,
+      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+      outputShape: y.shape, statistics: stepStatistics ? ActivationStatistics(y) : nil, observations: observations)
+    observations = []
+    nextStep += 1
+    stepFinished?(report)
+    return report
+  }
+
+  /// Throws when `cancel()` was called during this run.
+  func checkCancelled() throws {
+    if cancellation.isSet { throw ExecutorError.cancelled(step: currentStepName) }
+  }
+
+  /// The node at `path`, if any.
+  func node(at path: String) -> ExecutionNode? { nodesByPath[path] }
+
+  /// The index of the step that computes the node at `path` (`""`, the whole model, is the last step).
+  package func stepIndex(containing path: String) throws -> Int {
+    guard nodesByPath[path] != nil else { throw ExecutorError.unknownNode(path) }
+    if path.isEmpty { return network.steps.count - 1 }
+    func modules(_ ops: [Op]) -> [String] {
+      ops.flatMap { op -> [String] in
+        switch op {
+        case .module(let p), .dense(let p): return [p]
+        case .scale(let inner): return modules(inner)
+        default: return []
+        }
+      }
+    }
+    for (index, step) in network.steps.enumerated() {
+      if modules(step.ops).contains(where: { path == $0 || path.hasPrefix($0 + ".") }) { return index }
+    }
+    throw ExecutorError.unknownNode(path)
+  }
+
+  // MARK: - Observers
+
+  /// Attaches an observer to the node at `path` (`""` is the root), adding `options` to any already there.
+  package func observe(_ path: String, _ options: ObserverOptions = .all) throws {
+    guard let node = nodesByPath[path] else { throw ExecutorError.unknownNode(path) }
+    node.observe.formUnion(options)
+    hasObservers = hasObservers || !options.isEmpty
+    updateFusable()
+  }
+
+  /// Adds `options` to every node.
+  package func observeAll(_ options: ObserverOptions) {
+    root.walk { $0.observe.formUnion(options) }
+    hasObservers = hasObservers || !options.isEmpty
+    updateFusable()
+  }
+
+  /// Detaches every observer.
+  package func removeObservers() {
+    root.walk { $0.observe = [] }
+    hasObservers = false
+    updateFusable()
+  }
+
+  /// Observed nodes run unfused, and so does the chain of last children below an observed `Sequential`,
+  /// whose last output is the stage's when steps run its children one by one.
+  private func updateFusable() {
+    root.walk { $0.fusable = $0.observe.isEmpty }
+    root.walk { node in
+      guard !node.observe.isEmpty else { return }
+      var last = node
+      while last.module.layer == .sequential, let child = last.children.last {
+        child.fusable = false
+        last = child
+      }
+    }
+  }
+
+  /// Every node path, pre-order.
+  package var nodePaths: [String] {
+    var paths: [String] = []
+    root.walk { paths.append($0.path) }
+    return paths
+  }
+
+  /// The attention nodes (SE modules, selective kernels, split attentions, inline SE blocks) with their kind.
+  package var attentionNodes: [(path: String, kind: AttentionKind)] {
+    var found: [(String, AttentionKind)] = []
+    root.walk { node in
+      switch node.module.layer {
+      case .squeezeExcite: found.append((node.path, .squeezeExcite))
+      case .selectiveKernel, .skConv: found.append((node.path, .selectiveKernel))
+      case .splitAttention: found.append((node.path, .splitAttention))
+      case .residual:
+        if node.body.contains(where: { if case .scale = $0 { return true } else { return false } }) {
+          found.append((node.path, .squeezeExcite))
+        }
+      default: break
+      }
+    }
+    return found
+  }
+
+  /// Buffers the pool has allocated so far (constant from the second run on).
+  package var bufferAllocations: Int { pool.allocations }
+
+  /// Records `tensor` as `role` at `node` when its observer asks for it.
+  func record(_ node: ExecutionNode, _ role: Observation.Role, _ tensor: Tensor) {
+    let options = node.observe
+    let wanted: Bool
+    let keepTensor: Bool
+    switch role {
+    case .output:
+      wanted = options.contains(.output) || options.contains(.statistics)
+      keepTensor = options.contains(.output)
+    case .shortcut, .branch:
+      wanted = options.contains(.residual)
+      keepTensor = wanted
+    case .attention:
+      wanted = options.contains(.attention)
+      keepTensor = wanted
+    }
+    guard wanted else { return }
+    observations.append(
+      Observation(
+        path: node.path, role: role, shape: tensor.shape, tensor: keepTensor ? tensor.copy() : nil,
+        statistics: options.contains(.statistics) ? ActivationStatistics(tensor) : nil))
+  }
+}
+
+/// A flag one thread sets and another polls.
+final class CancellationFlag: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = false
+
+  func set(_ newValue: Bool) {
+    lock.lock()
+    value = newValue
+    lock.unlock()
+  }
+
+  var isSet: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return value
+  }
+}
+
+extension Module {
+  /// The state-dict entries of this tree as the weights checker wants them.
+  package var parameterSpecs: [ParameterSpec] {
+    stateDict().map { ParameterSpec(key: $0.key, shape: $0.spec.shape, isCounter: $0.spec.dtype == .int64) }
+  }
+}

@@ -1,0 +1,92 @@
+// Deterministic, seeded weights for any model, derived from its state-dict keys and shapes alone.
+//
+// Scheme (bit-identical on every machine):
+// - Every tensor draws from its own stream: TensorCore's `SeededGenerator` (xoshiro256**) seeded with
+//   `seed` XOR the FNV-1a hash of its key, so a tensor's values do not depend on the order or presence of
+//   other tensors.
+// - A uniform draw u ∈ [0, 1) is the stream's top 24 bits × 2⁻²⁴ (`nextUniform`); U(a, b) is a + (b − a)·u
+//   in Float. Only integer ops, IEEE multiply/add and sqrt are used, so results are exact everywhere.
+// - Conv weights [OC, IC/groups, KH, KW]: U(−√(3/fan_in), √(3/fan_in)), fan_in = IC/groups·KH·KW —
+//   unit variance gain per conv, so ReLU halves and residual sums grow slowly without trained BN.
+// - Linear weights [out, in]: U(−1/√in, 1/√in); biases of convs and linears: U(−1/√fan_in, 1/√fan_in)
+//   with fan_in of the sibling weight (PyTorch's default bound).
+// - BatchNorm: γ = 1, β = 0, running mean 0, running var 1, num_batches_tracked 0 — the identity up to
+//   eps. With `testStatistics`, γ ∈ U(0.5, 1.5), β ∈ U(−0.2, 0.2), mean ∈ U(−0.2, 0.2), var ∈ U(0.5, 1.5),
+//   so BN is not the identity and exactness tests exercise every BN term.
+import Formats
+import TensorCore
+
+/// Seeded initial weights for a model's state dict, and seeded inputs.
+package enum WeightInit {
+  /// The seed of the stream for `key`: `seed` XOR the 64-bit FNV-1a hash of the key's UTF-8 bytes.
+  package static func streamSeed(_ seed: UInt64, key: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in key.utf8 {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x0000_0100_0000_01b3
+    }
+    return seed ^ hash
+  }
+
+  /// `count` draws from U(low, high) of the stream for `key`, each low + (high − low)·u in Float.
+  package static func uniform(seed: UInt64, key: String, count: Int, low: Float, high: Float) -> [Float] {
+    var generator = SeededGenerator(seed: streamSeed(seed, key: key))
+    let span = high - low
+    return (0..<count).map { _ in low + span * generator.nextUniform() }
+  }
+
+  /// A deterministic input: U(−2, 2) from the stream of key `"input"` under `seed`, in C order.
+  package static func input(seed: UInt64, shape: [Int]) -> [Float] {
+    uniform(seed: seed, key: "input", count: shape.reduce(1, *), low: -2, high: 2)
+  }
+
+  /// The state dict for `specs` under `seed`: F32 tensors, counters as I64 zeros, in spec order.
+  package static func stateDict(specs: [ParameterSpec], seed: UInt64, testStatistics: Bool = false) -> SafetensorsFile {
+    let shapes = Dictionary(specs.map { ($0.key, $0.shape) }, uniquingKeysWith: { a, _ in a })
+    var tensors: [(name: String, tensor: StoredTensor)] = []
+    for spec in specs {
+      if spec.isCounter {
+        tensors.append(
+          (spec.key, StoredTensor(shape: spec.shape, int64s: [Int64](repeating: 0, count: spec.shape.reduce(1, *)))))
+        continue
+      }
+      let values = initialValues(spec: spec, shapes: shapes, seed: seed, testStatistics: testStatistics)
+      tensors.append((spec.key, StoredTensor(shape: spec.shape, floats: values)))
+    }
+    return SafetensorsFile(metadata: [("format", "pt"), ("convscope_seed", String(seed))], tensors: tensors)
+  }
+
+  /// The values of one tensor, chosen by its role (from the key's last component and its siblings).
+  package static func initialValues(spec: ParameterSpec, shapes: [String: [Int]], seed: UInt64, testStatistics: Bool)
+    -> [Float]
+  {
+    let count = spec.shape.reduce(1, *)
+    let dot = spec.key.lastIndex(of: ".")
+    let prefix = dot.map { String(spec.key[..<$0]) } ?? ""
+    let leaf = dot.map { String(spec.key[spec.key.index(after: $0)...]) } ?? spec.key
+    let sibling = { (name: String) in prefix.isEmpty ? name : prefix + "." + name }
+    let isBatchNorm = shapes[sibling("running_mean")] != nil
+
+    func constant(_ value: Float, orUniform low: Float, _ high: Float) -> [Float] {
+      testStatistics
+        ? uniform(seed: seed, key: spec.key, count: count, low: low, high: high)
+        : [Float](repeating: value, count: count)
+    }
+    switch leaf {
+    case "running_mean": return constant(0, orUniform: -0.2, 0.2)
+    case "running_var": return constant(1, orUniform: 0.5, 1.5)
+    case "weight" where isBatchNorm: return constant(1, orUniform: 0.5, 1.5)
+    case "bias" where isBatchNorm: return constant(0, orUniform: -0.2, 0.2)
+    case "weight" where spec.shape.count >= 2:
+      let fanIn = spec.shape.dropFirst().reduce(1, *)
+      let bound = spec.shape.count == 2 ? 1 / Float(fanIn).squareRoot() : (3 / Float(fanIn)).squareRoot()
+      return uniform(seed: seed, key: spec.key, count: count, low: -bound, high: bound)
+    case "bias":
+      let fanIn = shapes[sibling("weight")].map { $0.dropFirst().reduce(1, *) } ?? count
+      let bound = 1 / Float(max(fanIn, 1)).squareRoot()
+      return uniform(seed: seed, key: spec.key, count: count, low: -bound, high: bound)
+    default:
+      return uniform(seed: seed, key: spec.key, count: count, low: -0.1, high: 0.1)
+    }
+  }
+}
