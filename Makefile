@@ -8,7 +8,7 @@ MODEL ?= resnet50
 BIN := .build/release/convscope
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build build-debug unit-tests e2e-tests bench clean
+.PHONY: run test deps build build-debug lint unit-tests e2e-tests bench clean
 
 ## Install the system packages that are missing (apt-get update only when something is).
 deps:
@@ -26,6 +26,10 @@ build: deps
 run: build
 	$(BIN) $(MODEL)
 
+## The committed .swift-format style, strictly (warnings fail the build).
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests
+
 unit-tests: deps
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build --disable-swift-testing
@@ -33,7 +37,7 @@ unit-tests: deps
 e2e-tests: build
 	bash Tests/e2e/run_all.sh $(BIN)
 
-test: unit-tests e2e-tests
+test: lint unit-tests e2e-tests
 
 bench: build
 	$(BIN) bench --ops

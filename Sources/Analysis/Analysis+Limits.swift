@@ -46,7 +46,7 @@ extension Analysis {
           step.ops.reduce(0) { sum, op in
             switch op {
             case .module(let path), .dense(let path): return sum + (node(path)?.activationBytes ?? 0)
-            default: return sum
+            case .relu, .flatten, .globalAvgPool, .scale, .sigmoid: return sum
             }
           }
         }.max() ?? 0

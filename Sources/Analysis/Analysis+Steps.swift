@@ -1,4 +1,5 @@
 import Graph
+
 extension Analysis {
   /// MACs of one step of the forward pass: the sum over the modules its ops apply (the block for a
   /// block step; conv1, bn1, … for `stem` and `head`). The steps of a network add up to its total.

@@ -7,6 +7,7 @@
 /// sum of its calls' counts. Containers that are never called themselves report the state after their last
 /// descendant ran (what the container returns in PyTorch); `ModuleList`s have no output shape.
 import Graph
+
 package struct Analysis: Sendable {
   /// Counts of one node; totals are rolled up over its subtree, `own*` exclude children.
   package struct Node: Sendable, Equatable {
@@ -38,7 +39,8 @@ package struct Analysis: Sendable {
     package var name: String { path.split(separator: ".").last.map(String.init) ?? "" }
   }
 
-  /// What torchinfo and fvcore would report for the same run, for reconciling numbers (README, figures.md §2).
+  /// What torchinfo and fvcore would report for the same run, for reconciling numbers
+  /// (README, docs/reference-figures.md §2).
   package struct OtherConventions: Sendable, Equatable {
     /// torchinfo's "Total mult-adds": conv+linear MACs plus conv biases per output pixel, BN γ/β and linear biases
     /// once per sample, counted over leaf modules only.

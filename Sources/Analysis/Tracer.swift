@@ -2,6 +2,7 @@
 ///
 /// It interprets exactly the semantics documented on `Layer` and `Op`, so the executor and this tracer agree.
 import Graph
+
 final class Tracer {
   /// A tensor as the tracer sees it: its shape and the receptive field / jump of one of its elements.
   struct Value {
@@ -384,9 +385,10 @@ final class Tracer {
 
   // MARK: - Roll-up
 
-  /// The totals other tools would report for this run (figures.md §2): torchinfo's "Total mult-adds" counts, for
-  /// every leaf module that ran, each parameter's elements × N·OH·OW for a class named *Conv*, else × N; fvcore
-  /// adds 2 per batch-normalised element and 1 per adaptive-average-pooled input element to conv+linear MACs.
+  /// The totals other tools would report for this run (docs/reference-figures.md §2): torchinfo's "Total
+  /// mult-adds" counts, for every leaf module that ran, each parameter's elements × N·OH·OW for a class named
+  /// *Conv*, else × N; fvcore adds 2 per batch-normalised element and 1 per adaptive-average-pooled input element
+  /// to conv+linear MACs.
   func otherConventions() -> Analysis.OtherConventions {
     var torchinfo = 0
     for entry in root.walk() where entry.module.children.isEmpty {

@@ -7,7 +7,7 @@ package enum ClassNames {
     switch classCount {
     case imagenet1k.count: return imagenet1k
     case cifar10.count: return cifar10
-    default: return nil
+    default: return nil  // an Int: any other head size has no names
     }
   }
 

@@ -59,7 +59,7 @@ package struct JSONParser {
     case UInt8(ascii: "f"): return try expect("false", .bool(false))
     case UInt8(ascii: "n"): return try expect("null", .null)
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-    default: throw error("unexpected character '\(Character(Unicode.Scalar(b)))'")
+    default: throw error("unexpected character '\(Character(Unicode.Scalar(b)))'")  // a byte that starts no value
     }
   }
 
@@ -88,7 +88,7 @@ package struct JSONParser {
       case UInt8(ascii: "}"):
         position += 1
         return .object(members)
-      default: throw error("expected ',' or '}' in object")
+      default: throw error("expected ',' or '}' in object")  // a byte
       }
     }
   }
@@ -110,7 +110,7 @@ package struct JSONParser {
       case UInt8(ascii: "]"):
         position += 1
         return .array(elements)
-      default: throw error("expected ',' or ']' in array")
+      default: throw error("expected ',' or ']' in array")  // a byte
       }
     }
   }
@@ -125,7 +125,7 @@ package struct JSONParser {
       case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(b - UInt8(ascii: "0"))
       case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(b - UInt8(ascii: "a") + 10)
       case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(b - UInt8(ascii: "A") + 10)
-      default: throw error("bad hex digit in \\u escape")
+      default: throw error("bad hex digit in \\u escape")  // a byte
       }
       value = value * 16 + digit
       position += 1
@@ -175,10 +175,10 @@ package struct JSONParser {
           }
           guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
           scalars.append(scalar)
-        default: throw error("invalid escape")
+        default: throw error("invalid escape")  // a byte after a backslash
         }
       case 0..<0x20: throw error("control character in string")
-      default: raw.append(b)
+      default: raw.append(b)  // a byte: any other byte is part of the string
       }
     }
   }

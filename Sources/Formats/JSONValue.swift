@@ -127,7 +127,7 @@ extension JSONValue {
       case let c where c.value < 0x20:
         let hex = String(c.value, radix: 16)
         out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: out.unicodeScalars.append(scalar)
+      default: out.unicodeScalars.append(scalar)  // a Unicode scalar that needs no escape
       }
     }
     out += "\""

@@ -60,7 +60,7 @@ extension NPYArray {
     switch (major, minor) {
     case (1, 0): lengthBytes = 2
     case (2, 0), (3, 0): lengthBytes = 4
-    default: throw .unsupportedVersion(major: major, minor: minor)
+    default: throw .unsupportedVersion(major: major, minor: minor)  // a (UInt8, UInt8) version
     }
     guard bytes.count >= 8 + lengthBytes else {
       throw .truncatedHeader(needed: 8 + lengthBytes, available: bytes.count)
@@ -75,7 +75,7 @@ extension NPYArray {
     case "<f4": width = 4
     case "<f8": width = 8
     case "<f2": width = 2
-    default: throw .unsupportedDType(descr)
+    default: throw .unsupportedDType(descr)  // a String descr
     }
     let available = bytes.count - dataStart
     guard let count = ScalarBytes.elementCount(shape) else {
@@ -90,7 +90,7 @@ extension NPYArray {
     case 4: values = ScalarBytes.decodeFloat32(bytes, at: dataStart, count: count)
     case 8:
       values = ScalarBytes.decodeFloats(bytes, at: dataStart, count: count, width: 8) { Float(Double(bitPattern: $0)) }
-    default:
+    default:  // an Int: width 2, the only other width the dtype check admits
       values = ScalarBytes.decodeFloats(bytes, at: dataStart, count: count, width: 2) {
         ScalarBytes.floatFromHalf(UInt16(truncatingIfNeeded: $0))
       }
@@ -134,7 +134,7 @@ extension NPYArray {
       case "descr": descr = try lexer.string()
       case "fortran_order": fortran = try lexer.bool()
       case "shape": shape = try lexer.intTuple()
-      default: throw .badHeader("unexpected key '\(key)'")
+      default: throw .badHeader("unexpected key '\(key)'")  // a String key
       }
       if try lexer.peek() == "," { try lexer.expect(",") } else { break }
     }

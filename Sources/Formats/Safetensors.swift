@@ -218,7 +218,8 @@ extension SafetensorsFile {
           ScalarBytes.decodeFloats(bytes, at: at, count: count, width: 8) { Float(Double(bitPattern: $0)) })
       case .i64:
         values = .int64((0..<count).map { Int64(bitPattern: ScalarBytes.uintLE(bytes, at: at + 8 * $0, count: 8)) })
-      default: preconditionFailure("parseEntry admits only readable dtypes")
+      case .i32, .i16, .i8, .u64, .u32, .u16, .u8, .bool, .f8e4m3, .f8e5m2:
+        preconditionFailure("parseEntry admits only readable dtypes")
       }
       tensors.append((entry.name, StoredTensor(dtype: entry.dtype, shape: entry.shape, values: values)))
     }

@@ -21,7 +21,7 @@ package enum ScalarBytes {
       return sign == 0 ? magnitude : -magnitude
     case 31:
       return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13))
-    default:
+    default:  // an Int exponent: a normal number
       return Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | (mantissa << 13))
     }
   }

@@ -58,7 +58,10 @@ extension Layer {
   package var allocates: Bool {
     switch self {
     case .identity, .flatten, .sequential: return false
-    default: return true
+    case .conv2d, .batchNorm2d, .batchNormAct, .linear, .relu, .sigmoid, .maxPool2d, .avgPool2d, .adaptiveAvgPool2d,
+      .softmax, .radixSoftmax, .moduleList, .program, .residual, .denseBlock, .squeezeExcite, .selectiveKernel,
+      .selectiveKernelAttention, .skConv, .splitAttention:
+      return true
     }
   }
 }

@@ -1,4 +1,3 @@
-
 /// Every model of the zoo, in the order `convscope list` shows them, looked up by name.
 package enum Zoo {
   package static let models: [ZooModel] = ResNet.zoo + DenseNet.zoo + SENet.zoo + SKNet.zoo + ResNeSt.zoo

@@ -1,5 +1,5 @@
-import Graph
 import Analysis
+import Graph
 
 /// One model of the zoo: its identity, defaults and how to build it.
 package struct ZooModel: Sendable {

@@ -1,7 +1,8 @@
+import Analysis
 /// The output formats of `convscope summary`.
 import Formats
-import Analysis
 import Graph
+
 package enum ReportFormat: String, CaseIterable, Sendable {
   case table, markdown, json
 }

@@ -1,5 +1,6 @@
 import Formats
 import Runtime
+
 extension ClassScore {
   /// The name of this class for a `classCount`-way classifier ("class N" for a custom head).
   package func name(classCount: Int) -> String { ClassNames.name(of: index, classCount: classCount) }

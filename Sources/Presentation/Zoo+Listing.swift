@@ -1,5 +1,5 @@
-import Formats
 import Analysis
+import Formats
 import Models
 
 extension Zoo {

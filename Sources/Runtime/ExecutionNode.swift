@@ -71,7 +71,11 @@ final class ExecutionNode {
     case .splitAttention:
       head = children(named: ["conv", "bn0", "drop", "act0"])
       tail = children(named: ["fc1", "bn1", "act1", "fc2", "rsoftmax"])
-    default: break
+    // Leaves and the other containers run their children by name (Executor+Forward).
+    case .conv2d, .batchNorm2d, .linear, .relu, .sigmoid, .identity, .flatten, .maxPool2d, .avgPool2d,
+      .adaptiveAvgPool2d, .softmax, .radixSoftmax, .moduleList, .denseBlock, .squeezeExcite, .selectiveKernel,
+      .selectiveKernelAttention, .skConv:
+      break
     }
     for child in children { try child.compile() }
   }

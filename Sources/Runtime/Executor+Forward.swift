@@ -50,7 +50,11 @@ extension Executor {
         case .identity:
           i += 1
           continue
-        default: break
+        // Nothing to fuse: run the node as it is below.
+        case .batchNormAct, .linear, .relu, .sigmoid, .flatten, .maxPool2d, .avgPool2d, .adaptiveAvgPool2d, .softmax,
+          .radixSoftmax, .sequential, .moduleList, .program, .residual, .denseBlock, .squeezeExcite, .selectiveKernel,
+          .selectiveKernelAttention, .skConv, .splitAttention:
+          break
         }
       }
       if let sum, i == ops.count - 1, case .scale(let gateOps, let owner) = ops[i] {
@@ -131,7 +135,7 @@ extension Executor {
     switch ops[k] {
     case .relu: return true
     case .node(let n): return n.isFusableReLU
-    default: return false
+    case .dense, .sigmoid, .flatten, .globalAvgPool, .scale: return false
     }
   }
 
@@ -391,7 +395,10 @@ extension Module {
   var batchNormEps: Float {
     switch layer {
     case .batchNorm2d(let c), .batchNormAct(let c): return Float(c.eps)
-    default: return 1e-5
+    case .conv2d, .linear, .relu, .sigmoid, .identity, .flatten, .maxPool2d, .avgPool2d, .adaptiveAvgPool2d, .softmax,
+      .radixSoftmax, .sequential, .moduleList, .program, .residual, .denseBlock, .squeezeExcite, .selectiveKernel,
+      .selectiveKernelAttention, .skConv, .splitAttention:
+      return 1e-5
     }
   }
 }

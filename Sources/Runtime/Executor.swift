@@ -106,7 +106,10 @@ package final class Executor: @unchecked Sendable {
         guard j < ops.count, case .node(let norm) = ops[j] else { continue }
         switch norm.module.layer {
         case .batchNorm2d, .batchNormAct: try fold(conv, into: norm)
-        default: continue
+        case .conv2d, .linear, .relu, .sigmoid, .identity, .flatten, .maxPool2d, .avgPool2d, .adaptiveAvgPool2d,
+          .softmax, .radixSoftmax, .sequential, .moduleList, .program, .residual, .denseBlock, .squeezeExcite,
+          .selectiveKernel, .selectiveKernelAttention, .skConv, .splitAttention:
+          continue
         }
       }
     }
@@ -224,7 +227,7 @@ package final class Executor: @unchecked Sendable {
         switch op {
         case .module(let p), .dense(let p): return [p]
         case .scale(let inner): return modules(inner)
-        default: return []
+        case .relu, .flatten, .globalAvgPool, .sigmoid: return []
         }
       }
     }
@@ -291,7 +294,10 @@ package final class Executor: @unchecked Sendable {
         if node.body.contains(where: { if case .scale = $0 { return true } else { return false } }) {
           found.append((node.path, .squeezeExcite))
         }
-      default: break
+      case .conv2d, .batchNorm2d, .batchNormAct, .linear, .relu, .sigmoid, .identity, .flatten, .maxPool2d, .avgPool2d,
+        .adaptiveAvgPool2d, .softmax, .radixSoftmax, .sequential, .moduleList, .program, .denseBlock,
+        .selectiveKernelAttention:
+        break
       }
     }
     return found

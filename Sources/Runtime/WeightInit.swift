@@ -85,7 +85,7 @@ package enum WeightInit {
       let fanIn = shapes[sibling("weight")].map { $0.dropFirst().reduce(1, *) } ?? count
       let bound = 1 / Float(max(fanIn, 1)).squareRoot()
       return uniform(seed: seed, key: spec.key, count: count, low: -bound, high: bound)
-    default:
+    default:  // a String key leaf: any other tensor gets a small uniform
       return uniform(seed: seed, key: spec.key, count: count, low: -0.1, high: 0.1)
     }
   }

@@ -37,10 +37,14 @@ struct BenchCommand: ParsableCommand {
   @Flag(name: .long, help: "Time every distinct ResNet-50 convolution (224×224, batch 1) against a bare sgemm.")
   var ops = false
 
-  @Option(name: .long, parsing: .unconditional, help: "Threads for sgemm and TensorCore's loops (default: CONVSCOPE_THREADS, else all cores).")
+  @Option(
+    name: .long, parsing: .unconditional,
+    help: "Threads for sgemm and TensorCore's loops (default: CONVSCOPE_THREADS, else all cores).")
   var threads: Int?
 
-  @Option(name: .long, parsing: .unconditional, help: "Timed runs (per kernel with --ops, whole passes with MODEL); the median is reported.")
+  @Option(
+    name: .long, parsing: .unconditional,
+    help: "Timed runs (per kernel with --ops, whole passes with MODEL); the median is reported.")
   var `repeat` = 15
 
   func run() throws {

@@ -1,7 +1,7 @@
-import Foundation
-import Models
 import Analysis
 import Formats
+import Foundation
+import Models
 import Runtime
 import Session
 import TensorCore
@@ -67,7 +67,8 @@ struct ModelBenchmark {
       StepTiming(name: step.name, medianMs: Self.median(seconds) * 1000, macs: analysis.macs(of: step))
     }
     return Result(
-      model: session.spec.displayName, batch: session.inputShape[0], inputSize: session.inputShape[2], threads: Threads.count, warmup: warmup,
+      model: session.spec.displayName, batch: session.inputShape[0], inputSize: session.inputShape[2],
+      threads: Threads.count, warmup: warmup,
       passesMs: passes, macs: analysis.totalMACs, steps: steps, peakRSSMB: Self.peakRSSMB(),
       gemm: GEMM.engineName)
   }

@@ -1,11 +1,11 @@
+import Analysis
 import ArgumentParser
+import Formats
 import Foundation
 import Models
-import Analysis
-import Formats
+import Presentation
 import Runtime
 import Session
-import Presentation
 import TensorCore
 
 /// `convscope run MODEL`: one headless forward pass with per-step timing, statistics, attention and dumps.

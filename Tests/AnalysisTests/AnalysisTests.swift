@@ -1,5 +1,5 @@
-import Graph
 import Analysis
+import Graph
 import XCTest
 
 /// The tracer against hand-computed shapes, counts and receptive fields on small networks.

@@ -3,7 +3,7 @@ import Foundation
 import XCTest
 
 /// Text snapshots of screens, kept under `Tests/ExplorerTests/Snapshots` and re-recorded with
-/// `CONVSCOPE_RECORD_SNAPSHOTS=1`.
+/// `CONVSCOPE_RECORD_SNAPSHOTS=1` (a recording run fails, saying "recorded new baseline").
 enum Snapshot {
   static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("Snapshots")
@@ -60,7 +60,10 @@ enum Snapshot {
     if isRecording {
       try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
       XCTAssertNoThrow(try text.write(to: url, atomically: true, encoding: .utf8), file: file, line: line)
-      return
+      // A recording run must not pass: a baseline is only trusted once a later run compares against it.
+      return XCTFail(
+        "recorded new baseline \(name).txt: check it, then run without CONVSCOPE_RECORD_SNAPSHOTS", file: file,
+        line: line)
     }
     guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
       return XCTFail("no snapshot \(name).txt: record it with CONVSCOPE_RECORD_SNAPSHOTS=1", file: file, line: line)

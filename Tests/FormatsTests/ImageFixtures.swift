@@ -1,5 +1,5 @@
-import TestSupport
 import Foundation
+import TestSupport
 
 /// The files written by scripts/make_image_fixtures.py and its manifest.
 enum ImageFixtures {

@@ -1,7 +1,7 @@
-import TestSupport
-import Foundation
 import Formats
+import Foundation
 import TensorCore
+import TestSupport
 import XCTest
 
 /// Preprocessing against torchvision's transforms on the PIL image.

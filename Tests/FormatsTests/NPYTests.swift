@@ -1,7 +1,7 @@
+import Formats
+import Foundation
 // .npy: NumPy-written fixtures in every dtype and version, byte-identical writes, and malformed files.
 import TestSupport
-import Foundation
-import Formats
 import XCTest
 
 final class NPYTests: XCTestCase {

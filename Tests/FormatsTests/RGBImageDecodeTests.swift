@@ -1,6 +1,6 @@
-import TestSupport
-import Foundation
 import Formats
+import Foundation
+import TestSupport
 import XCTest
 
 /// Decoding against PIL's `Image.open(f).convert("RGB")`: every byte must be equal.

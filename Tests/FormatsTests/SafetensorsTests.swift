@@ -1,10 +1,10 @@
+import Formats
+import Foundation
+import Presentation
+import Runtime
+import TensorCore
 // Safetensors: PyTorch-written fixture, round trips, strict matching, and hostile files of every kind.
 import TestSupport
-import Foundation
-import Formats
-import Runtime
-import Presentation
-import TensorCore
 import XCTest
 
 final class SafetensorsTests: XCTestCase {

@@ -1,12 +1,12 @@
+import Formats
+import Foundation
+import Graph
+import Models
+import Runtime
+import TensorCore
 // The executor against PyTorch: logits, one intermediate node and one block's attention weights per family,
 // for every zoo model, with the seeded weights export-weights writes (fixtures: scripts/make_exec_fixtures.py).
 import TestSupport
-import Foundation
-import Models
-import Graph
-import Formats
-import Runtime
-import TensorCore
 import XCTest
 
 final class ExecutorExactnessTests: XCTestCase {

@@ -1,4 +1,4 @@
-/// Reference figures copied from the project's figures.md (torch 1.13, torchvision 0.14.1, timm 0.9.16; batch 1,
+/// Reference figures copied from docs/reference-figures.md (torch 1.13, torchvision 0.14.1, timm 0.9.16; batch 1,
 /// default input size). MACs are conv+linear multiply-accumulates, no bias.
 enum ReferenceFigures {
   struct Total {
@@ -47,7 +47,7 @@ enum ReferenceFigures {
     }
   }
 
-  /// §1, §9, §10: what torchinfo and fvcore report (fvcore only where figures.md gives it).
+  /// §1, §9, §10: what torchinfo and fvcore report (fvcore only where docs/reference-figures.md gives it).
   static let otherTools: [OtherTools] = [
     OtherTools("resnet18", torchinfo: 1814083944, fvcore: 1819065856, fvcoreBatchNorm: 4967424, fvcorePool: 25088),
     OtherTools("resnet34", torchinfo: 3663779432, fvcore: 3671262720, fvcoreBatchNorm: 7476224, fvcorePool: 25088),

@@ -1,5 +1,5 @@
-import TestSupport
 import Foundation
+import TestSupport
 import XCTest
 
 /// One module line of a fixture written by scripts/make_zoo_fixtures.py from torchvision/timm.

@@ -1,7 +1,7 @@
-import TestSupport
-import Models
-import Graph
 import Analysis
+import Graph
+import Models
+import TestSupport
 import XCTest
 
 /// Every node path, kind, own tensor shapes and output shape equal PyTorch's (fixtures from torchvision/timm).
@@ -33,7 +33,9 @@ final class ReferenceTreeTests: XCTestCase {
 
   /// Every zoo model (the detailed ten included): the FNV-1a digest of its module lines equals PyTorch's.
   func testEveryZooModelMatchesPyTorchDigest() throws {
-    let rows = try String(contentsOf: Fixtures.url("zoo/digests.txt"), encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+    let rows = try String(contentsOf: Fixtures.url("zoo/digests.txt"), encoding: .utf8).split(separator: "\n").filter {
+      !$0.hasPrefix("#")
+    }
     XCTAssertEqual(Set(rows.map { String($0.split(separator: " ")[0]) }), Set(Zoo.names))
     for row in rows {
       let fields = row.split(separator: " ").map(String.init)

@@ -1,5 +1,5 @@
-import Models
 import Analysis
+import Models
 import XCTest
 
 /// `Analysis.macs(of:)` splits a model's MACs over its forward steps (what `bench --per-block` divides by).

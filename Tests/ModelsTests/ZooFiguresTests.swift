@@ -1,5 +1,5 @@
-import Models
 import Analysis
+import Models
 import XCTest
 
 /// Totals, stages and blocks of every zoo model equal the reference figures exactly.
@@ -20,7 +20,8 @@ final class ZooFiguresTests: XCTestCase {
     }
   }
 
-  /// The reconciliation with other tools (README, figures.md §2) reproduces their totals exactly.
+  /// The reconciliation with other tools (README, docs/reference-figures.md §2) reproduces their totals
+  /// exactly.
   func testTorchinfoAndFvcoreTotalsAreReproduced() throws {
     XCTAssertEqual(Set(ReferenceFigures.otherTools.map(\.model)), Set(Zoo.names))
     for figure in ReferenceFigures.otherTools {

@@ -1,6 +1,6 @@
-import Presentation
-import Models
 import Graph
+import Models
+import Presentation
 import XCTest
 
 /// Steps (what the explorer's `s` advances by), metadata, lookup errors and the listing.

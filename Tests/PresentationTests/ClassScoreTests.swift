@@ -1,7 +1,7 @@
-import Presentation
-import Foundation
 import Analysis
 import Formats
+import Foundation
+import Presentation
 import Runtime
 import XCTest
 

@@ -1,7 +1,7 @@
-import Presentation
+import Analysis
 import Foundation
 import Graph
-import Analysis
+import Presentation
 import XCTest
 
 /// The summary renderings: tree guides, depth, totals, JSON schema, number formats.

@@ -1,6 +1,6 @@
-import TestSupport
 import Foundation
 import TensorCore
+import TestSupport
 import XCTest
 
 /// Every op against outputs computed by PyTorch (scripts/make_fixtures.py → Tests/Fixtures/ops/ops.json).
