@@ -1,6 +1,6 @@
-import Models
-import Graph
 import Analysis
+import Graph
+import Models
 
 extension ExplorerModel {
   /// The zoo model called `name`, analysed at its default input (batch 1).

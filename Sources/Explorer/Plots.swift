@@ -1,5 +1,5 @@
-import Foundation
 import Analysis
+import Foundation
 import Runtime
 
 /// Small plots drawn as styled lines: histograms, column charts, bars, heat strips and feature-map

@@ -1,6 +1,6 @@
+import Formats
 import Foundation
 import Models
-import Formats
 import Runtime
 import TensorCore
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Explorer
-import Foundation
 import Formats
+import Foundation
 import TensorCore
 
 /// The explorer's forward-pass options: where weights and input come from, and the live benchmark.

@@ -68,7 +68,8 @@ struct ExploreCommand: ParsableCommand {
     if source.input != nil && (inputSize != nil || batch != 1) {
       throw CommandError("--input gives batch and size itself; drop --input-size and --batch")
     }
-    let input = try source.input.map { try InputChoice.validated(size: $0.shape[2], batch: $0.shape[0]) }
+    let input =
+      try source.input.map { try InputChoice.validated(size: $0.shape[2], batch: $0.shape[0]) }
       ?? InputChoice.validated(size: inputSize, batch: batch)
     let explorerModel = try ModelLoader.load(model, input: input)
     if benchRender { return printRenderBenchmark(explorerModel) }

@@ -60,7 +60,8 @@ final class FuzzTests: XCTestCase {
     XCTAssertTrue((0..<count).contains(state.selected), "selection out of range: \(context())")
     XCTAssertTrue(state.rows.contains(state.selected), "selected node hidden: \(context())")
     XCTAssertTrue(
-      state.treeScroll >= 0 && state.treeScroll < max(1, state.rows.count), "tree scroll \(state.treeScroll): \(context())")
+      state.treeScroll >= 0 && state.treeScroll < max(1, state.rows.count),
+      "tree scroll \(state.treeScroll): \(context())")
     XCTAssertGreaterThanOrEqual(state.detailsScroll, 0, context())
     XCTAssertEqual(state.expanded.count, count, context())
     switch state.overlay {
@@ -94,11 +95,13 @@ final class FuzzTests: XCTestCase {
     let zoo = try Zoo.model(named: name)
     let model = try ExplorerModel(zoo: zoo, size: size)
     let controller = RunController(model: zoo, source: RunSource(), inputShape: model.inputShape)
-    let themes = [Theme.builtInDefault] + ["a", "b"].map { suffix in
-      var theme = Theme.builtInDefault
-      theme.name = "fuzz-\(suffix)"
-      return theme
-    }
+    let themes =
+      [Theme.builtInDefault]
+      + ["a", "b"].map { suffix in
+        var theme = Theme.builtInDefault
+        theme.name = "fuzz-\(suffix)"
+        return theme
+      }
     var state = ExplorerState(model: model, themes: themes, input: InputChoice(batch: 1, size: size))
     state.live = controller.initialLiveRun()
     var rng = SplitMix(state: seed)

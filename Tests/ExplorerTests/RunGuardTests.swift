@@ -1,7 +1,7 @@
+import Analysis
 import Explorer
 import Foundation
 import Models
-import Analysis
 import TensorCore
 import XCTest
 
@@ -59,7 +59,7 @@ final class RunGuardTests: XCTestCase {
     XCTAssertEqual(controller.stepsStarted, 2, "and starts nothing more")
   }
 
-    func testWeightsAndInputFilesComeBackWithTheirModelAndSize() throws {
+  func testWeightsAndInputFilesComeBackWithTheirModelAndSize() throws {
     let zoo = try Zoo.model(named: "senet18")
     let model = try ExplorerModel(zoo: zoo)
     let zeros = try Tensor(shape: [1, 3, 32, 32], data: [Float](repeating: 0, count: 3 * 32 * 32))
@@ -88,7 +88,7 @@ final class RunGuardTests: XCTestCase {
     XCTAssertTrue(state.live.inputIsReal)
   }
 
-    func testKeysQueuedAfterOpeningAModelActOnIt() throws {
+  func testKeysQueuedAfterOpeningAModelActOnIt() throws {
     let (state, controller) = try openForLiveRun("resnet18")
     let terminal = MemoryTerminal(size: TerminalSize(width: 100, height: 30))
     // One batch of input, as a fast typist or a pasted key sequence gives: the r was dropped when
@@ -104,7 +104,7 @@ final class RunGuardTests: XCTestCase {
     XCTAssertTrue(final.live.requests.isEmpty, "and was handed to the worker")
   }
 
-    func testANaNInputRunsAndEveryViewDraws() throws {
+  func testANaNInputRunsAndEveryViewDraws() throws {
     let zoo = try Zoo.model(named: "sknet_cifar")
     let model = try ExplorerModel(zoo: zoo)
     let nan = try Tensor(shape: [1, 3, 32, 32], data: [Float](repeating: .nan, count: 3 * 32 * 32))
@@ -128,7 +128,7 @@ final class RunGuardTests: XCTestCase {
     XCTAssertTrue(text.contains("nan %"), "the top-5 show NaN probabilities")
   }
 
-    func testStopCancelsARunAndWaitsForTheWorker() throws {
+  func testStopCancelsARunAndWaitsForTheWorker() throws {
     var (state, controller) = try openForLiveRun("densenet121")
     let reached = DispatchSemaphore(value: 0)
     controller.beforeStep = { step in if step == 2 { reached.signal() } }

@@ -152,7 +152,7 @@ final class ViewsReduceTests: XCTestCase {
     XCTAssertTrue(ExplorerRenderer.render(state, size: size).text.contains("┌ compare · 1 model · input 1×3×224×224"))
   }
 
-    func testCompareScrollsSidewaysWhenNarrow() throws {
+  func testCompareScrollsSidewaysWhenNarrow() throws {
     let narrow = TerminalSize(width: 80, height: 24)
     var state = try fresh().reduce(.resize(narrow))
     state = press(state, .character("c"))
