@@ -37,7 +37,7 @@ let package = Package(
     // File formats: safetensors, .npy, PNG/JPEG decoding and preprocessing, class names.
     .target(name: "Formats", dependencies: ["TensorCore", "CImage"]),
     // Execution: the executor over a graph, weights, observers, statistics, scores.
-    .target(name: "Runtime", dependencies: ["TensorCore", "Graph", "Analysis", "Formats"]),
+    .target(name: "Runtime", dependencies: ["TensorCore", "Graph", "Formats"]),
     // The zoo: builders of every model, the model value (ModelSpec) and the catalogue.
     .target(name: "Models", dependencies: ["Graph", "Analysis"]),
     // One forward-pass session: a model spec with its weights, input and executor.
