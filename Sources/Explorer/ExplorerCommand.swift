@@ -1,4 +1,4 @@
-/// Everything a key can ask the explorer to do; ``KeyBindings`` maps keys to these.
+/// Everything a key can ask the explorer to do; ``KeyBindings`` maps keys to these, per ``KeyContext``.
 package enum ExplorerCommand: Hashable, Sendable {
   case moveUp, moveDown
   case collapse, expand, toggle
@@ -13,11 +13,8 @@ package enum ExplorerCommand: Hashable, Sendable {
   case help
   case escape
   case quit
-
-  /// For keys whose feature a later version brings: the feature's name, for the one-line notice.
-  package var comingFeature: String? {
-    switch self {
-    default: nil
-    }
-  }
+  /// Enter in the picker or a text prompt: take the chosen model, keep the search, apply the size.
+  case accept
+  /// Backspace in the picker or a text prompt: drop the last typed character.
+  case deleteBackward
 }

@@ -63,7 +63,8 @@ extension ExplorerState {
     case .quit, .help, .nextTheme, .inputSize, .modelPicker:
       run(command)
       return
-    default:
+    case .switchFocus, .search, .nextMatch, .previousMatch, .step, .runToSelected, .runToEnd, .reset, .activationView,
+      .attentionView, .accept, .deleteBackward:
       notice = Notice(
         text: "compare view: \(glyphs.keyLeftRight) column, + add, - remove, Enter open, Esc close", isWarning: false)
       return

@@ -2,17 +2,13 @@ extension ExplorerState {
   /// Keys while the `i` prompt is open: typed text, Enter applies, Esc cancels.
   mutating func handleInputSizeKey(_ key: Key) {
     guard var current = prompt else { return }
-    switch key {
-    case .control("c"): shouldQuit = true
-    case .escape: prompt = nil
-    case .backspace, .delete:
-      guard !current.text.isEmpty else { return }
-      current.text.removeLast()
+    switch current.edit(by: key) {
+    case .quit: shouldQuit = true
+    case .cancel: prompt = nil
+    case .edit(let text):
+      current.text = text
       prompt = current
-    case .character(let c):
-      current.text.append(c)
-      prompt = current
-    case .enter:
+    case .accept:
       prompt = nil
       guard !current.text.isEmpty else { return }
       do {
@@ -20,7 +16,7 @@ extension ExplorerState {
       } catch {
         notice = Notice(text: "input size refused: \(error); keeping \(inputText)", isWarning: true)
       }
-    default: break
+    case .ignore: break
     }
   }
 

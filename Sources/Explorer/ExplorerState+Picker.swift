@@ -10,23 +10,29 @@ extension ExplorerState {
   mutating func handlePickerKey(_ key: Key, picker: ModelPicker) {
     var picker = picker
     let rows = ExplorerLayout(size: size).pickerVisibleRows
-    switch key {
-    case .control("c"): shouldQuit = true
+    switch KeyBindings.command(for: key, in: .picker) {
+    case .quit: shouldQuit = true
     case .escape: overlay = nil
-    case .up: picker.move(by: -1, visibleRows: rows)
-    case .down, .tab: picker.move(by: 1, visibleRows: rows)
+    case .moveUp: picker.move(by: -1, visibleRows: rows)
+    case .moveDown: picker.move(by: 1, visibleRows: rows)
     case .pageUp: picker.move(by: -rows, visibleRows: rows)
     case .pageDown: picker.move(by: rows, visibleRows: rows)
-    case .home: picker.move(by: -picker.entries.count, visibleRows: rows)
-    case .end: picker.move(by: picker.entries.count, visibleRows: rows)
-    case .backspace, .delete:
+    case .top: picker.move(by: -picker.entries.count, visibleRows: rows)
+    case .bottom: picker.move(by: picker.entries.count, visibleRows: rows)
+    case .deleteBackward:
       guard !picker.filter.isEmpty else { break }
       picker.setFilter(String(picker.filter.dropLast()), visibleRows: rows)
-    case .character(let c): picker.setFilter(picker.filter + String(c), visibleRows: rows)
-    case .enter:
+    case .accept:
       take(picker)
       return
-    default: break
+    case nil:
+      // Typed text: a character the picker does not bind goes to the filter.
+      guard case .character(let c) = key else { break }
+      picker.setFilter(picker.filter + String(c), visibleRows: rows)
+    case .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
+      .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
+      .attentionView, .nextTheme, .help:
+      break  // not bound in the picker
     }
     if case .picker = overlay { overlay = .picker(picker) }
   }

@@ -29,15 +29,19 @@ extension ExplorerState {
       handleMouse(event)
     case .key(let key):
       notice = nil
+      // Each handler looks its key up in the keybinding table for its context (``keyContext``).
       if let current = prompt {
-        if current.purpose == .inputSize { handleInputSizeKey(key) } else { handlePromptKey(key) }
-      } else if case .help(let scroll) = overlay {
-        handleHelpKey(key, scroll: scroll)
-      } else if let overlay, overlay.isRunView {
-        handleRunViewKey(key, overlay)
-      } else if case .picker(let picker) = overlay {
-        handlePickerKey(key, picker: picker)
-      } else if let command = KeyBindings.command(for: key) {
+        switch current.purpose {
+        case .search: handlePromptKey(key)
+        case .inputSize: handleInputSizeKey(key)
+        }
+      } else if let overlay {
+        switch overlay {
+        case .help(let scroll): handleHelpKey(key, scroll: scroll)
+        case .activations, .attention: handleRunViewKey(key, overlay)
+        case .picker(let picker): handlePickerKey(key, picker: picker)
+        }
+      } else if let command = KeyBindings.command(for: key, in: keyContext) {
         if compare != nil { runInCompare(command) } else { run(command) }
       } else if size.isTooSmall {
         return
@@ -49,10 +53,6 @@ extension ExplorerState {
 
   /// Runs one command from the keybinding table.
   package mutating func run(_ command: ExplorerCommand) {
-    if let feature = command.comingFeature {
-      notice = Notice(text: "\(feature) is coming in a later version", isWarning: false)
-      return
-    }
     switch command {
     case .quit: shouldQuit = true
     case .help: overlay = .help(scroll: 0)
@@ -84,7 +84,7 @@ extension ExplorerState {
     case .inputSize:
       prompt = Prompt(purpose: .inputSize, savedSelection: selected)
     case .nextTheme: cycleTheme()
-    default: break
+    case .accept, .deleteBackward: break  // the picker's and the prompts' keys: not bound on the main screen
     }
   }
 
@@ -181,7 +181,7 @@ extension ExplorerState {
   // MARK: - Help overlay
 
   private mutating func handleHelpKey(_ key: Key, scroll: Int) {
-    switch KeyBindings.command(for: key) {
+    switch KeyBindings.command(for: key, in: .help) {
     case .quit: shouldQuit = true
     case .escape, .help: overlay = nil
     case .moveUp: overlay = .help(scroll: clampHelpScroll(scroll - 1))
@@ -190,7 +190,10 @@ extension ExplorerState {
     case .pageDown: overlay = .help(scroll: clampHelpScroll(scroll + pageSize))
     case .top: overlay = .help(scroll: 0)
     case .bottom: overlay = .help(scroll: clampHelpScroll(Int.max / 2))
-    default: notice = Notice(text: "help is open: Esc or ? closes it", isWarning: false)
+    case nil, .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
+      .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
+      .attentionView, .nextTheme, .accept, .deleteBackward:
+      notice = Notice(text: "help is open: Esc or ? closes it", isWarning: false)
     }
   }
 

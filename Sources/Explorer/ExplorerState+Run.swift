@@ -22,7 +22,9 @@ extension ExplorerState {
     switch command {
     case .step: target = next
     case .runToEnd: target = steps - 1
-    default:
+    case .runToSelected, .reset, .moveUp, .moveDown, .collapse, .expand, .toggle, .top, .bottom, .pageUp, .pageDown,
+      .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare, .inputSize, .compareAdd,
+      .compareRemove, .activationView, .attentionView, .nextTheme, .help, .escape, .quit, .accept, .deleteBackward:
       guard let index = stepIndex(forNode: selected) else {
         notice = Notice(text: "\(selectedNode.path) is not part of a forward step", isWarning: false)
         return
@@ -95,28 +97,32 @@ extension ExplorerState {
 
   /// Keys while the activation or attention view is open: scrolling, the run keys, close, quit.
   mutating func handleRunViewKey(_ key: Key, _ view: Overlay) {
-    guard let command = KeyBindings.command(for: key) else {
-      notice = Notice(text: "\(Self.describe(key)) does nothing here: Esc closes the view", isWarning: false)
-      return
-    }
-    switch (command, view) {
-    case (.quit, _): shouldQuit = true
-    case (.escape, _), (.activationView, .activations), (.attentionView, .attention): overlay = nil
-    case (.activationView, _): overlay = .activations(scroll: 0)
-    case (.attentionView, _): overlay = .attention(scroll: 0)
-    case (.help, _): overlay = .help(scroll: 0)
-    case (.step, _), (.runToSelected, _), (.runToEnd, _), (.reset, _): runForward(command)
-    case (.moveUp, .activations), (.moveDown, .activations):
+    let context = view.keyContext
+    guard let command = KeyBindings.command(for: key, in: context) else { return nothingHere(key) }
+    switch command {
+    case .quit: shouldQuit = true
+    case .escape: overlay = nil
+    case .activationView: overlay = context == .activations ? nil : .activations(scroll: 0)
+    case .attentionView: overlay = context == .attention ? nil : .attention(scroll: 0)
+    case .help: overlay = .help(scroll: 0)
+    case .step, .runToSelected, .runToEnd, .reset: runForward(command)
+    case .moveUp, .moveDown:
       // In the activation view ↑↓ move the highlighted step (and the tree's selection with it).
-      moveStep(by: command == .moveUp ? -1 : 1)
-    case (.moveUp, _): scrollView(view, by: -1)
-    case (.moveDown, _): scrollView(view, by: 1)
-    case (.pageUp, _): scrollView(view, by: -pageSize)
-    case (.pageDown, _): scrollView(view, by: pageSize)
-    case (.top, _): scrollView(view, by: -Int.max / 2)
-    case (.bottom, _): scrollView(view, by: Int.max / 2)
-    default: notice = Notice(text: "\(Self.describe(key)) does nothing here: Esc closes the view", isWarning: false)
+      let delta = command == .moveUp ? -1 : 1
+      if context == .activations { moveStep(by: delta) } else { scrollView(view, by: delta) }
+    case .pageUp: scrollView(view, by: -pageSize)
+    case .pageDown: scrollView(view, by: pageSize)
+    case .top: scrollView(view, by: -Int.max / 2)
+    case .bottom: scrollView(view, by: Int.max / 2)
+    case .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
+      .inputSize, .compareAdd, .compareRemove, .nextTheme, .accept, .deleteBackward:
+      nothingHere(key)  // not bound in the run views
     }
+  }
+
+  /// The answer to a key the run views do not bind.
+  private mutating func nothingHere(_ key: Key) {
+    notice = Notice(text: "\(Self.describe(key)) does nothing here: Esc closes the view", isWarning: false)
   }
 
   /// Selects the step `delta` steps from the selected node's.
@@ -139,22 +145,12 @@ extension ExplorerState {
     case .attention(let scroll):
       let total = AttentionView.lines(for: self, width: layout.helpRect.width - 4).count
       overlay = .attention(scroll: Self.clamp(scroll, delta, total: total, visible: visible))
-    default: break
+    case .help, .picker: break
     }
   }
 
   private static func clamp(_ scroll: Int, _ delta: Int, total: Int, visible: Int) -> Int {
     max(0, min(scroll + delta, total - visible))
-  }
-}
-
-extension Overlay {
-  /// Whether this is the activation or the attention view.
-  package var isRunView: Bool {
-    switch self {
-    case .activations, .attention: true
-    default: false
-    }
   }
 }
 

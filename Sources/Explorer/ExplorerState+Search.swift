@@ -2,16 +2,16 @@ extension ExplorerState {
   /// Handles a key while a text prompt is open: typed keys edit it, Enter keeps, Esc cancels.
   mutating func handlePromptKey(_ key: Key) {
     guard var current = prompt else { return }
-    switch key {
-    case .control("c"):
+    switch current.edit(by: key) {
+    case .quit:
       shouldQuit = true
-    case .escape:
+    case .cancel:
       expanded = current.savedExpanded
       refreshRows()
       search = current.savedSearch
       prompt = nil
       select(current.savedSelection)
-    case .enter:
+    case .accept:
       prompt = nil
       if current.text.isEmpty {
         search = current.savedSearch
@@ -21,16 +21,11 @@ extension ExplorerState {
         notice = Notice(text: "no node's path or kind contains \"\(current.text)\"", isWarning: true)
         search = nil
       }
-    case .backspace, .delete:
-      guard !current.text.isEmpty else { return }
-      current.text.removeLast()
+    case .edit(let text):
+      current.text = text
       prompt = current
       searchIncrementally(current)
-    case .character(let c):
-      current.text.append(c)
-      prompt = current
-      searchIncrementally(current)
-    default:
+    case .ignore:
       break
     }
   }

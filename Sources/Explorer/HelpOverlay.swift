@@ -1,4 +1,4 @@
-/// The `?` overlay: the keybinding table as lines, generated from ``KeyBindings/table``.
+/// The `?` overlay: the main screen's part of the keybinding table as lines (``KeyBindings/table``).
 package enum HelpOverlay {
   /// The help text fitted to `width` columns: key names, then what they do (wrapped).
   package static func lines(glyphs: GlyphSet, width: Int) -> [StyledLine] {
@@ -8,10 +8,7 @@ package enum HelpOverlay {
     let textWidth = max(8, width - keyWidth)
     var out: [StyledLine] = []
     for (binding, label) in zip(KeyBindings.table, labels) {
-      // Keys whose feature a later version brings say so (they answer with a one-line notice).
-      let coming = binding.keys.allSatisfy { $0.1.comingFeature != nil }
-      let summary = binding.summary + (coming ? " (coming)" : "")
-      for (k, piece) in TextFit.wrap(summary, width: textWidth).enumerated() {
+      for (k, piece) in TextFit.wrap(binding.summary, width: textWidth).enumerated() {
         var line = StyledLine(TextFit.padRight(k == 0 ? label : "", to: keyWidth), .key)
         line.append(piece)
         out.append(line)

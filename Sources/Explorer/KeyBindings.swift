@@ -1,94 +1,219 @@
-/// One row of the keybinding table: the keys, how help names them, what they do.
+/// How a binding shows among the status bar's key hints, in some contexts.
+package struct KeyHint: Sendable {
+  /// What the hint calls the keys (the arrows follow the glyph set).
+  package enum Keys: Sendable, Equatable {
+    case upDown, leftRight
+    case text(String)
+  }
+
+  /// When the hint shows, besides being in its context.
+  package enum Condition: Sendable, Equatable {
+    case always
+    /// Only while a search result is kept (`n N`).
+    case searching
+    /// Only in the picker that opens a model, or the one that adds to the compare view.
+    case pickerOpens, pickerAdds
+  }
+
+  package var keys: Keys
+  /// What the keys do there, in a word or two.
+  package var text: String
+  package var contexts: Set<KeyContext>
+  /// Its place, left to right: a context's hints are sorted by it (hints that can show together never
+  /// share one).
+  package var slot: Int
+  /// When the bar is short, ranked hints are kept lowest rank first; unranked ones are cut from the end.
+  package var keepRank: Int?
+  package var condition: Condition
+}
+
+/// One row of the keybinding table: the keys, where they act, how help names them, what they do.
 package struct KeyBinding: Sendable {
-  /// The keys and the command each one runs.
+  /// The keys and the command each one runs (none for the typed-text row).
   package var keys: [(Key, ExplorerCommand)]
+  /// The contexts the keys act in; elsewhere they are not bound.
+  package var contexts: Set<KeyContext>
   /// The keys as the help overlay and README show them, with Unicode arrows.
   package var label: String
   /// The same with ASCII-only names, for terminals without UTF-8.
   package var asciiLabel: String
   /// What the keys do, in a few words.
   package var summary: String
+  /// How the row shows in the status bar's key hints.
+  package var hints: [KeyHint]
 }
 
-/// The explorer's one keybinding table: it drives dispatch, the `?` overlay and the README's key table.
+/// The explorer's one keybinding table: it drives dispatch in every context, the `?` overlay, the
+/// status bar's key hints and the README's key tables.
 package enum KeyBindings {
-  /// Every binding, in the order help lists them.
-  package static let table: [KeyBinding] = [
+  /// The main screen (either pane) and the compare view, which stands in its place: every row help lists.
+  private static let screens: Set<KeyContext> = [.tree, .details, .compare]
+  private static let main: Set<KeyContext> = [.tree, .details]
+  private static let runViews: Set<KeyContext> = [.activations, .attention]
+  /// The overlays that scroll.
+  private static let views: Set<KeyContext> = [.help, .activations, .attention]
+  /// Where typed characters are text.
+  private static let textEntry: Set<KeyContext> = [.picker, .search, .inputSize]
+
+  /// Every binding of every context: the main screen's in the order help lists them, then the
+  /// picker's and the text prompts'.
+  package static let all: [KeyBinding] = [
     row(
       [(.up, .moveUp), (.down, .moveDown), (.character("k"), .moveUp), (.character("j"), .moveDown)],
-      "↑↓ j k", "Up Down j k", "move the selection (scroll the details pane when it has the focus)"),
+      "↑↓ j k", "Up Down j k", in: screens.union(views),
+      "move the selection (scroll the details pane when it has the focus)",
+      hints: [
+        hint(.upDown, "move", main, slot: 0, rank: 2), hint(.upDown, "scroll", [.help, .attention], slot: 0),
+        hint(.upDown, "step", [.activations], slot: 0),
+      ]),
     row(
       [(.left, .collapse), (.right, .expand), (.character("h"), .collapse), (.character("l"), .expand)],
-      "←→ h l", "Left Right h l",
-      "collapse / expand the selected node (collapse on a leaf goes to its parent); compare view: previous / next column"
-    ),
+      "←→ h l", "Left Right h l", in: screens,
+      "collapse / expand the selected node (collapse on a leaf goes to its parent); compare view: previous / next column",
+      hints: [hint(.leftRight, "fold", main, slot: 1, rank: 4), hint(.leftRight, "column", [.compare], slot: 0)]),
     row(
-      [(.enter, .toggle), (.character(" "), .toggle)], "Enter Space", "Enter Space",
-      "toggle the selected node; compare view: open the selected model"),
+      [(.enter, .toggle), (.character(" "), .toggle)], "Enter Space", in: screens,
+      "toggle the selected node; compare view: open the selected model",
+      hints: [hint(.text("Enter"), "open", [.compare], slot: 3)]),
     row(
       [(.character("g"), .top), (.home, .top), (.character("G"), .bottom), (.end, .bottom)],
-      "g G", "g G", "go to the top / bottom"),
-    row([(.pageUp, .pageUp), (.pageDown, .pageDown)], "PgUp PgDn", "PgUp PgDn", "page up / down"),
+      "g G", in: screens.union(views), "go to the top / bottom"),
     row(
-      [(.tab, .switchFocus), (.backTab, .switchFocus)], "Tab", "Tab",
-      "switch the focus between the tree and the details pane"),
-    row([(.character("/"), .search)], "/", "/", "search paths and kinds (Enter keeps, Esc cancels)"),
+      [(.pageUp, .pageUp), (.pageDown, .pageDown)], "PgUp PgDn", in: screens.union(views).union([.picker]),
+      "page up / down", hints: [hint(.text("PgUp PgDn"), "scroll", [.activations], slot: 1)]),
     row(
-      [(.character("n"), .nextMatch), (.character("N"), .previousMatch)], "n N", "n N",
-      "next / previous search match"),
-    row([(.character("m"), .modelPicker)], "m", "m", "model picker"),
-    row([(.character("c"), .compare)], "c", "c", "compare models side by side (c or Esc closes it)"),
+      [(.tab, .switchFocus), (.backTab, .switchFocus)], "Tab", in: screens,
+      "switch the focus between the tree and the details pane",
+      hints: [
+        hint(.text("Tab"), "details", [.tree], slot: 4, rank: 6),
+        hint(.text("Tab"), "tree", [.details], slot: 4, rank: 6),
+      ]),
     row(
-      [(.character("+"), .compareAdd), (.character("-"), .compareRemove)], "+ -", "+ -",
-      "compare view: add a model through the picker / remove the selected one"),
-    row([(.character("i"), .inputSize)], "i", "i", "change the input size"),
-    row([(.character("s"), .step)], "s", "s", "step the forward pass one block"),
-    row([(.character("."), .runToSelected)], ".", ".", "run up to the selected block"),
-    row([(.character("r"), .runToEnd)], "r", "r", "run to the end"),
-    row([(.character("x"), .reset)], "x", "x", "reset / cancel the run"),
-    row([(.character("v"), .activationView)], "v", "v", "activation view"),
-    row([(.character("a"), .attentionView)], "a", "a", "attention view"),
-    row([(.character("t"), .nextTheme)], "t", "t", "next theme"),
-    row([(.character("?"), .help)], "?", "?", "show / hide this help"),
-    row([(.escape, .escape)], "Esc", "Esc", "close the topmost overlay or cancel a prompt"),
+      [(.character("/"), .search)], "/", in: screens, "search paths and kinds (Enter keeps, Esc cancels)",
+      hints: [hint(.text("/"), "search", main, slot: 2, rank: 3)]),
     row(
-      [(.character("q"), .quit), (.control("c"), .quit)], "q Ctrl-C", "q Ctrl-C",
-      "quit (q from anywhere but a text prompt, Ctrl-C from anywhere)"),
+      [(.character("n"), .nextMatch), (.character("N"), .previousMatch)], "n N", in: screens,
+      "next / previous search match",
+      hints: [hint(.text("n N"), "matches", main, slot: 3, rank: 5, when: .searching)]),
+    row([(.character("m"), .modelPicker)], "m", in: screens, "model picker"),
+    row([(.character("c"), .compare)], "c", in: screens, "compare models side by side (c or Esc closes it)"),
+    row(
+      [(.character("+"), .compareAdd), (.character("-"), .compareRemove)], "+ -", in: screens,
+      "compare view: add a model through the picker / remove the selected one",
+      hints: [hint(.text("+"), "add", [.compare], slot: 1), hint(.text("-"), "remove", [.compare], slot: 2)]),
+    row([(.character("i"), .inputSize)], "i", in: screens, "change the input size"),
+    row([(.character("s"), .step)], "s", in: screens.union(runViews), "step the forward pass one block"),
+    row([(.character("."), .runToSelected)], ".", in: screens.union(runViews), "run up to the selected block"),
+    row([(.character("r"), .runToEnd)], "r", in: screens.union(runViews), "run to the end"),
+    row([(.character("x"), .reset)], "x", in: screens.union(runViews), "reset / cancel the run"),
+    row([(.character("v"), .activationView)], "v", in: screens.union(runViews), "activation view"),
+    row([(.character("a"), .attentionView)], "a", in: screens.union(runViews), "attention view"),
+    row([(.character("t"), .nextTheme)], "t", in: screens, "next theme"),
+    row(
+      [(.character("?"), .help)], "?", in: screens.union(views), "show / hide this help",
+      hints: [hint(.text("?"), "help", main, slot: 5, rank: 0), hint(.text("?"), "help", [.compare], slot: 5)]),
+    row(
+      [(.escape, .escape)], "Esc", in: Set(KeyContext.allCases), "close the topmost overlay or cancel a prompt",
+      hints: [
+        hint(.text("Esc"), "close", views.union([.compare, .picker]), slot: 4),
+        hint(.text("Esc"), "cancel", [.search, .inputSize], slot: 4),
+      ]),
+    row(
+      [(.character("q"), .quit), (.control("c"), .quit)], "q Ctrl-C", in: screens.union(views),
+      "quit (q from anywhere but a text prompt, Ctrl-C from anywhere)",
+      hints: [hint(.text("q"), "quit", main, slot: 6, rank: 1), hint(.text("q"), "quit", views, slot: 6)]),
+    // The picker and the prompts: what they bind takes the place of typing.
+    row(
+      [], "characters", in: textEntry, "add to the picker's filter or the prompt (every character not bound there)",
+      hints: [hint(.text("type"), "to filter", [.picker], slot: 0)]),
+    row(
+      [(.up, .moveUp), (.down, .moveDown), (.tab, .moveDown)], "↑↓ Tab", "Up Down Tab", in: [.picker],
+      "choose a model", hints: [hint(.upDown, "choose", [.picker], slot: 1)]),
+    row([(.home, .top), (.end, .bottom)], "Home End", in: [.picker], "the first / last model"),
+    row(
+      [(.enter, .accept)], "Enter", in: textEntry,
+      "open or add the chosen model; keep the search; apply the input size",
+      hints: [
+        hint(.text("Enter"), "open", [.picker], slot: 2, when: .pickerOpens),
+        hint(.text("Enter"), "add", [.picker], slot: 2, when: .pickerAdds),
+        hint(.text("Enter"), "keep", [.search], slot: 2), hint(.text("Enter"), "apply", [.inputSize], slot: 2),
+      ]),
+    row(
+      [(.backspace, .deleteBackward), (.delete, .deleteBackward)], "Backspace", in: textEntry,
+      "delete the last character"),
+    row([(.control("c"), .quit)], "Ctrl-C", in: textEntry, "quit (q is text here)"),
   ]
+
+  /// The main screen's rows, in order: what the `?` overlay and the README's first table list.
+  package static let table: [KeyBinding] = all.filter { $0.contexts.contains(.tree) }
 
   /// What the mouse does, listed after the keys.
   package static let mouseSummary =
     "Mouse: click selects (tree rows, picker rows, compare columns), the wheel scrolls the pane under the pointer."
 
-  /// The command bound to `key`, if any.
-  package static func command(for key: Key) -> ExplorerCommand? { dispatch[key] }
+  /// The command bound to `key` in `context`, if any.
+  package static func command(for key: Key, in context: KeyContext) -> ExplorerCommand? { dispatch[context]?[key] }
 
-  private static let dispatch: [Key: ExplorerCommand] = {
-    var map: [Key: ExplorerCommand] = [:]
-    for binding in table {
-      for (key, command) in binding.keys {
-        precondition(map[key] == nil, "key bound twice in KeyBindings.table: \(key)")
-        map[key] = command
+  /// The command bound to `key` on the main screen, if any.
+  package static func command(for key: Key) -> ExplorerCommand? { command(for: key, in: .tree) }
+
+  /// The status bar's key hints in `context`, left to right (before their conditions are checked).
+  package static func hints(in context: KeyContext) -> [KeyHint] { hintsByContext[context] ?? [] }
+
+  private static let dispatch: [KeyContext: [Key: ExplorerCommand]] = {
+    var maps: [KeyContext: [Key: ExplorerCommand]] = [:]
+    for binding in all {
+      for context in binding.contexts {
+        for (key, command) in binding.keys {
+          precondition(maps[context]?[key] == nil, "key bound twice in KeyBindings.all: \(key) in \(context)")
+          maps[context, default: [:]][key] = command
+        }
       }
     }
-    return map
+    return maps
   }()
 
-  /// The README's key table (GitHub markdown), generated from ``table``.
+  private static let hintsByContext: [KeyContext: [KeyHint]] = {
+    var lists: [KeyContext: [KeyHint]] = [:]
+    for hint in all.flatMap(\.hints) {
+      for context in hint.contexts { lists[context, default: []].append(hint) }
+    }
+    return lists.mapValues { list in list.sorted { $0.slot < $1.slot } }
+  }()
+
+  /// The README's key tables (GitHub markdown), generated from ``all``: the main screen's keys, the
+  /// mouse, then the keys of the picker and the text prompts.
   package static func markdownTable() -> String {
     var lines = ["| keys | action |", "|---|---|"]
-    for binding in table {
-      let keys = binding.label.split(separator: " ").map { "`\($0)`" }.joined(separator: " ")
-      lines.append("| \(keys) | \(binding.summary) |")
+    for binding in table { lines.append("| \(markdownKeys(binding)) | \(binding.summary) |") }
+    lines += ["", mouseSummary, "", "In the model picker and the text prompts:", ""]
+    lines += ["| keys | where | action |", "|---|---|---|"]
+    let order = KeyContext.allCases.filter { textEntry.contains($0) }
+    for binding in all where !binding.contexts.isDisjoint(with: textEntry) {
+      let contexts = order.filter { binding.contexts.contains($0) }.map(\.title).joined(separator: ", ")
+      lines.append("| \(markdownKeys(binding)) | \(contexts) | \(binding.summary) |")
     }
-    lines.append("")
-    lines.append(mouseSummary)
     return lines.joined(separator: "\n")
   }
 
+  /// The label as code spans, one per key name (the typed-text row's label stays prose).
+  private static func markdownKeys(_ binding: KeyBinding) -> String {
+    guard !binding.keys.isEmpty else { return binding.label }
+    return binding.label.split(separator: " ").map { "`\($0)`" }.joined(separator: " ")
+  }
+
   private static func row(
-    _ keys: [(Key, ExplorerCommand)], _ label: String, _ asciiLabel: String, _ summary: String
+    _ keys: [(Key, ExplorerCommand)], _ label: String, _ asciiLabel: String? = nil, in contexts: Set<KeyContext>,
+    _ summary: String, hints: [KeyHint] = []
   ) -> KeyBinding {
-    KeyBinding(keys: keys, label: label, asciiLabel: asciiLabel, summary: summary)
+    KeyBinding(
+      keys: keys, contexts: contexts, label: label, asciiLabel: asciiLabel ?? label, summary: summary, hints: hints)
+  }
+
+  private static func hint(
+    _ keys: KeyHint.Keys, _ text: String, _ contexts: Set<KeyContext>, slot: Int, rank: Int? = nil,
+    when condition: KeyHint.Condition = .always
+  ) -> KeyHint {
+    KeyHint(keys: keys, text: text, contexts: contexts, slot: slot, keepRank: rank, condition: condition)
   }
 }

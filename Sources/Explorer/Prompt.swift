@@ -33,3 +33,32 @@ package struct SearchResult: Equatable, Sendable {
   /// The position in `matches` of the current match, if the selection is on one.
   package var current: Int?
 }
+
+/// What a key does to a text prompt, as the keybinding table binds it in the prompt's context.
+package enum PromptEdit: Equatable, Sendable {
+  case quit, cancel, accept
+  /// The prompt's new text (a character typed, or the last one deleted).
+  case edit(String)
+  /// Nothing: an unbound key that is not a character, or Backspace on an empty prompt.
+  case ignore
+}
+
+extension Prompt {
+  /// What `key` does to this prompt: its context's bindings, else typed text.
+  package func edit(by key: Key) -> PromptEdit {
+    switch KeyBindings.command(for: key, in: keyContext) {
+    case .quit: return .quit
+    case .escape: return .cancel
+    case .accept: return .accept
+    case .deleteBackward: return text.isEmpty ? .ignore : .edit(String(text.dropLast()))
+    case nil:
+      // Typed text: a character the prompt does not bind goes to it.
+      guard case .character(let c) = key else { return .ignore }
+      return .edit(text + String(c))
+    case .moveUp, .moveDown, .collapse, .expand, .toggle, .top, .bottom, .pageUp, .pageDown, .switchFocus, .search,
+      .nextMatch, .previousMatch, .modelPicker, .compare, .inputSize, .compareAdd, .compareRemove, .step,
+      .runToSelected, .runToEnd, .reset, .activationView, .attentionView, .nextTheme, .help:
+      return .ignore  // not bound in a text prompt
+    }
+  }
+}

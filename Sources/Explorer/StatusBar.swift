@@ -12,6 +12,9 @@ package enum StatusBar {
     func room(_ width: Int) -> Int {
       width - DisplayWidth.of(position) - DisplayWidth.of(sep) - DisplayWidth.of(right) - 2
     }
+    // The key hints of where keys act now, from the keybinding table.
+    let hints = KeyBindings.hints(in: state.keyContext).filter { shows($0, in: state) }
+    let hintText = hints.map { "\(keys($0, glyphs)) \($0.text)" }.joined(separator: sep)
     var middle = StyledLine()
     if let prompt = state.prompt, prompt.purpose == .inputSize {
       middle.append("input size ", .key)
@@ -20,7 +23,7 @@ package enum StatusBar {
       middle.append(
         "  S, S B or B\(glyphs.times)3\(glyphs.times)S\(glyphs.times)S\(sep)now \(glyphs.shape(state.model.inputShape))",
         .dim)
-      middle.append("\(sep)Enter apply\(sep)Esc cancel", .dim)
+      middle.append("\(sep)\(hintText)", .dim)
     } else if let prompt = state.prompt {
       middle.append("/", .key)
       middle.append(prompt.text, .prompt)
@@ -29,48 +32,28 @@ package enum StatusBar {
         let found = result.matches.isEmpty ? "no match" : "\(result.matches.count) matches"
         middle.append("  \(found)", result.matches.isEmpty ? .warning : .dim)
       }
-      middle.append("  Enter keep\(sep)Esc cancel", .dim)
+      middle.append("  \(hintText)", .dim)
     } else if let notice = state.notice {
       middle.append(notice.text, notice.isWarning ? .warning : .message)
     } else if let progress = runProgress(state) {
       middle = progress
-    } else if case .picker(let picker) = state.overlay {
-      let enter = picker.purpose == .open ? "open" : "add"
-      hints(
-        &middle, [("type", "to filter"), (glyphs.keyUpDown, "choose"), ("Enter", enter), ("Esc", "close")],
-        room: room(width), sep: sep)
-    } else if case .activations = state.overlay {
-      hints(
-        &middle, [(glyphs.keyUpDown, "step"), ("PgUp PgDn", "scroll"), ("Esc", "close"), ("q", "quit")],
-        room: room(width), sep: sep)
-    } else if state.overlay != nil {
-      hints(&middle, [(glyphs.keyUpDown, "scroll"), ("Esc", "close"), ("q", "quit")], room: room(width), sep: sep)
-    } else if state.compare != nil {
-      hints(
-        &middle,
-        [
-          (glyphs.keyLeftRight, "column"), ("+", "add"), ("-", "remove"), ("Enter", "open"), ("Esc", "close"),
-          ("?", "help"),
-        ],
-        room: room(width), sep: sep)
     } else {
-      // Listed in display order; when they do not all fit, the lowest priority (last number) go first.
-      var list: [(String, String, Int)] = [
-        (glyphs.keyUpDown, "move", 2), (glyphs.keyLeftRight, "fold", 4), ("/", "search", 3),
-      ]
-      if state.search != nil { list.append(("n N", "matches", 5)) }
-      list += [("Tab", state.focus == .tree ? "details" : "tree", 6), ("?", "help", 0), ("q", "quit", 1)]
+      // Ranked hints are kept lowest rank first while they fit; the others are cut from the end below.
       var budget = room(width)
-      var kept = Set<Int>()
-      for (k, item) in list.enumerated().sorted(by: { $0.element.2 < $1.element.2 }) {
-        let w = DisplayWidth.of(item.0) + 1 + DisplayWidth.of(item.1) + DisplayWidth.of(sep)
+      var kept = Set(hints.indices.filter { hints[$0].keepRank == nil })
+      let ranked = hints.indices.filter { hints[$0].keepRank != nil }
+      for k in ranked.sorted(by: { (hints[$0].keepRank ?? 0) < (hints[$1].keepRank ?? 0) }) {
+        let w = DisplayWidth.of(keys(hints[k], glyphs)) + 1 + DisplayWidth.of(hints[k].text) + DisplayWidth.of(sep)
         if w <= budget + DisplayWidth.of(sep) {
           kept.insert(k)
           budget -= w
         }
       }
-      let shown = list.enumerated().filter { kept.contains($0.offset) }.map { ($0.element.0, $0.element.1) }
-      hints(&middle, shown, room: room(width), sep: sep)
+      for (k, hint) in hints.enumerated() where kept.contains(k) {
+        middle.append(keys(hint, glyphs), .key)
+        middle.append(" " + hint.text, .status)
+        middle.append(sep, .dim)
+      }
     }
     var line = StyledLine(position, .status)
     line.append(sep, .dim)
@@ -111,12 +94,26 @@ package enum StatusBar {
     return width - DisplayWidth.of(position) - DisplayWidth.of(sep) - DisplayWidth.of("theme \(state.themeName)") - 2
   }
 
-  /// Appends hints as groups of three segments: key, description, separator.
-  private static func hints(_ line: inout StyledLine, _ list: [(String, String)], room: Int, sep: String) {
-    for (key, what) in list {
-      line.append(key, .key)
-      line.append(" " + what, .status)
-      line.append(sep, .dim)
+  /// What a hint calls its keys with `glyphs`.
+  private static func keys(_ hint: KeyHint, _ glyphs: GlyphSet) -> String {
+    switch hint.keys {
+    case .upDown: glyphs.keyUpDown
+    case .leftRight: glyphs.keyLeftRight
+    case .text(let text): text
+    }
+  }
+
+  /// Whether `hint` shows in `state`, besides being in its context.
+  private static func shows(_ hint: KeyHint, in state: ExplorerState) -> Bool {
+    switch hint.condition {
+    case .always: return true
+    case .searching: return state.search != nil
+    case .pickerOpens, .pickerAdds:
+      guard case .picker(let picker) = state.overlay else { return false }
+      switch picker.purpose {
+      case .open: return hint.condition == .pickerOpens
+      case .addToCompare: return hint.condition == .pickerAdds
+      }
     }
   }
 }

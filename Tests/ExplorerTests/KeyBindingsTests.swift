@@ -65,4 +65,104 @@ final class KeyBindingsTests: XCTestCase {
     state.apply(.key(.backTab))
     XCTAssertEqual(state.notice?.text, "Shift-Tab does nothing here: Esc closes the view")
   }
+
+  /// Each context's keys come from the same table: what the picker, prompts, help and run views bind.
+  func testEachContextBindsItsOwnKeys() {
+    let cases: [(KeyContext, Key, ExplorerCommand?)] = [
+      (.picker, .tab, .moveDown), (.picker, .home, .top), (.picker, .end, .bottom), (.picker, .enter, .accept),
+      (.picker, .backspace, .deleteBackward), (.picker, .control("c"), .quit), (.picker, .escape, .escape),
+      (.picker, .pageDown, .pageDown), (.picker, .left, nil), (.picker, .backTab, nil),
+      (.search, .enter, .accept), (.search, .delete, .deleteBackward), (.search, .up, nil),
+      (.inputSize, .control("c"), .quit), (.inputSize, .tab, nil),
+      (.help, .character("?"), .help), (.help, .home, .top), (.help, .character("v"), nil),
+      (.activations, .character("s"), .step), (.attention, .character("a"), .attentionView),
+      (.activations, .character("t"), nil), (.attention, .enter, nil),
+      (.compare, .character("+"), .compareAdd), (.details, .tab, .switchFocus), (.tree, .enter, .toggle),
+    ]
+    for (context, key, command) in cases {
+      XCTAssertEqual(KeyBindings.command(for: key, in: context), command, "\(key) in \(context)")
+    }
+  }
+
+  /// Typed text is the one thing the table does not list: where text is typed, no character is bound.
+  func testTextEntryContextsBindNoCharacter() {
+    for context in [KeyContext.picker, .search, .inputSize] {
+      for scalar in (32...126).compactMap(Unicode.Scalar.init) {
+        XCTAssertNil(KeyBindings.command(for: .character(Character(scalar)), in: context), "\(scalar) in \(context)")
+      }
+    }
+  }
+
+  /// Hints sit in their row's contexts, and two that can show together never share a slot.
+  func testHintsSitInTheirRowsContexts() {
+    for binding in KeyBindings.all {
+      for hint in binding.hints {
+        XCTAssertTrue(hint.contexts.isSubset(of: binding.contexts), "\(binding.label): \(hint.text)")
+      }
+    }
+    for context in KeyContext.allCases {
+      let bySlot = Dictionary(grouping: KeyBindings.hints(in: context), by: \.slot)
+      for (slot, hints) in bySlot where hints.count > 1 {
+        let conditions = hints.map(\.condition)
+        XCTAssertFalse(conditions.contains(.always), "slot \(slot) in \(context)")
+        XCTAssertEqual(Set(conditions.map { "\($0)" }).count, hints.count, "slot \(slot) in \(context)")
+      }
+    }
+  }
+
+  /// The status bar's hints per context, left to right, as the table gives them.
+  func testStatusHintsPerContext() {
+    func hints(_ context: KeyContext) -> [String] {
+      KeyBindings.hints(in: context).map { hint in
+        let keys: String
+        switch hint.keys {
+        case .upDown: keys = "↑↓"
+        case .leftRight: keys = "←→"
+        case .text(let text): keys = text
+        }
+        return "\(keys) \(hint.text)"
+      }
+    }
+    XCTAssertEqual(hints(.tree), ["↑↓ move", "←→ fold", "/ search", "n N matches", "Tab details", "? help", "q quit"])
+    XCTAssertEqual(hints(.details).count, 7)
+    XCTAssertEqual(hints(.compare), ["←→ column", "+ add", "- remove", "Enter open", "Esc close", "? help"])
+    XCTAssertEqual(hints(.help), ["↑↓ scroll", "Esc close", "q quit"])
+    XCTAssertEqual(hints(.attention), hints(.help))
+    XCTAssertEqual(hints(.activations), ["↑↓ step", "PgUp PgDn scroll", "Esc close", "q quit"])
+    XCTAssertEqual(hints(.picker), ["type to filter", "↑↓ choose", "Enter open", "Enter add", "Esc close"])
+    XCTAssertEqual(hints(.search), ["Enter keep", "Esc cancel"])
+    XCTAssertEqual(hints(.inputSize), ["Enter apply", "Esc cancel"])
+  }
+
+  /// Which context keys act in follows what is open: prompt, overlay, compare view, focus.
+  func testKeyContextFollowsTheState() {
+    var state = ExplorerState(model: FixtureModel.make())
+    XCTAssertEqual(state.keyContext, .tree)
+    state.apply(.key(.tab))
+    XCTAssertEqual(state.keyContext, .details)
+    state.apply(.key(.character("v")))
+    XCTAssertEqual(state.keyContext, .activations)
+    state.apply(.key(.character("a")))
+    XCTAssertEqual(state.keyContext, .attention)
+    state.apply(.key(.character("?")))
+    XCTAssertEqual(state.keyContext, .help)
+    state.apply(.key(.escape))
+    state.apply(.key(.character("/")))
+    XCTAssertEqual(state.keyContext, .search)
+    state.apply(.key(.escape))
+    state.apply(.key(.character("i")))
+    XCTAssertEqual(state.keyContext, .inputSize)
+  }
+
+  /// A prompt's keys: typed text, Backspace (nothing on an empty prompt), Enter, Esc, Ctrl-C; q is text.
+  func testPromptEdits() {
+    let prompt = Prompt(purpose: .search, text: "co", savedSelection: 0)
+    XCTAssertEqual(prompt.edit(by: .character("q")), .edit("coq"))
+    XCTAssertEqual(prompt.edit(by: .backspace), .edit("c"))
+    XCTAssertEqual(Prompt(purpose: .inputSize, savedSelection: 0).edit(by: .delete), .ignore)
+    XCTAssertEqual(prompt.edit(by: .enter), .accept)
+    XCTAssertEqual(prompt.edit(by: .escape), .cancel)
+    XCTAssertEqual(prompt.edit(by: .control("c")), .quit)
+    XCTAssertEqual(prompt.edit(by: .left), .ignore)
+  }
 }

@@ -1,0 +1,66 @@
+/// Where a key is pressed: the screen, overlay or prompt that has the keyboard.
+///
+/// Each row of ``KeyBindings/all`` names the contexts it acts in; ``ExplorerState/keyContext`` says
+/// which one is current.
+package enum KeyContext: Hashable, Sendable, CaseIterable {
+  /// The main screen, by the pane that has the focus.
+  case tree, details
+  case compare
+  case help
+  /// The run views (`v`, `a`).
+  case activations, attention
+  case picker
+  /// The text prompts (`/`, `i`).
+  case search, inputSize
+
+  /// The context's name in the README's key tables.
+  package var title: String {
+    switch self {
+    case .tree: "tree"
+    case .details: "details pane"
+    case .compare: "compare view"
+    case .help: "help"
+    case .activations: "activation view"
+    case .attention: "attention view"
+    case .picker: "model picker"
+    case .search: "search (`/`)"
+    case .inputSize: "input size (`i`)"
+    }
+  }
+}
+
+extension Overlay {
+  /// The context whose keys act while this overlay is open.
+  package var keyContext: KeyContext {
+    switch self {
+    case .help: .help
+    case .activations: .activations
+    case .attention: .attention
+    case .picker: .picker
+    }
+  }
+}
+
+extension Prompt {
+  /// The context whose keys act while this prompt is open.
+  package var keyContext: KeyContext {
+    switch purpose {
+    case .search: .search
+    case .inputSize: .inputSize
+    }
+  }
+}
+
+extension ExplorerState {
+  /// The context keys act in now: an open prompt, else the topmost overlay, else the compare view,
+  /// else the focused pane (in the order ``apply(_:)`` hands keys on).
+  package var keyContext: KeyContext {
+    if let prompt { return prompt.keyContext }
+    if let overlay { return overlay.keyContext }
+    if compare != nil { return .compare }
+    switch focus {
+    case .tree: return .tree
+    case .details: return .details
+    }
+  }
+}
