@@ -13,11 +13,16 @@ package struct RunResult {
   package var top: Int
   /// Attention observations when `--attention` was given.
   package var attention: [Observation]?
+  /// What was switched off (`--ablate`) and whether every shortcut was (`--plain`).
+  package var interventions: [Intervention]
+  package var plain: Bool
 
   package init(
     model: String, inputShape: [Int], weights: String, seconds: Double, reports: [StepReport], logits: Tensor, top: Int,
-    attention: [Observation]?
+    attention: [Observation]?, interventions: [Intervention] = [], plain: Bool = false
   ) {
+    self.interventions = interventions
+    self.plain = plain
     self.model = model
     self.inputShape = inputShape
     self.weights = weights
@@ -54,6 +59,10 @@ package struct RunResult {
 
   package func table() -> String {
     var lines = ["\(model) · input \(Self.shape(inputShape)) · weights \(weights)"]
+    if plain || !interventions.isEmpty {
+      let shown = (plain ? ["plain (every shortcut off)"] : []) + interventions.map(\.description)
+      lines.append("interventions: " + shown.joined(separator: ", "))
+    }
     let width = max(4, reports.map(\.name.count).max() ?? 0)
     func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
     func left(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
@@ -136,6 +145,13 @@ package struct RunResult {
           })
       ),
     ]
+    if plain || !interventions.isEmpty {
+      let listed: [JSONValue] = interventions.map {
+        .object([("path", .string($0.path)), ("kind", .string($0.kindName))])
+      }
+      root.append(("interventions", .array(listed)))
+      root.append(("plain", .bool(plain)))
+    }
     if let attention {
       root.append(
         (

@@ -34,6 +34,8 @@ final class ExecutionNode {
   var folded: (with: String, weight: Tensor, bias: Tensor)?
   /// This batch norm as the input map of the conv after it (computed on first use after weights are set).
   var inputMap: ChannelAffine?
+  /// What interventions switch off or fix here (empty, the usual case, costs one check per call).
+  var intervention = NodeIntervention()
 
   /// Op lists of program, residual and container nodes; `childOps` runs the children in order, and
   /// `head`/`tail` split a split-attention node's children into the conv part and the attention part.

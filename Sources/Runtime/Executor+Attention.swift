@@ -6,7 +6,7 @@ import TensorCore
 extension Executor {
   /// SE (timm `SEModule`): gate = children-in-order(mean_HW(x)), N×C×1×1; y = x ⊙ gate.
   func squeezeExcite(_ node: ExecutionNode, _ x: Tensor) throws -> Tensor {
-    let gate = try runSequence(node.childOps, try globalAvgPool(x))
+    let gate = node.intervention.gatesOff ? try openGates(x) : try runSequence(node.childOps, try globalAvgPool(x))
     record(node, .attention(.squeezeExcite), try gate.reshaped([gate.shape[0], gate.shape[1]]))
     let out = try pool.acquire(x.shape)
     try Ops.multiply(x, channelScale: gate, into: out)
@@ -30,6 +30,7 @@ extension Executor {
     let c = logits.shape[1] / m
     let weights = try pool.acquire([n, m, c])
     try Ops.softmax(try logits.reshaped([n, m, c]), axis: 1, into: weights)
+    fix(weights, node.intervention.mixing, gate: false)
     if !attn.observe.isEmpty { record(attn, .output, try weights.reshaped([n, m, c, 1, 1])) }
     record(node, .attention(.selectiveKernel), weights)
     return try weightedSum(branches, weights)
@@ -52,6 +53,7 @@ extension Executor {
       for s in 0..<n { (stacked.sample(s) + i * c).update(from: v.sample(s), count: c) }
     }
     let weights = try run(try node.child("softmax"), stacked)
+    fix(weights, node.intervention.mixing, gate: false)
     record(node, .attention(.selectiveKernel), weights)
     return try weightedSum(branches, weights)
   }
@@ -67,6 +69,7 @@ extension Executor {
     let a = try runSequence(node.tail, squeezed)  // N×(R·C) radix-major, or N×C×1×1 when R = 1
     let n = x.shape[0]
     let weights = try a.reshaped([n, r, c])
+    fix(weights, node.intervention.mixing, gate: r == 1)
     record(node, .attention(.splitAttention), weights)
     return try weightedSum(chunks, weights)
   }
@@ -100,6 +103,31 @@ extension Executor {
       }
     }
     return out
+  }
+
+  /// SE gates of 1 for every channel of x (an SE switched off): N×C×1×1.
+  func openGates(_ x: Tensor) throws -> Tensor {
+    let gates = try pool.acquire([x.shape[0], x.shape[1], 1, 1])
+    gates.fill(1)
+    return gates
+  }
+
+  /// Replaces branch weights N×M×C by a fixed mixing: 1/M each, or 1 for branch K and 0 for the others; a
+  /// single split's sigmoid `gate` (radix 1) becomes 1.
+  private func fix(_ weights: Tensor, _ mixing: NodeIntervention.Mixing?, gate: Bool) {
+    guard let mixing else { return }
+    let (n, m, c) = (weights.shape[0], weights.shape[1], weights.shape[2])
+    for s in 0..<n {
+      let sample = weights.sample(s)
+      for branch in 0..<m {
+        let value: Float
+        switch mixing {
+        case .uniform: value = gate ? 1 : 1 / Float(m)
+        case .only(let k): value = branch == k ? 1 : 0
+        }
+        (sample + branch * c).update(repeating: value, count: c)
+      }
+    }
   }
 
   /// Σ of same-shaped tensors into a pooled buffer (the first two added in one pass, no copy).

@@ -144,7 +144,7 @@ extension Executor {
     switch op {
     case .node(let node): return try run(node, x)
     case .dense(let node):
-      let y = try appendDense(x, try run(node, x), layer: node)
+      let y = try appendDense(x, try denseFeatures(node, x), layer: node)
       if hasObservers, let block = node.parent, !block.isRunning, block.children.last === node {
         if !block.observe.isEmpty { record(block, .output, y) }
         reportContainers(of: block, y)
@@ -158,12 +158,19 @@ extension Executor {
     }
   }
 
+  /// A dense layer's new channels: its features, or zeros when it is switched off.
+  private func denseFeatures(_ layer: ExecutionNode, _ x: Tensor) throws -> Tensor {
+    let features = try run(layer, x)
+    if layer.intervention.denseOff { features.fill(0) }
+    return features
+  }
+
   /// x · gate(x) per channel (an SE block's scaling), recording the gate; with `sum`, its shortcut added and
   /// its ReLU applied in the same pass.
   private func squeezeExcite(
     _ gateOps: [CompiledOp], owner: ExecutionNode, _ x: Tensor, adding sum: ResidualSum?
   ) throws -> Tensor {
-    let gate = try runSequence(gateOps, try globalAvgPool(x))
+    let gate = owner.intervention.gatesOff ? try openGates(x) : try runSequence(gateOps, try globalAvgPool(x))
     record(owner, .attention(.squeezeExcite), try gate.reshaped([gate.shape[0], gate.shape[1]]))
     let out = try pool.acquire(x.shape)
     try Ops.multiply(x, channelScale: gate, residual: sum?.shortcut, fusedReLU: sum?.relu ?? false, into: out)
@@ -243,7 +250,9 @@ extension Executor {
     case .residual(let config): return try residual(node, config, x)
     case .denseBlock:
       var features = x
-      for layer in node.children { features = try appendDense(features, try run(layer, features), layer: layer) }
+      for layer in node.children {
+        features = try appendDense(features, try denseFeatures(layer, features), layer: layer)
+      }
       return features
     case .squeezeExcite: return try squeezeExcite(node, x)
     case .selectiveKernel(let config): return try selectiveKernel(node, config, x)
@@ -261,6 +270,9 @@ extension Executor {
     let source = config.shortcutFromPre ? p : x
     let fuseReLU = node.post.count == 1 && isFusableReLU(node.post, 0)  // a lone ReLU after the sum
     func shortcut() throws -> Tensor { node.shortcut.isEmpty ? source : try runSequence(node.shortcut, source) }
+    if node.intervention.branchOff || node.intervention.shortcutOff {
+      return try intervenedResidual(node, p: p, shortcut: shortcut)
+    }
     if !hasObservers {
       // Unobserved: the shortcut first, so that the branch's last conv can add it as it stores its output.
       let shortcut = try shortcut()
@@ -275,6 +287,26 @@ extension Executor {
       record(node, .branch, branch)
     }
     return try sum(node, branch: branch, shortcut: shortcut, x: x, p: p, fuseReLU: fuseReLU)
+  }
+
+  /// post(shortcut) with the branch off, post(branch) with the shortcut off, post(0) with both.
+  private func intervenedResidual(_ node: ExecutionNode, p: Tensor, shortcut: () throws -> Tensor) throws -> Tensor {
+    let branch = node.intervention.branchOff ? nil : try runSequence(node.body, p)
+    let kept = node.intervention.shortcutOff ? nil : try shortcut()
+    if !node.observe.isEmpty {
+      if let kept { record(node, .shortcut, kept) }
+      if let branch { record(node, .branch, branch) }
+    }
+    let y: Tensor
+    if let one = branch ?? kept {
+      y = one
+    } else {
+      // Both off: zeros of the shape the sum would have (the shortcut's, computed for its shape only).
+      let zeros = try pool.acquire(try shortcut().shape)
+      zeros.fill(0)
+      y = zeros
+    }
+    return node.post.isEmpty ? y : try runSequence(node.post, y)
   }
 
   /// post(branch + shortcut), with `fuseReLU` when post is a lone ReLU.

@@ -30,9 +30,9 @@ package final class Executor: @unchecked Sendable {
 
   private var input: Tensor?
   /// The tensor handed from one step to the next.
-  private var state: Tensor?
+  var state: Tensor?
   /// Index of the next step to run (`steps.count` when the pass is complete).
-  package private(set) var nextStep = 0
+  package internal(set) var nextStep = 0
   /// Record statistics of every step's output in its report.
   package var stepStatistics = false
   /// Called on the running thread after each step (progress display; tests use it to cancel mid-run).
@@ -41,6 +41,8 @@ package final class Executor: @unchecked Sendable {
   var observations: [Observation] = []
   /// Whether any node has an observer (skips all observer bookkeeping when not).
   var hasObservers = false
+  /// Whether any node has an intervention (see `setInterventions`).
+  var hasInterventions = false
   /// The buffer the current dense block's layers append their channels to (see `appendDense`).
   var denseBuffer: Tensor?
   private var currentStepName = ""

@@ -84,6 +84,8 @@ package enum ExecutorError: Error, CustomStringConvertible, Equatable {
   case unknownNode(String)
   case unknownStep(String)
   case badInput(expected: String, got: [Int])
+  /// An intervention spec that names no node, or asks for what its node cannot do.
+  case badIntervention(String)
 
   package var description: String {
     switch self {
@@ -94,6 +96,7 @@ package enum ExecutorError: Error, CustomStringConvertible, Equatable {
     case .unknownStep(let name): return "no step named '\(name)'"
     case .badInput(let expected, let got):
       return "input must be \(expected), got \(got.map(String.init).joined(separator: "×"))"
+    case .badIntervention(let reason): return reason
     }
   }
 }

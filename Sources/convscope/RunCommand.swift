@@ -65,6 +65,17 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Output format: table or json.")
   var format: Format = .table
 
+  @Option(
+    name: .customLong("ablate"),
+    help: ArgumentHelp(
+      "An intervention (repeatable): PATH (a block's branch off, an SE's gates 1, SK/split weights uniform, a dense "
+        + "layer's features off), PATH:shortcut, PATH:se, PATH:uniform, PATH:branch=K, PATH:split=K.",
+      valueName: "spec"))
+  var ablate: [String] = []
+
+  @Flag(help: "Switch every shortcut off (a plain network of the same depth).")
+  var plain = false
+
   func validate() throws {
     guard batch >= 1 else { throw ValidationError("--batch must be 1 or more, got \(batch)") }
     if let inputSize, inputSize < 1 { throw ValidationError("--input-size must be 1 or more, got \(inputSize)") }
@@ -94,6 +105,8 @@ struct RunCommand: ParsableCommand {
     // Shapes, counts and memory are checked before any tensor of the input's size is allocated.
     try session.checkMemory(keepingEveryOutput: dump == "all")
     let executor = try session.makeExecutor()
+    let interventions = try Self.interventions(ablate, on: executor)
+    try executor.setInterventions(interventions, plain: plain)
     executor.stepStatistics = stats
     if attention {
       for node in executor.attentionNodes { try executor.observe(node.path, .attention) }
@@ -125,7 +138,8 @@ struct RunCommand: ParsableCommand {
     let result = RunResult(
       model: spec.displayName, inputShape: session.inputShape, weights: weights ?? "seed \(seed)", seconds: seconds,
       reports: reports, logits: logits, top: top,
-      attention: attention ? observations.filter { $0.role.label == "attention" } : nil)
+      attention: attention ? observations.filter { $0.role.label == "attention" } : nil,
+      interventions: interventions, plain: plain)
     print(format == .json ? result.json() : result.table(), terminator: "")
   }
 
@@ -143,6 +157,13 @@ struct RunCommand: ParsableCommand {
       guard let tensor = latest[path] else { continue }
       let name = path.isEmpty ? "model" : path
       try NPYArray(shape: tensor.shape, values: tensor.array).write(path: directory + "/" + name + ".npy")
+    }
+  }
+
+  /// `--ablate` specs checked against the network, each error naming its spec.
+  static func interventions(_ specs: [String], on executor: Executor) throws -> [Intervention] {
+    try specs.map { spec in
+      do { return try executor.intervention(parsing: spec) } catch { throw CommandError("--ablate \(error)") }
     }
   }
 
