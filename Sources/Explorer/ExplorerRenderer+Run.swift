@@ -1,3 +1,4 @@
+import Session
 import Analysis
 
 /// Drawing of the live run: the header's source, step marks in the tree, progress in the status bar,
@@ -7,7 +8,7 @@ extension ExplorerRenderer {
   /// The default source is named once a run has started (the static screens stay as they were).
   static func appendRunSource(_ title: inout StyledLine, state: ExplorerState) {
     let live = state.live
-    guard live.isRunning || !live.completed.isEmpty || live.source != RunSource().description else { return }
+    guard live.isRunning || !live.completed.isEmpty || live.source != SessionSource().description else { return }
     let sep = "\(state.glyphs.separator) "
     title.append(sep, .border)
     title.append(state.glyphs.text(state.live.source) + " ", .dim)

@@ -1,21 +1,21 @@
 import Analysis
 
 /// The forward-pass keys (`s` `.` `r` `x`) and the two run views (`v` `a`), as pure state changes:
-/// a key leaves a ``RunRequest`` in ``LiveRun/requests`` and ``RunController`` carries it out.
+/// a key returns a ``RunRequest`` effect that ``RunController`` carries out, and its reports come
+/// back as ``ExplorerAction/run(_:generation:)``.
 extension ExplorerState {
   /// Handles `s`, `.`, `r` and `x`.
-  package mutating func runForward(_ command: ExplorerCommand) {
+  package mutating func runForward(_ command: ExplorerCommand) -> [ExplorerEffect] {
     if command == .reset {
       let hadAnything = live.isRunning || !live.completed.isEmpty
       live.generation += 1
       live.clearResults()
       live.progress = nil
-      live.requests.append(.reset)
       notice = Notice(text: hadAnything ? "run reset: back to the input" : "nothing has run yet", isWarning: false)
-      return
+      return [.run(.reset, generation: live.generation)]
     }
     let steps = live.stepNames.count
-    guard steps > 0 else { return }
+    guard steps > 0 else { return [] }
     // While a run goes on, s . r extend it (the worker takes the requests in order).
     let next = live.progress.map { $0.target + 1 } ?? live.completed.count
     let target: Int
@@ -25,7 +25,7 @@ extension ExplorerState {
     default:
       guard let index = stepIndex(forNode: selected) else {
         notice = Notice(text: "\(selectedNode.path) is not part of a forward step", isWarning: false)
-        return
+        return []
       }
       target = index
     }
@@ -33,7 +33,7 @@ extension ExplorerState {
       let text =
         live.isRunning ? "the run already goes to the end: x cancels it" : "the forward pass is complete: x resets it"
       notice = Notice(text: text, isWarning: false)
-      return
+      return []
     }
     guard target >= next else {
       if let progress = live.progress, target >= live.completed.count {
@@ -42,7 +42,7 @@ extension ExplorerState {
       } else {
         notice = Notice(text: "\(live.stepNames[target]) has already run", isWarning: false)
       }
-      return
+      return []
     }
     let needed = model.runMemoryEstimate
     guard needed <= live.memoryBudget else {
@@ -50,7 +50,7 @@ extension ExplorerState {
         text: "a forward pass at \(inputText) needs about \(Self.gigabytes(needed)) of memory, more than the "
           + "\(Self.gigabytes(live.memoryBudget)) it may use: i picks a smaller input",
         isWarning: true)
-      return
+      return []
     }
     live.failure = nil
     if live.progress != nil {
@@ -58,7 +58,31 @@ extension ExplorerState {
     } else {
       live.progress = RunProgress(target: target, current: next)
     }
-    live.requests.append(.through(target))
+    return [.run(.through(target), generation: live.generation)]
+  }
+
+  /// Merges what the worker reports about the current run.
+  mutating func merge(_ event: RunEvent) {
+    switch event {
+    case .started(let step):
+      live.progress?.current = step
+    case .finished(let digest):
+      guard digest.index == live.completed.count else { return }
+      live.completed.append(digest)
+      live.nodes.merge(digest.nodes) { _, new in new }
+      live.attention += digest.attention
+    case .top(let top):
+      live.top = top
+    case .ended(let nextStep, let failure):
+      // Another request extended the run: its work item follows, so the run goes on.
+      if failure == nil, let progress = live.progress, progress.target >= nextStep, nextStep < live.stepNames.count {
+        return
+      }
+      live.progress = nil
+      live.failure = failure
+      if live.completed.count > nextStep { live.completed.removeLast(live.completed.count - nextStep) }
+      if let failure { notice = Notice(text: failure, isWarning: true) }
+    }
   }
 
   /// `bytes` in gigabytes with one decimal, for notices.
@@ -94,10 +118,10 @@ extension ExplorerState {
   // MARK: - Run views
 
   /// Keys while the activation or attention view is open: scrolling, the run keys, close, quit.
-  mutating func handleRunViewKey(_ key: Key, _ view: Overlay) {
+  mutating func handleRunViewKey(_ key: Key, _ view: Overlay) -> [ExplorerEffect] {
     guard let command = KeyBindings.command(for: key) else {
       notice = Notice(text: "\(Self.describe(key)) does nothing here: Esc closes the view", isWarning: false)
-      return
+      return []
     }
     switch (command, view) {
     case (.quit, _): shouldQuit = true
@@ -105,7 +129,7 @@ extension ExplorerState {
     case (.activationView, _): overlay = .activations(scroll: 0)
     case (.attentionView, _): overlay = .attention(scroll: 0)
     case (.help, _): overlay = .help(scroll: 0)
-    case (.step, _), (.runToSelected, _), (.runToEnd, _), (.reset, _): runForward(command)
+    case (.step, _), (.runToSelected, _), (.runToEnd, _), (.reset, _): return runForward(command)
     case (.moveUp, .activations), (.moveDown, .activations):
       // In the activation view ↑↓ move the highlighted step (and the tree's selection with it).
       moveStep(by: command == .moveUp ? -1 : 1)
@@ -117,6 +141,7 @@ extension ExplorerState {
     case (.bottom, _): scrollView(view, by: Int.max / 2)
     default: notice = Notice(text: "\(Self.describe(key)) does nothing here: Esc closes the view", isWarning: false)
     }
+    return []
   }
 
   /// Selects the step `delta` steps from the selected node's.
@@ -129,22 +154,13 @@ extension ExplorerState {
     }
   }
 
+  /// Scrolls the activation or attention view within its measured lines.
   private mutating func scrollView(_ view: Overlay, by delta: Int) {
-    let layout = ExplorerLayout(size: size)
-    let visible = layout.helpVisibleRows
     switch view {
-    case .activations(let scroll):
-      let total = ActivationView.lines(for: self, width: layout.helpRect.width - 4).count
-      overlay = .activations(scroll: Self.clamp(scroll, delta, total: total, visible: visible))
-    case .attention(let scroll):
-      let total = AttentionView.lines(for: self, width: layout.helpRect.width - 4).count
-      overlay = .attention(scroll: Self.clamp(scroll, delta, total: total, visible: visible))
-    default: break
+    case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll + delta))
+    case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll + delta))
+    case .help, .picker: break
     }
-  }
-
-  private static func clamp(_ scroll: Int, _ delta: Int, total: Int, visible: Int) -> Int {
-    max(0, min(scroll + delta, total - visible))
   }
 }
 
@@ -153,7 +169,7 @@ extension Overlay {
   package var isRunView: Bool {
     switch self {
     case .activations, .attention: true
-    default: false
+    case .help, .picker: false
     }
   }
 }
