@@ -26,9 +26,10 @@ build: deps
 run: build
 	$(BIN) $(MODEL)
 
-## The committed .swift-format style, strictly (warnings fail the build).
+## The committed .swift-format style, strictly (warnings fail the build), and ARCHITECTURE.md's import rules.
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests
+	bash scripts/check_architecture.sh
 
 unit-tests: deps
 	$(SWIFT) build -c release --build-tests

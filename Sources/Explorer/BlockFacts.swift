@@ -11,7 +11,7 @@ enum BlockFacts {
     case "_DenseBlock": return denseBlock(module)
     case "SEModule": return squeezeExcite(module)
     case "SelectiveKernel", "SKConv": return selectiveKernel(module)
-    default: break
+    default: break  // a String kind: other modules have no derived facts of their own
     }
     if case .residual = module.layer { return residual(module) }
     return []
@@ -32,7 +32,10 @@ enum BlockFacts {
         switch entry.module.layer {
         case .conv2d(let c): c.stride
         case .avgPool2d(let p), .maxPool2d(let p): p.stride
-        default: 1
+        case .batchNorm2d, .batchNormAct, .linear, .relu, .sigmoid, .identity, .flatten, .adaptiveAvgPool2d, .softmax,
+          .radixSoftmax, .sequential, .moduleList, .program, .residual, .denseBlock, .squeezeExcite, .selectiveKernel,
+          .selectiveKernelAttention, .skConv, .splitAttention:
+          1
         }
       }.max() ?? 1
     let groups = body.map(\.config.groups).max() ?? 1
@@ -97,7 +100,10 @@ enum BlockFacts {
     switch module.layer {
     case .conv2d(let c): (c.inChannels, c.outChannels)
     case .linear(let l): (l.inFeatures, l.outFeatures)
-    default: nil
+    case .batchNorm2d, .batchNormAct, .relu, .sigmoid, .identity, .flatten, .maxPool2d, .avgPool2d, .adaptiveAvgPool2d,
+      .softmax, .radixSoftmax, .sequential, .moduleList, .program, .residual, .denseBlock, .squeezeExcite,
+      .selectiveKernel, .selectiveKernelAttention, .skConv, .splitAttention:
+      nil
     }
   }
 }

@@ -1,7 +1,7 @@
 /// The compare view (`c`): models side by side, one column each, scrolled sideways when they do
 /// not all fit.
 package struct CompareView: Equatable, Sendable {
-  /// The models it opens with.
+  /// The models it opens with (the runner resolves them: reduce never reads the zoo).
   package static let defaultModels = ["resnet50", "seresnet50", "skresnext50_32x4d", "resnest50d", "densenet121"]
   /// Columns of the label column on the left, and of each model's column (a space included).
   package static let labelWidth = 10

@@ -20,18 +20,19 @@ package enum ExplorerApp {
   static let pollMilliseconds = 40
 
   /// Runs the explorer on `terminal` from `initial` until the user quits or a signal arrives;
-  /// the terminal is shut down on every path out. `onFirstFrame` runs after the first present;
-  /// `onTick` runs after every poll (about every 40 ms) to merge work finished elsewhere (a forward
-  /// pass on another thread) into the state, returning whether it changed anything.
+  /// the terminal is shut down on every path out. `onFirstFrame` runs after the first present.
+  /// Every action goes through `effects`, which carries out the work reduce asks for; its results
+  /// (and the forward pass's reports) are picked up after every poll (about every 40 ms), as are
+  /// `onTick`'s changes (work merged from elsewhere; it returns whether it changed anything).
   @discardableResult
   package static func run(
-    _ initial: ExplorerState, on terminal: TerminalBackend, onFirstFrame: () -> Void = {},
-    onTick: (inout ExplorerState) -> Bool = { _ in false }
+    _ initial: ExplorerState, on terminal: TerminalBackend, effects: EffectRunner = EffectRunner(),
+    onFirstFrame: () -> Void = {}, onTick: (inout ExplorerState) -> Bool = { _ in false }
   ) -> (exit: Exit, state: ExplorerState) {
     defer { terminal.shutdown() }
     var state = initial
     state.glyphs = terminal.glyphs
-    state.apply(.resize(terminal.size))
+    effects.send(.resize(terminal.size), to: &state)
     var dirty = true
     var presented = false
     var appliedTheme = state.themeName
@@ -45,17 +46,19 @@ package enum ExplorerApp {
         }
       }
       if let signal = terminal.takeSignal() { return (.signal(signal), state) }
-      // Wait for one event, then take everything already queued before drawing again.
-      var timeout = pollMilliseconds
-      while !state.shouldQuit, let event = terminal.nextEvent(timeoutMilliseconds: timeout) {
-        let (shown, shape) = (state.model.name, state.model.inputShape)
-        state.apply(action(for: event))
-        // Another model or input goes to onTick at once, so keys queued after it (`m` … Enter `r`)
-        // act on the new one instead of being dropped with the old run's state.
-        if state.model.name != shown || state.model.inputShape != shape { _ = onTick(&state) }
-        dirty = true
-        timeout = 0
+      if effects.holdsInput {
+        // Keys typed after `m` or `c` are for the view being filled: they wait in the terminal.
+        effects.waitForResults(milliseconds: pollMilliseconds)
+      } else {
+        // Wait for one event, then take everything already queued before drawing again.
+        var timeout = pollMilliseconds
+        while !state.shouldQuit, !effects.holdsInput, let event = terminal.nextEvent(timeoutMilliseconds: timeout) {
+          effects.send(action(for: event), to: &state)
+          dirty = true
+          timeout = 0
+        }
       }
+      if effects.tick(&state) { dirty = true }
       if onTick(&state) { dirty = true }
       if state.themeName != appliedTheme {
         terminal.setPalette(state.theme.palette)

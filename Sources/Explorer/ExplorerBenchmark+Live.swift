@@ -14,23 +14,23 @@ extension ExplorerBenchmark {
     package var runSeconds: Double
   }
 
-  /// Presses `r` and then, as ``ExplorerApp`` does, polls `terminal` for 40 ms, ticks the controller,
+  /// Presses `r` and then, as ``ExplorerApp`` does, polls `terminal` for 40 ms, ticks the effects,
   /// moves the selection one row (so each frame differs and details of finished blocks are drawn),
   /// renders and presents, until the pass is complete; `runs` times, with `x` in between.
   package static func live(
-    _ initial: ExplorerState, controller: RunController, terminal: TerminalBackend, runs: Int = 1
+    _ initial: ExplorerState, effects: EffectRunner, terminal: TerminalBackend, runs: Int = 1
   ) -> LiveResult {
     var state = initial
-    state.apply(.resize(terminal.size))
+    effects.send(.resize(terminal.size), to: &state)
     state.expandAll()
     var worst = 0.0, total = 0.0, gap = 0.0, frames = 0
     let begin = DispatchTime.now().uptimeNanoseconds
     for _ in 0..<max(1, runs) {
-      state.apply(.key(.character("x")))
-      _ = controller.tick(&state)
-      state.apply(.key(.character("r")))
+      effects.send(.key(.character("x")), to: &state)
+      _ = effects.tick(&state)
+      effects.send(.key(.character("r")), to: &state)
       var previous = DispatchTime.now().uptimeNanoseconds
-      while state.live.isRunning || !state.live.requests.isEmpty {
+      while state.live.isRunning {
         let poll = DispatchTime.now().uptimeNanoseconds
         _ = terminal.nextEvent(timeoutMilliseconds: ExplorerApp.pollMilliseconds)
         // An in-memory terminal does not wait: sleep out the rest of the poll.
@@ -38,8 +38,8 @@ extension ExplorerBenchmark {
         let pollMicroseconds = UInt64(ExplorerApp.pollMilliseconds * 1000)
         if waited < pollMicroseconds { usleep(UInt32(pollMicroseconds - waited)) }
         let start = DispatchTime.now().uptimeNanoseconds
-        _ = controller.tick(&state)
-        state.apply(.key(.down))
+        _ = effects.tick(&state)
+        effects.send(.key(.down), to: &state)
         terminal.present(ExplorerRenderer.render(state, size: terminal.size))
         let end = DispatchTime.now().uptimeNanoseconds
         let elapsed = Double(end - start) / 1e6

@@ -1,18 +1,20 @@
 import Analysis
 import Graph
 import Models
+import Session
 
 extension ExplorerModel {
   /// The zoo model called `name`, analysed at its default input (batch 1).
   /// Throws the zoo's error (naming the valid choices) for an unknown name.
   package static func zoo(named name: String) throws -> ExplorerModel {
-    try ExplorerModel(zoo: try Zoo.model(named: name))
+    try ExplorerModel(session: Session(spec: try ModelSpec(named: name)))
   }
 
-  /// Adapts a zoo model's module tree and static analysis into the explorer's node list.
-  package init(zoo: ZooModel, batch: Int = 1, size: Int? = nil) throws {
-    let network = zoo.build()
-    let analysis = try Analysis(network: network, inputShape: zoo.inputShape(batch: batch, size: size))
+  /// Adapts a session's module tree and its static analysis at the session's input into the node list.
+  package init(session: Session) throws {
+    let spec = session.spec
+    let network = session.network
+    let analysis = try session.analysis()
     let entries = network.root.walk()
     precondition(entries.count == analysis.nodes.count, "analysis and module walk differ in length")
     let steps = Self.stepNames(of: network)
@@ -27,7 +29,8 @@ extension ExplorerModel {
       let module = entry.module
       nodes.append(
         ExplorerNode(
-          name: entry.path.isEmpty ? zoo.name : module.name, path: entry.path, kind: module.kind, depth: entry.depth,
+          name: entry.path.isEmpty ? spec.displayName : module.name, path: entry.path, kind: module.kind,
+          depth: entry.depth,
           parent: parent, outputShape: counted.outputShape ?? [], params: counted.params,
           bufferElements: counted.buffers, macs: counted.macs, elementOps: counted.elementOps,
           activationBytes: counted.outputBytes, subtreeActivationBytes: counted.activationBytes,
@@ -40,8 +43,8 @@ extension ExplorerModel {
       ancestry.append(index)
     }
     self.init(
-      name: zoo.name, family: zoo.family.rawValue, familyDescription: zoo.family.summary,
-      formula: zoo.family.formula, note: zoo.note, inputShape: analysis.inputShape, nodes: nodes)
+      spec: spec, name: spec.displayName, family: spec.family.rawValue, familyDescription: spec.family.summary,
+      formula: spec.family.formula, note: spec.note, inputShape: analysis.inputShape, nodes: nodes)
   }
 
   /// Module paths → the forward step they belong to: a block's own path names its step; the modules

@@ -1,3 +1,5 @@
+import Models
+
 /// A parameter or buffer tensor of a node: its local name and shape.
 package struct TensorSummary: Equatable, Sendable {
   package var name: String
@@ -92,6 +94,9 @@ package struct ExplorerNode: Equatable, Sendable {
 
 /// A model as the explorer shows it: the node tree in pre-order (root first) and its totals.
 package struct ExplorerModel: Equatable, Sendable {
+  /// The zoo model this tree is (nil for a hand-built tree, as tests make).
+  package var spec: ModelSpec?
+  /// The name shown: the spec's display name.
   package var name: String
   package var family: String
   /// One paragraph on what makes the family different.
@@ -105,9 +110,10 @@ package struct ExplorerModel: Equatable, Sendable {
   package var nodes: [ExplorerNode]
 
   package init(
-    name: String, family: String, familyDescription: String, formula: String, note: String = "", inputShape: [Int],
-    nodes: [ExplorerNode]
+    spec: ModelSpec? = nil, name: String, family: String, familyDescription: String, formula: String,
+    note: String = "", inputShape: [Int], nodes: [ExplorerNode]
   ) {
+    self.spec = spec
     self.name = name
     self.family = family
     self.familyDescription = familyDescription

@@ -1,4 +1,5 @@
 import Analysis
+import Session
 
 /// Drawing of the live run: the header's source, step marks in the tree, progress in the status bar,
 /// and the activation and attention views.
@@ -7,7 +8,7 @@ extension ExplorerRenderer {
   /// The default source is named once a run has started (the static screens stay as they were).
   static func appendRunSource(_ title: inout StyledLine, state: ExplorerState) {
     let live = state.live
-    guard live.isRunning || !live.completed.isEmpty || live.source != RunSource().description else { return }
+    guard live.isRunning || !live.completed.isEmpty || live.source != SessionSource().description else { return }
     let sep = "\(state.glyphs.separator) "
     title.append(sep, .border)
     title.append(state.glyphs.text(state.live.source) + " ", .dim)
@@ -72,7 +73,7 @@ extension ExplorerRenderer {
       (title, lines, scroll) = (
         " attention (a or Esc closes) ", AttentionView.lines(for: state, width: rect.width - 4), s
       )
-    default: return
+    case .help, .picker: return  // drawn by their own functions
     }
     drawScrollingBox(&grid, title: title, lines: lines, scroll: scroll, glyphs: glyphs, layout: layout)
   }

@@ -1,22 +1,18 @@
+import Models
+
 extension ExplorerState {
-  /// `c`: opens the compare view on the default set (the open model selected when it is one of
-  /// them), or closes it.
-  mutating func toggleCompare() {
+  /// `c`: asks for the compare view on the default set (it opens when their summaries come back
+  /// as ``ExplorerAction/compared(_:refused:)``), or closes it.
+  mutating func toggleCompare() -> [ExplorerEffect] {
     if compare != nil {
       compare = nil
-      return
+      return []
     }
-    var summaries: [ModelSummary] = []
-    var refused: [String] = []
-    for name in CompareView.defaultModels {
-      if name == model.name {
-        summaries.append(ModelSummary(model))
-      } else if let loaded = try? ModelLoader.load(name, input: input) {
-        summaries.append(ModelSummary(loaded))
-      } else {
-        refused.append(name)
-      }
-    }
+    return [.compare(input: input)]
+  }
+
+  /// Opens the compare view on `summaries`, the open model selected when it is one of them.
+  mutating func showCompare(_ summaries: [ModelSummary], refused: [String]) {
     var view = CompareView(models: summaries)
     view.select(summaries.firstIndex { $0.name == model.name } ?? 0, visible: ExplorerLayout(size: size).compareColumns)
     compare = view
@@ -29,8 +25,8 @@ extension ExplorerState {
   }
 
   /// A key-table command while the compare view is open: its own keys, the global ones, or a hint.
-  mutating func runInCompare(_ command: ExplorerCommand) {
-    guard var view = compare else { return }
+  mutating func runInCompare(_ command: ExplorerCommand) -> [ExplorerEffect] {
+    guard var view = compare else { return [] }
     let layout = ExplorerLayout(size: size)
     let visible = layout.compareColumns
     switch command {
@@ -43,54 +39,53 @@ extension ExplorerState {
     case .pageUp: view.scrollLines(by: -layout.compareHeight, height: layout.compareHeight)
     case .pageDown: view.scrollLines(by: layout.compareHeight, height: layout.compareHeight)
     case .compareAdd:
-      openPicker(.addToCompare)
-      return
+      return openPicker(.addToCompare)
     case .compareRemove:
       guard !view.models.isEmpty else {
         notice = Notice(text: "nothing to remove: + adds a model", isWarning: true)
-        return
+        return []
       }
       let removed = view.models.remove(at: view.selected)
       view.select(min(view.selected, view.models.count - 1), visible: visible)
       notice = Notice(text: "removed \(removed.name)", isWarning: false)
     case .toggle:
-      guard view.models.indices.contains(view.selected) else { return }
-      openModel(named: view.models[view.selected].name)
-      return
+      guard view.models.indices.contains(view.selected), let spec = view.models[view.selected].spec else { return [] }
+      return openModel(spec)
     case .compare, .escape:
       compare = nil
-      return
+      return []
     case .quit, .help, .nextTheme, .inputSize, .modelPicker:
-      run(command)
-      return
+      return run(command)
     case .switchFocus, .search, .nextMatch, .previousMatch, .step, .runToSelected, .runToEnd, .reset, .activationView,
       .attentionView, .accept, .deleteBackward:
       notice = Notice(
         text: "compare view: \(glyphs.keyLeftRight) column, + add, - remove, Enter open, Esc close", isWarning: false)
-      return
+      return []
     }
     compare = view
+    return []
   }
 
-  /// Adds zoo model `name` to the compare view at the current input (a model already there is
+  /// Asks to add `spec` to the compare view at the current input (a model already there is
   /// selected instead).
-  mutating func addToCompare(_ name: String) {
+  mutating func addToCompare(_ spec: ModelSpec) -> [ExplorerEffect] {
+    guard var view = compare else { return [] }
+    guard let existing = view.models.firstIndex(where: { $0.spec == spec }) else {
+      return [.addToCompare(spec, input: input)]
+    }
+    view.select(existing, visible: ExplorerLayout(size: size).compareColumns)
+    compare = view
+    notice = Notice(text: "\(spec.displayName) is already in the comparison", isWarning: false)
+    return []
+  }
+
+  /// Adds a summary the runner made to the compare view, selected.
+  mutating func addToCompare(_ summary: ModelSummary) {
     guard var view = compare else { return }
-    let visible = ExplorerLayout(size: size).compareColumns
-    if let existing = view.models.firstIndex(where: { $0.name == name }) {
-      view.select(existing, visible: visible)
-      compare = view
-      notice = Notice(text: "\(name) is already in the comparison", isWarning: false)
-      return
-    }
-    do {
-      view.models.append(ModelSummary(try ModelLoader.load(name, input: input)))
-      view.select(view.models.count - 1, visible: visible)
-      compare = view
-      notice = Notice(text: "added \(name)", isWarning: false)
-    } catch {
-      notice = Notice(text: "cannot add \(name): \(error)", isWarning: true)
-    }
+    view.models.append(summary)
+    view.select(view.models.count - 1, visible: ExplorerLayout(size: size).compareColumns)
+    compare = view
+    notice = Notice(text: "added \(summary.name)", isWarning: false)
   }
 
   /// Mouse in the compare view: a click selects a column, the wheel scrolls the lines (sideways

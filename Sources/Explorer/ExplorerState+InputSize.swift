@@ -1,7 +1,7 @@
 extension ExplorerState {
   /// Keys while the `i` prompt is open: typed text, Enter applies, Esc cancels.
-  mutating func handleInputSizeKey(_ key: Key) {
-    guard var current = prompt else { return }
+  mutating func handleInputSizeKey(_ key: Key) -> [ExplorerEffect] {
+    guard var current = prompt else { return [] }
     switch current.edit(by: key) {
     case .quit: shouldQuit = true
     case .cancel: prompt = nil
@@ -10,42 +10,41 @@ extension ExplorerState {
       prompt = current
     case .accept:
       prompt = nil
-      guard !current.text.isEmpty else { return }
+      guard !current.text.isEmpty else { return [] }
       do {
-        try changeInput(to: try InputChoice.parse(current.text, current: input))
+        return changeInput(to: try InputChoice.parse(current.text, current: input))
       } catch {
         notice = Notice(text: "input size refused: \(error); keeping \(inputText)", isWarning: true)
       }
     case .ignore: break
     }
+    return []
   }
 
-  /// Re-analyses the open model and every compared one at `choice`, or throws (changing nothing)
-  /// with the first model that cannot take it.
-  package mutating func changeInput(to choice: InputChoice) throws {
-    let reloaded: ExplorerModel
-    do {
-      reloaded = try ModelLoader.load(model.name, input: choice)
-    } catch {
-      throw InputRefusal(model: model.name, reason: "\(error)")
+  /// Asks for the open model and every compared one at `choice`; the result comes back as
+  /// ``ExplorerAction/inputChanged(_:)``, or ``ExplorerAction/inputRefused(_:)`` with the first
+  /// model that cannot take it (then nothing changes).
+  package mutating func changeInput(to choice: InputChoice) -> [ExplorerEffect] {
+    guard let spec = model.spec else {
+      notice = Notice(
+        text: "input size refused: \(model.name) is not a zoo model; keeping \(inputText)", isWarning: true)
+      return []
     }
-    var summaries: [ModelSummary] = []
-    for summary in compare?.models ?? [] {
-      if summary.name == model.name {
-        summaries.append(ModelSummary(reloaded))
-        continue
-      }
-      do {
-        summaries.append(ModelSummary(try ModelLoader.load(summary.name, input: choice)))
-      } catch {
-        throw InputRefusal(model: summary.name, reason: "\(error)")
-      }
-    }
+    return [
+      .changeInput(
+        choice, open: spec, compared: compare?.models.compactMap(\.spec) ?? [], generation: live.generation + 1)
+    ]
+  }
+
+  /// Shows the open model and the compared ones re-analysed at a new input, with a fresh run.
+  mutating func showInputChange(_ change: InputChange) {
     // Same model, same tree: expansion, selection and scroll positions stay valid.
-    model = reloaded
-    input = choice
-    compare?.models = summaries
-    clampDetailsScroll()
+    let colour = live.terminalHasColour
+    live = change.live
+    live.terminalHasColour = colour
+    model = change.model
+    input = change.input
+    compare?.models = change.compared
     notice = Notice(text: "input is now \(glyphs.shape(model.inputShape)): every figure recomputed", isWarning: false)
   }
 

@@ -1,13 +1,21 @@
+import Models
+
 extension ExplorerState {
-  /// Opens the model picker for `purpose`, with the figures at the current input.
-  mutating func openPicker(_ purpose: ModelPicker.Purpose) {
-    var picker = ModelPicker(purpose: purpose, entries: ModelLoader.catalog(input: input), current: model.name)
+  /// Asks for the model picker for `purpose`: the catalogue at the current input comes back as
+  /// ``ExplorerAction/catalogue(_:input:purpose:)``, which opens it.
+  mutating func openPicker(_ purpose: ModelPicker.Purpose) -> [ExplorerEffect] {
+    [.loadCatalogue(input: input, purpose: purpose)]
+  }
+
+  /// Opens the picker for `purpose` over `entries` (the figures at the current input).
+  mutating func showPicker(_ purpose: ModelPicker.Purpose, entries: [CatalogEntry]) {
+    var picker = ModelPicker(purpose: purpose, entries: entries, current: model.name)
     picker.keepVisible(rows: ExplorerLayout(size: size).pickerVisibleRows)
     overlay = .picker(picker)
   }
 
   /// Keys while the picker is open: typing filters, ↑↓ choose, Enter takes, Esc closes.
-  mutating func handlePickerKey(_ key: Key, picker: ModelPicker) {
+  mutating func handlePickerKey(_ key: Key, picker: ModelPicker) -> [ExplorerEffect] {
     var picker = picker
     let rows = ExplorerLayout(size: size).pickerVisibleRows
     switch KeyBindings.command(for: key, in: .picker) {
@@ -23,8 +31,7 @@ extension ExplorerState {
       guard !picker.filter.isEmpty else { break }
       picker.setFilter(String(picker.filter.dropLast()), visibleRows: rows)
     case .accept:
-      take(picker)
-      return
+      return take(picker)
     case nil:
       // Typed text: a character the picker does not bind goes to the filter.
       guard case .character(let c) = key else { break }
@@ -35,48 +42,55 @@ extension ExplorerState {
       break  // not bound in the picker
     }
     if case .picker = overlay { overlay = .picker(picker) }
+    return []
   }
 
   /// Enter in the picker: opens the chosen model, or adds it to the compare view.
-  private mutating func take(_ picker: ModelPicker) {
+  private mutating func take(_ picker: ModelPicker) -> [ExplorerEffect] {
     guard let chosen = picker.selected else {
       notice = Notice(text: "no model matches \"\(picker.filter)\": Backspace edits the filter", isWarning: true)
-      return
+      return []
     }
     let entry = picker.entries[chosen]
+    overlay = nil
     switch picker.purpose {
-    case .open:
-      overlay = nil
-      openModel(named: entry.name)
-    case .addToCompare:
-      overlay = nil
-      addToCompare(entry.name)
+    case .open: return openModel(entry.spec)
+    case .addToCompare: return addToCompare(entry.spec)
     }
   }
 
-  /// Opens zoo model `name` at the current input; when it cannot take a chosen size, at its own.
-  mutating func openModel(named name: String) {
-    do {
-      open(try ModelLoader.load(name, input: input))
-      compare = nil
-      keepSelectionVisible()
-      notice = Notice(text: "opened \(name)", isWarning: false)
-    } catch {
-      let fallback = InputChoice(batch: input.batch, size: nil)
-      guard let model = try? ModelLoader.load(name, input: fallback) else {
-        notice = Notice(text: "cannot open \(name): \(error)", isWarning: true)
-        return
-      }
-      open(model)
-      compare = nil
-      input = fallback
-      notice = Notice(
-        text: "\(name) cannot take the chosen size (\(error)); opened at its own size", isWarning: true)
+  /// Opens `spec` at the current input (its analysis comes back as ``ExplorerAction/opened(_:)``);
+  /// the open model itself opens afresh at once, its run kept.
+  mutating func openModel(_ spec: ModelSpec) -> [ExplorerEffect] {
+    guard spec != model.spec else {
+      showOpened(model: model)
+      return []
     }
+    return [.open(spec, input: input, generation: live.generation + 1)]
+  }
+
+  /// Shows a model the runner analysed, with its new session's live state.
+  mutating func showOpened(_ opened: OpenedModel) {
+    let colour = live.terminalHasColour
+    live = opened.live
+    live.terminalHasColour = colour
+    input = opened.input
+    showOpened(model: opened.model)
+    if let reason = opened.fallbackReason {
+      notice = Notice(
+        text: "\(opened.model.name) cannot take the chosen size (\(reason)); opened at its own size", isWarning: true)
+    }
+  }
+
+  private mutating func showOpened(model newModel: ExplorerModel) {
+    open(newModel)
+    compare = nil
+    keepSelectionVisible()
+    notice = Notice(text: "opened \(newModel.name)", isWarning: false)
   }
 
   /// Mouse in the picker: a click chooses a row (a click on the chosen row takes it), the wheel scrolls.
-  mutating func handlePickerMouse(_ event: MouseEvent, picker: ModelPicker) {
+  mutating func handlePickerMouse(_ event: MouseEvent, picker: ModelPicker) -> [ExplorerEffect] {
     var picker = picker
     let layout = ExplorerLayout(size: size)
     let rect = layout.pickerRect
@@ -86,22 +100,20 @@ extension ExplorerState {
       && event.y < rect.y + rect.height - 1
     switch event.kind {
     case .wheelUp, .wheelDown:
-      guard inside else { return }
+      guard inside else { return [] }
       picker.scrollList(by: event.kind == .wheelUp ? -3 : 3, visibleRows: rows)
     case .press:
       guard inside else {
         overlay = nil  // a click outside closes it, as Esc does
-        return
+        return []
       }
       let line = picker.scroll + event.y - layout.pickerListTop
       let all = picker.lines
-      guard event.y >= layout.pickerListTop, line < all.count, case .entry(let i) = all[line] else { return }
-      if picker.selected == i {
-        take(picker)
-        return
-      }
+      guard event.y >= layout.pickerListTop, line < all.count, case .entry(let i) = all[line] else { return [] }
+      if picker.selected == i { return take(picker) }
       picker.selected = i
     }
     overlay = .picker(picker)
+    return []
   }
 }

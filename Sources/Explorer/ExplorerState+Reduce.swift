@@ -1,19 +1,20 @@
 extension ExplorerState {
-  /// The one function that changes the state: returns the state after `action`.
-  package func reduce(_ action: ExplorerAction) -> ExplorerState {
+  /// The one function that changes the state: the state after `action`, and the work it asks for.
+  package func reduce(_ action: ExplorerAction) -> (state: ExplorerState, effects: [ExplorerEffect]) {
     var next = self
-    next.apply(action)
-    return next
+    let effects = next.apply(action)
+    return (next, effects)
   }
 
-  /// Applies `action` in place (``reduce(_:)`` on a copy).
-  package mutating func apply(_ action: ExplorerAction) {
+  /// Applies `action` in place (``reduce(_:)`` on a copy): pure and quick, it never analyses, runs
+  /// or draws; what takes time comes back as effects for an ``EffectRunner``.
+  @discardableResult
+  package mutating func apply(_ action: ExplorerAction) -> [ExplorerEffect] {
     switch action {
     case .resize(let newSize):
       size = newSize
       keepSelectionVisible()
-      clampDetailsScroll()
-      if case .help(let scroll) = overlay { overlay = .help(scroll: clampHelpScroll(scroll)) }
+      // Details and overlays are clamped by the `.measured` that follows, with the new width's lines.
       if case .picker(var picker) = overlay {
         picker.keepVisible(rows: ExplorerLayout(size: size).pickerVisibleRows)
         overlay = .picker(picker)
@@ -24,35 +25,59 @@ extension ExplorerState {
         view.scrollLines(by: 0, height: layout.compareHeight)
         compare = view
       }
+      return []
+    case .measured(let measured):
+      heights = measured
+      clampDetailsScroll()
+      clampOverlayScroll()
+      return []
     case .mouse(let event):
       notice = nil
-      handleMouse(event)
+      return handleMouse(event)
     case .key(let key):
       notice = nil
       // Each handler looks its key up in the keybinding table for its context (``keyContext``).
       if let current = prompt {
         switch current.purpose {
         case .search: handlePromptKey(key)
-        case .inputSize: handleInputSizeKey(key)
+        case .inputSize: return handleInputSizeKey(key)
         }
       } else if let overlay {
         switch overlay {
         case .help(let scroll): handleHelpKey(key, scroll: scroll)
-        case .activations, .attention: handleRunViewKey(key, overlay)
-        case .picker(let picker): handlePickerKey(key, picker: picker)
+        case .activations, .attention: return handleRunViewKey(key, overlay)
+        case .picker(let picker): return handlePickerKey(key, picker: picker)
         }
       } else if let command = KeyBindings.command(for: key, in: keyContext) {
-        if compare != nil { runInCompare(command) } else { run(command) }
+        return compare != nil ? runInCompare(command) : run(command)
       } else if size.isTooSmall {
-        return
+        return []
       } else {
         notice = Notice(text: "\(Self.describe(key)) does nothing here: ? lists the keys", isWarning: false)
       }
+      return []
+    case .opened(let opened): showOpened(opened)
+    case .openRefused(let name, let reason):
+      notice = Notice(text: "cannot open \(name): \(reason)", isWarning: true)
+    case .inputChanged(let change): showInputChange(change)
+    case .inputRefused(let refusal):
+      notice = Notice(text: "input size refused: \(refusal); keeping \(inputText)", isWarning: true)
+    case .catalogue(let entries, _, let purpose): showPicker(purpose, entries: entries)
+    case .compared(let summaries, let refused): showCompare(summaries, refused: refused)
+    case .addedToCompare(let summary): addToCompare(summary)
+    case .compareRefused(let name, let reason):
+      notice = Notice(text: "cannot add \(name): \(reason)", isWarning: true)
+    case .run(let event, let generation):
+      if generation == live.generation { merge(event) }
+    case .runElapsed(let seconds):
+      live.progress?.elapsed = seconds
     }
+    return []
   }
 
-  /// Runs one command from the keybinding table.
-  package mutating func run(_ command: ExplorerCommand) {
+  /// Runs one command from the keybinding table; returns the work it asks for.
+  @discardableResult
+  package mutating func run(_ command: ExplorerCommand) -> [ExplorerEffect] {
     switch command {
     case .quit: shouldQuit = true
     case .help: overlay = .help(scroll: 0)
@@ -74,11 +99,11 @@ extension ExplorerState {
         purpose: .search, text: "", savedSelection: selected, savedExpanded: expanded, savedSearch: search)
     case .nextMatch: stepMatch(forward: true)
     case .previousMatch: stepMatch(forward: false)
-    case .step, .runToSelected, .runToEnd, .reset: runForward(command)
+    case .step, .runToSelected, .runToEnd, .reset: return runForward(command)
     case .activationView: overlay = .activations(scroll: 0)
     case .attentionView: overlay = .attention(scroll: 0)
-    case .modelPicker: openPicker(.open)
-    case .compare: toggleCompare()
+    case .modelPicker: return openPicker(.open)
+    case .compare: return toggleCompare()
     case .compareAdd, .compareRemove:
       notice = Notice(text: "+ and - work in the compare view: c opens it", isWarning: false)
     case .inputSize:
@@ -86,6 +111,7 @@ extension ExplorerState {
     case .nextTheme: cycleTheme()
     case .accept, .deleteBackward: break  // the picker's and the prompts' keys: not bound on the main screen
     }
+    return []
   }
 
   /// Rows a page moves: the height of the panes.
@@ -172,10 +198,24 @@ extension ExplorerState {
     clampDetailsScroll()
   }
 
+  /// Keeps the details scroll within the measured lines.
   mutating func clampDetailsScroll() {
-    let layout = ExplorerLayout(size: size)
-    let lineCount = DetailsPane.lines(for: self, width: layout.detailsWidth).count
-    detailsScroll = max(0, min(detailsScroll, lineCount - layout.contentHeight))
+    detailsScroll = max(0, min(detailsScroll, heights.details - ExplorerLayout(size: size).contentHeight))
+  }
+
+  /// Keeps the help, activation or attention view's scroll within its measured lines.
+  mutating func clampOverlayScroll() {
+    switch overlay {
+    case .help(let scroll): overlay = .help(scroll: clampOverlayScroll(scroll))
+    case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll))
+    case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll))
+    case .picker, nil: break
+    }
+  }
+
+  /// `scroll` within the open overlay's measured lines.
+  func clampOverlayScroll(_ scroll: Int) -> Int {
+    max(0, min(scroll, heights.overlay - ExplorerLayout(size: size).helpVisibleRows))
   }
 
   // MARK: - Help overlay
@@ -184,12 +224,12 @@ extension ExplorerState {
     switch KeyBindings.command(for: key, in: .help) {
     case .quit: shouldQuit = true
     case .escape, .help: overlay = nil
-    case .moveUp: overlay = .help(scroll: clampHelpScroll(scroll - 1))
-    case .moveDown: overlay = .help(scroll: clampHelpScroll(scroll + 1))
-    case .pageUp: overlay = .help(scroll: clampHelpScroll(scroll - pageSize))
-    case .pageDown: overlay = .help(scroll: clampHelpScroll(scroll + pageSize))
+    case .moveUp: overlay = .help(scroll: clampOverlayScroll(scroll - 1))
+    case .moveDown: overlay = .help(scroll: clampOverlayScroll(scroll + 1))
+    case .pageUp: overlay = .help(scroll: clampOverlayScroll(scroll - pageSize))
+    case .pageDown: overlay = .help(scroll: clampOverlayScroll(scroll + pageSize))
     case .top: overlay = .help(scroll: 0)
-    case .bottom: overlay = .help(scroll: clampHelpScroll(Int.max / 2))
+    case .bottom: overlay = .help(scroll: clampOverlayScroll(Int.max / 2))
     case nil, .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
       .attentionView, .nextTheme, .accept, .deleteBackward:
@@ -197,25 +237,21 @@ extension ExplorerState {
     }
   }
 
-  private func clampHelpScroll(_ scroll: Int) -> Int {
-    let layout = ExplorerLayout(size: size)
-    let total = HelpOverlay.lines(glyphs: glyphs, width: layout.helpRect.width - 4).count
-    return max(0, min(scroll, total - layout.helpVisibleRows))
-  }
-
   // MARK: - Mouse
 
-  private mutating func handleMouse(_ event: MouseEvent) {
+  private mutating func handleMouse(_ event: MouseEvent) -> [ExplorerEffect] {
     let layout = ExplorerLayout(size: size)
-    guard !size.isTooSmall, prompt == nil else { return }
+    guard !size.isTooSmall, prompt == nil else { return [] }
     if case .picker(let picker) = overlay { return handlePickerMouse(event, picker: picker) }
     if overlay != nil {
       // Over the help or a run view the wheel does what ↑↓ do there (it did nothing).
-      guard event.kind != .press else { return }
-      for _ in 0..<3 { apply(.key(event.kind == .wheelUp ? .up : .down)) }
-      return
+      guard event.kind != .press else { return [] }
+      return (0..<3).flatMap { _ in apply(.key(event.kind == .wheelUp ? .up : .down)) }
     }
-    if compare != nil { return handleCompareMouse(event) }
+    if compare != nil {
+      handleCompareMouse(event)
+      return []
+    }
     let inTree = layout.isInTree(x: event.x, y: event.y)
     let inDetails = layout.isInDetails(x: event.x, y: event.y)
     switch event.kind {
@@ -228,7 +264,7 @@ extension ExplorerState {
       } else if inTree {
         focus = .tree
         let row = treeScroll + event.y - layout.contentTop
-        guard event.y >= layout.contentTop, row < rows.count else { return }
+        guard event.y >= layout.contentTop, row < rows.count else { return [] }
         let node = rows[row]
         // A click on the expand glyph toggles; anywhere else on the row selects.
         let glyphX = layout.treeX + 1 + TreePane.indent(of: model.nodes[node])
@@ -236,6 +272,7 @@ extension ExplorerState {
         if event.x == glyphX { toggle(node) }
       }
     }
+    return []
   }
 
   /// A key's name for notices.

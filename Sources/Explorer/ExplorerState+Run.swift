@@ -1,21 +1,21 @@
 import Analysis
 
 /// The forward-pass keys (`s` `.` `r` `x`) and the two run views (`v` `a`), as pure state changes:
-/// a key leaves a ``RunRequest`` in ``LiveRun/requests`` and ``RunController`` carries it out.
+/// a key returns a ``RunRequest`` effect that ``RunController`` carries out, and its reports come
+/// back as ``ExplorerAction/run(_:generation:)``.
 extension ExplorerState {
   /// Handles `s`, `.`, `r` and `x`.
-  package mutating func runForward(_ command: ExplorerCommand) {
+  package mutating func runForward(_ command: ExplorerCommand) -> [ExplorerEffect] {
     if command == .reset {
       let hadAnything = live.isRunning || !live.completed.isEmpty
       live.generation += 1
       live.clearResults()
       live.progress = nil
-      live.requests.append(.reset)
       notice = Notice(text: hadAnything ? "run reset: back to the input" : "nothing has run yet", isWarning: false)
-      return
+      return [.run(.reset, generation: live.generation)]
     }
     let steps = live.stepNames.count
-    guard steps > 0 else { return }
+    guard steps > 0 else { return [] }
     // While a run goes on, s . r extend it (the worker takes the requests in order).
     let next = live.progress.map { $0.target + 1 } ?? live.completed.count
     let target: Int
@@ -27,7 +27,7 @@ extension ExplorerState {
       .compareRemove, .activationView, .attentionView, .nextTheme, .help, .escape, .quit, .accept, .deleteBackward:
       guard let index = stepIndex(forNode: selected) else {
         notice = Notice(text: "\(selectedNode.path) is not part of a forward step", isWarning: false)
-        return
+        return []
       }
       target = index
     }
@@ -35,7 +35,7 @@ extension ExplorerState {
       let text =
         live.isRunning ? "the run already goes to the end: x cancels it" : "the forward pass is complete: x resets it"
       notice = Notice(text: text, isWarning: false)
-      return
+      return []
     }
     guard target >= next else {
       if let progress = live.progress, target >= live.completed.count {
@@ -44,7 +44,7 @@ extension ExplorerState {
       } else {
         notice = Notice(text: "\(live.stepNames[target]) has already run", isWarning: false)
       }
-      return
+      return []
     }
     let needed = model.runMemoryEstimate
     guard needed <= live.memoryBudget else {
@@ -52,7 +52,7 @@ extension ExplorerState {
         text: "a forward pass at \(inputText) needs about \(Self.gigabytes(needed)) of memory, more than the "
           + "\(Self.gigabytes(live.memoryBudget)) it may use: i picks a smaller input",
         isWarning: true)
-      return
+      return []
     }
     live.failure = nil
     if live.progress != nil {
@@ -60,7 +60,31 @@ extension ExplorerState {
     } else {
       live.progress = RunProgress(target: target, current: next)
     }
-    live.requests.append(.through(target))
+    return [.run(.through(target), generation: live.generation)]
+  }
+
+  /// Merges what the worker reports about the current run.
+  mutating func merge(_ event: RunEvent) {
+    switch event {
+    case .started(let step):
+      live.progress?.current = step
+    case .finished(let digest):
+      guard digest.index == live.completed.count else { return }
+      live.completed.append(digest)
+      live.nodes.merge(digest.nodes) { _, new in new }
+      live.attention += digest.attention
+    case .top(let top):
+      live.top = top
+    case .ended(let nextStep, let failure):
+      // Another request extended the run: its work item follows, so the run goes on.
+      if failure == nil, let progress = live.progress, progress.target >= nextStep, nextStep < live.stepNames.count {
+        return
+      }
+      live.progress = nil
+      live.failure = failure
+      if live.completed.count > nextStep { live.completed.removeLast(live.completed.count - nextStep) }
+      if let failure { notice = Notice(text: failure, isWarning: true) }
+    }
   }
 
   /// `bytes` in gigabytes with one decimal, for notices.
@@ -96,16 +120,19 @@ extension ExplorerState {
   // MARK: - Run views
 
   /// Keys while the activation or attention view is open: scrolling, the run keys, close, quit.
-  mutating func handleRunViewKey(_ key: Key, _ view: Overlay) {
+  mutating func handleRunViewKey(_ key: Key, _ view: Overlay) -> [ExplorerEffect] {
     let context = view.keyContext
-    guard let command = KeyBindings.command(for: key, in: context) else { return nothingHere(key) }
+    guard let command = KeyBindings.command(for: key, in: context) else {
+      nothingHere(key)
+      return []
+    }
     switch command {
     case .quit: shouldQuit = true
     case .escape: overlay = nil
     case .activationView: overlay = context == .activations ? nil : .activations(scroll: 0)
     case .attentionView: overlay = context == .attention ? nil : .attention(scroll: 0)
     case .help: overlay = .help(scroll: 0)
-    case .step, .runToSelected, .runToEnd, .reset: runForward(command)
+    case .step, .runToSelected, .runToEnd, .reset: return runForward(command)
     case .moveUp, .moveDown:
       // In the activation view ↑↓ move the highlighted step (and the tree's selection with it).
       let delta = command == .moveUp ? -1 : 1
@@ -118,6 +145,7 @@ extension ExplorerState {
       .inputSize, .compareAdd, .compareRemove, .nextTheme, .accept, .deleteBackward:
       nothingHere(key)  // not bound in the run views
     }
+    return []
   }
 
   /// The answer to a key the run views do not bind.
@@ -135,22 +163,13 @@ extension ExplorerState {
     }
   }
 
+  /// Scrolls the activation or attention view within its measured lines.
   private mutating func scrollView(_ view: Overlay, by delta: Int) {
-    let layout = ExplorerLayout(size: size)
-    let visible = layout.helpVisibleRows
     switch view {
-    case .activations(let scroll):
-      let total = ActivationView.lines(for: self, width: layout.helpRect.width - 4).count
-      overlay = .activations(scroll: Self.clamp(scroll, delta, total: total, visible: visible))
-    case .attention(let scroll):
-      let total = AttentionView.lines(for: self, width: layout.helpRect.width - 4).count
-      overlay = .attention(scroll: Self.clamp(scroll, delta, total: total, visible: visible))
+    case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll + delta))
+    case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll + delta))
     case .help, .picker: break
     }
-  }
-
-  private static func clamp(_ scroll: Int, _ delta: Int, total: Int, visible: Int) -> Int {
-    max(0, min(scroll + delta, total - visible))
   }
 }
 

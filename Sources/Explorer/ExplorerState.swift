@@ -1,3 +1,5 @@
+import Session
+
 /// Which pane receives movement keys (and scrolls).
 package enum Focus: Equatable, Sendable {
   case tree
@@ -48,6 +50,8 @@ package struct ExplorerState: Equatable, Sendable {
   package var treeScroll = 0
   /// The first details line shown.
   package var detailsScroll = 0
+  /// The panes' line counts, as last measured (scrolling is clamped to them).
+  package var heights = ContentHeights()
   package var focus = Focus.tree
   package var overlay: Overlay?
   package var prompt: Prompt?
@@ -73,7 +77,7 @@ package struct ExplorerState: Equatable, Sendable {
     self.input = input
     self.size = size
     subtreeEnd = Self.subtreeEnds(of: model.nodes)
-    live = LiveRun(stepNames: model.stepNames, source: RunSource().description)
+    live = LiveRun(stepNames: model.stepNames, source: SessionSource().description)
     expanded = Self.blockLevelExpansion(of: model)
     rows = []
     selected = 0

@@ -78,4 +78,9 @@ package struct InputRefusal: Error, Equatable, CustomStringConvertible {
   package var model: String
   package var reason: String
   package var description: String { "\(model): \(reason)" }
+
+  package init(model: String, reason: String) {
+    self.model = model
+    self.reason = reason
+  }
 }

@@ -1,6 +1,8 @@
 import Analysis
+import Runtime
+import Session
 
-/// What a key asks of the forward pass; ``RunController`` picks it up on its next tick.
+/// What a key asks of the forward pass (an ``ExplorerEffect/run(_:generation:)`` for ``RunController``).
 package enum RunRequest: Equatable, Sendable {
   /// Run steps up to and including this index.
   case through(Int)
@@ -57,8 +59,6 @@ package struct LiveRun: Equatable, Sendable {
   package var attentionPaths: [String] = []
   /// Set while a run is going on.
   package var progress: RunProgress?
-  /// Requests the controller has not picked up yet, oldest first.
-  package var requests: [RunRequest] = []
   /// Bumped by every reset so results of a cancelled run are recognised and dropped.
   package var generation = 0
   /// The five most likely classes, once the pass is complete.
@@ -76,6 +76,14 @@ package struct LiveRun: Equatable, Sendable {
     self.source = source
     self.inputIsReal = inputIsReal
     self.attentionPaths = attentionPaths
+  }
+
+  /// The live state of a fresh session: its steps, source line and attention nodes (from the graph).
+  package init(session: Session) {
+    self.init(
+      stepNames: session.network.steps.map(\.name), source: session.source.description,
+      inputIsReal: session.source.hasFileInput,
+      attentionPaths: Executor.attentionNodes(of: session.network).map(\.path))
   }
 
   /// Whether a run is in progress or requested.

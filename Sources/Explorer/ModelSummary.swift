@@ -1,3 +1,5 @@
+import Models
+
 /// One stage of a network as the compare view shows it: the stem, a run of blocks, or the head.
 package struct StageSummary: Equatable, Sendable {
   /// `stem`, the blocks' container (`layer1`, `denseblock2`) or `head`.
@@ -10,6 +12,8 @@ package struct StageSummary: Equatable, Sendable {
 
 /// A model's figures side by side with others: totals, depth and per-stage counts.
 package struct ModelSummary: Equatable, Sendable {
+  /// The zoo model summarised (nil for a hand-built tree).
+  package var spec: ModelSpec?
   package var name: String
   package var family: String
   package var inputShape: [Int]
@@ -23,6 +27,7 @@ package struct ModelSummary: Equatable, Sendable {
   /// that holds them (a block held higher up, like DenseNet's transitions, joins the stage before),
   /// and the head.
   package init(_ model: ExplorerModel) {
+    spec = model.spec
     name = model.name
     family = model.family
     inputShape = model.inputShape

@@ -147,7 +147,7 @@ package final class NCursesTerminal: TerminalBackend {
       previous = nil
       return .resize(size)
     case KEY_MOUSE: return mouseEvent()
-    default: return nil
+    default: return nil  // a C key code the explorer does not use
     }
   }
 
@@ -170,7 +170,7 @@ package final class NCursesTerminal: TerminalBackend {
     case 27: return .key(.escape)
     case 8, 127: return .key(.backspace)
     case 1...26: return .key(.control(Character(Unicode.Scalar(UInt8(ch) + 96))))
-    default:
+    default:  // a C wide character: printable ones are typed text
       guard let scalar = Unicode.Scalar(UInt32(ch)), ch >= 32 else { return nil }
       return .key(.character(Character(scalar)))
     }

@@ -285,24 +285,24 @@ package final class Executor: @unchecked Sendable {
   }
 
   /// The attention nodes (SE modules, selective kernels, split attentions, inline SE blocks) with their kind.
-  package var attentionNodes: [(path: String, kind: AttentionKind)] {
-    var found: [(String, AttentionKind)] = []
-    root.walk { node in
-      switch node.module.layer {
-      case .squeezeExcite: found.append((node.path, .squeezeExcite))
-      case .selectiveKernel, .skConv: found.append((node.path, .selectiveKernel))
-      case .splitAttention: found.append((node.path, .splitAttention))
-      case .residual:
-        if node.body.contains(where: { if case .scale = $0 { return true } else { return false } }) {
-          found.append((node.path, .squeezeExcite))
-        }
+  package var attentionNodes: [(path: String, kind: AttentionKind)] { Self.attentionNodes(of: network) }
+
+  /// The attention nodes of `network`, pre-order, read from its module graph (no executor needed).
+  package static func attentionNodes(of network: Network) -> [(path: String, kind: AttentionKind)] {
+    network.root.walk().compactMap { entry in
+      switch entry.module.layer {
+      case .squeezeExcite: return (entry.path, .squeezeExcite)
+      case .selectiveKernel, .skConv: return (entry.path, .selectiveKernel)
+      case .splitAttention: return (entry.path, .splitAttention)
+      case .residual(let config):
+        let inlineSE = config.body.contains { if case .scale = $0 { true } else { false } }
+        return inlineSE ? (entry.path, .squeezeExcite) : nil
       case .conv2d, .batchNorm2d, .batchNormAct, .linear, .relu, .sigmoid, .identity, .flatten, .maxPool2d, .avgPool2d,
         .adaptiveAvgPool2d, .softmax, .radixSoftmax, .sequential, .moduleList, .program, .denseBlock,
         .selectiveKernelAttention:
-        break
+        return nil
       }
     }
-    return found
   }
 
   /// Buffers the pool has allocated so far (constant from the second run on).

@@ -2,16 +2,17 @@ import ArgumentParser
 import Explorer
 import Formats
 import Foundation
+import Session
 import TensorCore
 
 /// The explorer's forward-pass options: where weights and input come from, and the live benchmark.
 extension ExploreCommand {
   /// The weights and input `--weights`, `--input` / `--image` and `--seed` name (an array is read here,
   /// weights and images by ``RunController/prepare()``, all before the screen opens).
-  func runSource() throws -> RunSource {
+  func sessionSource() throws -> SessionSource {
     if input != nil && image != nil { throw CommandError("--input and --image exclude each other; give one") }
-    var source = RunSource(weightsPath: weights, seed: seed, imagePath: image)
-    if let image { source.inputName = URL(fileURLWithPath: image).lastPathComponent }
+    var source = SessionSource(weightsPath: weights, seed: seed)
+    if let image { source.input = .image(path: image) }
     if let input {
       let array = try NPYArray.read(path: input)
       guard array.shape.count == 4, array.shape[1] == 3, array.shape[0] >= 1 else {
@@ -23,20 +24,20 @@ extension ExploreCommand {
           "--input \(input) is \(array.shape[2])×\(array.shape[3]): the explorer takes square inputs "
             + "(`convscope run` takes any H×W)")
       }
-      source.input = try Tensor(shape: array.shape, data: array.values)
-      source.inputName = URL(fileURLWithPath: input).lastPathComponent
+      source.input = .array(
+        try Tensor(shape: array.shape, data: array.values), name: URL(fileURLWithPath: input).lastPathComponent)
     }
     return source
   }
 
   /// Renders frames while the forward pass runs to the end on the worker (three runs), and prints the
   /// worst one; with `--bench-live-report FILE` on the real terminal (ncurses), the line goes to FILE.
-  func printLiveBenchmark(_ initial: ExplorerState, controller: RunController) throws {
+  func printLiveBenchmark(_ initial: ExplorerState, effects: EffectRunner) throws {
     let terminal: TerminalBackend =
       benchLiveReport == nil
       ? MemoryTerminal(size: TerminalSize(width: 160, height: 48))
       : try NCursesTerminal(palette: .terminalDefault, mouse: false, forceASCII: forceASCII)
-    let result = ExplorerBenchmark.live(initial, controller: controller, terminal: terminal, runs: 3)
+    let result = ExplorerBenchmark.live(initial, effects: effects, terminal: terminal, runs: 3)
     terminal.shutdown()
     let line = String(
       format: "live runs of %@ (3 × %d steps, %.2f s) at %dx%d: %d frames while steps ran, mean %.3f ms, "

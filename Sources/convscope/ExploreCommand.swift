@@ -2,6 +2,7 @@ import ArgumentParser
 import Explorer
 import Foundation
 import Models
+import Session
 import TensorCore
 
 /// `convscope [MODEL]`: the explorer, the program's default command.
@@ -63,48 +64,52 @@ struct ExploreCommand: ParsableCommand {
 
   func run() throws {
     // Errors before the screen is opened leave the terminal untouched (one line, exit 1).
-    try checkModelName()
-    let source = try runSource()
-    if source.input != nil && (inputSize != nil || batch != 1) {
+    let spec = try modelSpec()
+    let source = try sessionSource()
+    if source.array != nil && (inputSize != nil || batch != 1) {
       throw CommandError("--input gives batch and size itself; drop --input-size and --batch")
     }
     let input =
-      try source.input.map { try InputChoice.validated(size: $0.shape[2], batch: $0.shape[0]) }
+      try source.array.map { try InputChoice.validated(size: $0.shape[2], batch: $0.shape[0]) }
       ?? InputChoice.validated(size: inputSize, batch: batch)
-    let explorerModel = try ModelLoader.load(model, input: input)
+    // One session for the model shown: its network feeds the analysis and the forward pass.
+    let sessions = SessionFactory(given: spec, source: source)
+    let session = sessions.session(for: spec, input: input)
+    let explorerModel = try ExplorerModel(session: session)
     if benchRender { return printRenderBenchmark(explorerModel) }
-    let controller = RunController(
-      model: try Zoo.model(named: explorerModel.name), source: source, inputShape: explorerModel.inputShape)
+    let controller = RunController(session: session, sessions: sessions)
     // Files are read before the screen opens, so a bad one is a one-line error.
     if weights != nil || image != nil { try controller.prepare() }
     var catalog = ThemeCatalog(directories: ThemeCatalog.searchDirectories())
     let chosen = try catalog.select(theme)
     var state = ExplorerState(model: explorerModel, themeName: chosen.name, themes: catalog.themes, input: input)
-    state.live = controller.initialLiveRun()
+    state.live = LiveRun(session: session)
     if let warning = chosen.warnings.first {
       let more = chosen.warnings.count > 1 ? " (+\(chosen.warnings.count - 1) more)" : ""
       state.notice = Notice(text: warning + more, isWarning: true)
     }
-    if benchLive { return try printLiveBenchmark(state, controller: controller) }
+    let effects = EffectRunner(services: .live(sessions), controller: controller)
+    if benchLive { return try printLiveBenchmark(state, effects: effects) }
     let terminal = try NCursesTerminal(palette: chosen.palette, mouse: !noMouse, forceASCII: forceASCII)
     state.live.terminalHasColour = terminal.colourDepth != .none
     let report = firstFrameReport
     let (exit, _) = ExplorerApp.run(
-      state, on: terminal,
+      state, on: terminal, effects: effects,
       onFirstFrame: {
         guard let report, let elapsed = ExplorerBenchmark.millisecondsSinceProcessStart() else { return }
         try? String(format: "first_frame_ms=%.0f\n", elapsed).write(toFile: report, atomically: true, encoding: .utf8)
-      }, onTick: controller.tick)
+      })
     // Stop the worker before exiting: tearing the process down under a running step can crash it.
     controller.stop()
     // A signal ends the process with 128 + its number, after the terminal was restored.
     if exit.status != 0 { Foundation.exit(exit.status) }
   }
 
-  /// The explorer is the default command, so `convscope lis` lands here: an unknown name also lists the commands.
-  private func checkModelName() throws {
+  /// The model argument as a spec, resolved once. The explorer is the default command, so
+  /// `convscope lis` lands here: an unknown name also lists the commands.
+  private func modelSpec() throws -> ModelSpec {
     do {
-      _ = try Zoo.model(named: model)
+      return try ModelSpec(named: model)
     } catch {
       let commands = Convscope.configuration.subcommands.map { $0._commandName }.filter { $0 != Self._commandName }
       throw CommandError("\(error) — or a command: \(commands.joined(separator: ", "))")

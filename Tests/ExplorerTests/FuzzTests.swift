@@ -92,9 +92,7 @@ final class FuzzTests: XCTestCase {
   }
 
   private func fuzz(_ name: String, size: Int? = nil, seed: UInt64, events: Int) throws {
-    let zoo = try Zoo.model(named: name)
-    let model = try ExplorerModel(zoo: zoo, size: size)
-    let controller = RunController(model: zoo, source: RunSource(), inputShape: model.inputShape)
+    var (state, controller) = try openForLiveRun(name, size: size)
     let themes =
       [Theme.builtInDefault]
       + ["a", "b"].map { suffix in
@@ -102,15 +100,15 @@ final class FuzzTests: XCTestCase {
         theme.name = "fuzz-\(suffix)"
         return theme
       }
-    var state = ExplorerState(model: model, themes: themes, input: InputChoice(batch: 1, size: size))
-    state.live = controller.initialLiveRun()
+    state.themes = themes
+    state.input = InputChoice(batch: 1, size: size)
     var rng = SplitMix(state: seed)
     var recent: [ExplorerAction] = []
     for i in 0..<events {
       let event = randomEvent(&rng, size: state.size)
       recent.append(event)
       if recent.count > 12 { recent.removeFirst() }
-      state.apply(event)
+      state.send(event, controller)
       // Quitting ends the session: carry on as if the explorer had been opened again.
       state.shouldQuit = false
       _ = controller.tick(&state)
@@ -127,7 +125,7 @@ final class FuzzTests: XCTestCase {
     for overlay: Overlay? in [nil, .activations(scroll: 0), .attention(scroll: 0), .help(scroll: 0)] {
       state.overlay = overlay
       for size in Self.sizes {
-        state.apply(.resize(size))
+        state.send(.resize(size), controller)
         let grid = ExplorerRenderer.render(state, size: size)
         XCTAssertEqual(grid.size, TerminalSize(width: max(0, size.width), height: max(0, size.height)))
       }

@@ -61,8 +61,8 @@ final class KeyBindingsTests: XCTestCase {
     ]
     for (key, name) in names { XCTAssertEqual(ExplorerState.describe(key), name) }
     var state = ExplorerState(model: FixtureModel.make())
-    state.apply(.key(.character("v")))
-    state.apply(.key(.backTab))
+    state.send(.key(.character("v")))
+    state.send(.key(.backTab))
     XCTAssertEqual(state.notice?.text, "Shift-Tab does nothing here: Esc closes the view")
   }
 

@@ -1,14 +1,20 @@
 import Explorer
 import Foundation
 import Models
+import Session
 
-/// A zoo model opened for live runs the way the explorer command sets it up: state plus its run controller.
-func openForLiveRun(_ name: String, size: Int? = nil) throws -> (ExplorerState, RunController) {
-  let zoo = try Zoo.model(named: name)
-  let model = try ExplorerModel(zoo: zoo, size: size)
-  let controller = RunController(model: zoo, source: RunSource(), inputShape: model.inputShape)
-  var state = ExplorerState(model: model)
-  state.live = controller.initialLiveRun()
+/// A zoo model opened for live runs the way the explorer command sets it up: state plus its run
+/// controller, one session for both.
+func openForLiveRun(_ name: String, size: Int? = nil, source: SessionSource = SessionSource()) throws -> (
+  ExplorerState, RunController
+) {
+  let spec = try ModelSpec(named: name)
+  let sessions = SessionFactory(given: spec, source: source)
+  let input = InputChoice(size: size)
+  let session = sessions.session(for: spec, input: input)
+  let controller = RunController(session: session, sessions: sessions)
+  var state = ExplorerState(model: try ExplorerModel(session: session))
+  state.live = LiveRun(session: session)
   return (state, controller)
 }
 

@@ -17,7 +17,7 @@ final class LiveRunTests: XCTestCase {
     let deadline = Date().addingTimeInterval(timeout)
     repeat {
       _ = controller.tick(&state)
-      if !state.live.isRunning && state.live.requests.isEmpty { break }
+      if !state.live.isRunning { break }
       usleep(5_000)
     } while Date() < deadline
     XCTAssertFalse(state.live.isRunning, "run did not finish within \(timeout) s", file: file, line: line)
@@ -39,7 +39,7 @@ final class LiveRunTests: XCTestCase {
   /// Runs `name` to the end and fixes the wall times (1, 2, 3 … ms) so screens are reproducible.
   private func ranToEnd(_ name: String, size: Int? = nil) throws -> ExplorerState {
     var (state, controller) = try openForLiveRun(name, size: size)
-    state.apply(.key(.character("r")))
+    state.send(.key(.character("r")), controller)
     settle(&state, controller)
     XCTAssertTrue(state.live.isComplete, "\(name) did not complete: \(state.live.failure ?? "")")
     for k in state.live.completed.indices { state.live.completed[k].seconds = Double(k + 1) / 1000 }
@@ -53,22 +53,22 @@ final class LiveRunTests: XCTestCase {
     var (state, controller) = try openForLiveRun("resnet18")
     // Hold the worker at the start of step 1 until the keys below have been handled.
     let hold = HeldStep(controller, atStep: 1)
-    state.apply(.key(.character("r")))
+    state.send(.key(.character("r")), controller)
     XCTAssertTrue(state.live.isRunning)
     _ = controller.tick(&state)
     XCTAssertEqual(hold.held.wait(timeout: .now() + 60), .success, "the worker never reached step 1")
     _ = controller.tick(&state)
     XCTAssertEqual(state.live.progress?.current, 1)
     let before = state.selected
-    state.apply(.key(.down))
-    state.apply(.key(.down))
+    state.send(.key(.down), controller)
+    state.send(.key(.down), controller)
     XCTAssertEqual(state.selectedRow, 2, "movement keys work during the step")
     XCTAssertNotEqual(state.selected, before)
-    state.apply(.key(.character("v")))
+    state.send(.key(.character("v")), controller)
     XCTAssertEqual(state.overlay, .activations(scroll: 0))
-    state.apply(.key(.escape))
+    state.send(.key(.escape), controller)
     XCTAssertNil(state.overlay)
-    state.apply(.key(.character("s")))
+    state.send(.key(.character("s")), controller)
     XCTAssertEqual(state.notice?.text, "the run already goes to the end: x cancels it")
     // The frame still draws, with the progress in the status bar and the running block marked.
     let grid = ExplorerRenderer.render(state, size: TerminalSize(width: 120, height: 30))
@@ -84,11 +84,11 @@ final class LiveRunTests: XCTestCase {
   func testStepPressedDuringAStepExtendsTheRun() throws {
     var (state, controller) = try openForLiveRun("resnet18")
     let hold = HeldStep(controller, atStep: 0)
-    state.apply(.key(.character("s")))
+    state.send(.key(.character("s")), controller)
     _ = controller.tick(&state)
     XCTAssertEqual(hold.held.wait(timeout: .now() + 60), .success)
-    state.apply(.key(.character("s")))
-    state.apply(.key(.character("s")))
+    state.send(.key(.character("s")), controller)
+    state.send(.key(.character("s")), controller)
     XCTAssertEqual(state.live.progress?.target, 2, "each s during the run adds a step")
     XCTAssertNil(state.notice)
     hold.release.signal()
@@ -98,15 +98,15 @@ final class LiveRunTests: XCTestCase {
 
   func testOpeningAnotherModelStartsItsOwnRun() throws {
     var (state, controller) = try openForLiveRun("resnet18", size: 64)
-    state.apply(.key(.character("r")))
+    state.send(.key(.character("r")), controller)
     settle(&state, controller)
     XCTAssertTrue(state.live.isComplete)
-    state.open(try ExplorerModel(zoo: try Zoo.model(named: "senet18")))
-    _ = controller.tick(&state)
+    for key in "msenet18" { state.send(.key(.character(key)), controller) }
+    state.send(.key(.enter), controller)
     XCTAssertTrue(state.live.completed.isEmpty, "results of resnet18 are gone")
     XCTAssertEqual(state.live.attentionPaths.count, 8)
     XCTAssertEqual(state.live.stepNames.first, "stem")
-    state.apply(.key(.character("r")))
+    state.send(.key(.character("r")), controller)
     settle(&state, controller)
     XCTAssertTrue(state.live.isComplete)
     XCTAssertEqual(state.live.completed.last?.outputShape, [1, 10], "senet18 ran (10 classes)")
@@ -114,7 +114,7 @@ final class LiveRunTests: XCTestCase {
 
   func testStatusBarShowsProgressWhileRunning() throws {
     var (state, _) = try openForLiveRun("resnet18")
-    state.apply(.key(.character("r")))
+    state.send(.key(.character("r")))
     state.live.progress?.current = 3
     state.live.progress?.elapsed = 1.2
     let text = ExplorerRenderer.render(state, size: TerminalSize(width: 120, height: 30)).text
@@ -123,9 +123,9 @@ final class LiveRunTests: XCTestCase {
 
   func testResetCancelsARunInProgress() throws {
     var (state, controller) = try openForLiveRun("resnet50")
-    state.apply(.key(.character("r")))
+    state.send(.key(.character("r")), controller)
     tick(&state, controller) { $0.live.completed.count >= 1 }
-    state.apply(.key(.character("x")))
+    state.send(.key(.character("x")), controller)
     XCTAssertFalse(state.live.isRunning, "x stops the run at once for the UI")
     XCTAssertTrue(state.live.completed.isEmpty)
     XCTAssertEqual(state.notice?.text, "run reset: back to the input")
@@ -136,7 +136,7 @@ final class LiveRunTests: XCTestCase {
     // Late results of the cancelled run are dropped; the next s starts again from the stem.
     _ = controller.tick(&state)
     XCTAssertTrue(state.live.completed.isEmpty)
-    state.apply(.key(.character("s")))
+    state.send(.key(.character("s")), controller)
     settle(&state, controller)
     XCTAssertEqual(state.live.completed.map(\.name), ["stem"])
   }
@@ -144,14 +144,14 @@ final class LiveRunTests: XCTestCase {
   func testRunUpToTheSelectedBlockAndStepping() throws {
     var (state, controller) = try openForLiveRun("resnet18")
     XCTAssertTrue(state.select(path: "layer2.0.conv1"))
-    state.apply(.key(.character(".")))
+    state.send(.key(.character(".")), controller)
     settle(&state, controller)
     XCTAssertEqual(state.live.completed.map(\.name), ["stem", "layer1.0", "layer1.1", "layer2.0"])
     XCTAssertNotNil(state.selectedDigest, "an inner node of a block that ran shows its own output")
     XCTAssertEqual(state.selectedDigest?.shape, [1, 128, 28, 28])
-    state.apply(.key(.character(".")))
+    state.send(.key(.character(".")), controller)
     XCTAssertEqual(state.notice?.text, "layer2.0 has already run")
-    state.apply(.key(.character("s")))
+    state.send(.key(.character("s")), controller)
     settle(&state, controller)
     XCTAssertEqual(state.live.completed.last?.name, "layer2.1")
   }
@@ -165,7 +165,7 @@ final class LiveRunTests: XCTestCase {
       for glyphs in [GlyphSet.unicode, .ascii] {
         var state = base
         state.glyphs = glyphs
-        state.apply(.resize(size))
+        state.send(.resize(size))
         prepare(&state)
         let grid = ExplorerRenderer.render(state, size: size)
         if glyphs.isASCII {
@@ -183,7 +183,7 @@ final class LiveRunTests: XCTestCase {
   private func key(_ c: Character, selecting path: String? = nil) -> (inout ExplorerState) -> Void {
     { state in
       if let path { XCTAssertTrue(state.select(path: path)) }
-      state.apply(.key(.character(c)))
+      state.send(.key(.character(c)))
     }
   }
 
@@ -259,39 +259,39 @@ final class LiveRunTests: XCTestCase {
 
   func testKeysInTheRunViews() throws {
     var state = try ranToEnd("senet18")
-    state.apply(.resize(TerminalSize(width: 80, height: 24)))
+    state.send(.resize(TerminalSize(width: 80, height: 24)))
     XCTAssertTrue(state.select(path: "layer2.0"))
-    state.apply(.key(.character("v")))
-    state.apply(.key(.down))
+    state.send(.key(.character("v")))
+    state.send(.key(.down))
     XCTAssertEqual(state.selectedNode.path, "layer2.1", "↓ in the activation view selects the next step")
-    state.apply(.key(.up))
-    state.apply(.key(.up))
+    state.send(.key(.up))
+    state.send(.key(.up))
     XCTAssertEqual(state.selectedNode.path, "layer1.1")
-    state.apply(.key(.character("a")))
+    state.send(.key(.character("a")))
     XCTAssertEqual(state.overlay, .attention(scroll: 0), "a switches to the attention view")
-    state.apply(.key(.pageDown))
+    state.send(.key(.pageDown))
     guard case .attention(let scrolled) = state.overlay else { return XCTFail("attention view closed") }
     XCTAssertGreaterThan(scrolled, 0, "PgDn scrolls the attention view")
-    state.apply(.key(.character("G")))
-    state.apply(.key(.down))
+    state.send(.key(.character("G")))
+    state.send(.key(.down))
     guard case .attention(let bottom) = state.overlay else { return XCTFail("attention view closed") }
     let total = AttentionView.lines(for: state, width: ExplorerLayout(size: state.size).helpRect.width - 4).count
     XCTAssertEqual(bottom, total - ExplorerLayout(size: state.size).helpVisibleRows, "scrolling stops at the end")
-    state.apply(.key(.character("z")))
+    state.send(.key(.character("z")))
     XCTAssertEqual(state.notice?.text, "z does nothing here: Esc closes the view")
-    state.apply(.key(.character("a")))
+    state.send(.key(.character("a")))
     XCTAssertNil(state.overlay, "a closes its own view")
-    state.apply(.key(.character("v")))
-    state.apply(.key(.character("q")))
+    state.send(.key(.character("v")))
+    state.send(.key(.character("q")))
     XCTAssertTrue(state.shouldQuit, "q quits from a view")
   }
 
   func testNothingRunYetViews() throws {
     var (state, _) = try openForLiveRun("seresnet50")
-    state.apply(.key(.character("a")))
+    state.send(.key(.character("a")))
     let attention = AttentionView.lines(for: state, width: 70).map(\.plainText)
     XCTAssertEqual(attention.first, "16 attention blocks, 0 run · colours: low → high")
-    state.apply(.key(.character("v")))
+    state.send(.key(.character("v")))
     XCTAssertEqual(state.overlay, .activations(scroll: 0))
     XCTAssertEqual(
       ActivationView.lines(for: state, width: 80).map(\.plainText),

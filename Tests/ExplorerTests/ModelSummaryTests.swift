@@ -1,12 +1,13 @@
 import Explorer
 import Models
+import Session
 import XCTest
 
 /// The compare view's figures: stages add up to the totals, depth counts the weighted layers.
 final class ModelSummaryTests: XCTestCase {
   func testStagesAddUpToTheTotalsForEveryZooModel() throws {
-    for entry in ModelLoader.catalog(input: InputChoice()) {
-      let summary = ModelSummary(try ModelLoader.load(entry.name, input: InputChoice()))
+    for entry in ExplorerServices.catalogue(input: InputChoice()) {
+      let summary = ModelSummary(try ExplorerModel(session: Session(spec: entry.spec)))
       XCTAssertEqual(summary.stages.map(\.params).reduce(0, +), summary.params, entry.name)
       XCTAssertEqual(summary.stages.map(\.macs).reduce(0, +), summary.macs, entry.name)
       XCTAssertEqual(summary.stages.first?.name, "stem", entry.name)

@@ -8,7 +8,7 @@ final class ReduceTests: XCTestCase {
   }
 
   private func press(_ state: ExplorerState, _ keys: Key...) -> ExplorerState {
-    keys.reduce(state) { $0.reduce(.key($1)) }
+    keys.reduce(state) { $0.then(.key($1)) }
   }
 
   private func paths(_ state: ExplorerState) -> [String] { state.rows.map { state.model.nodes[$0].path } }
@@ -147,10 +147,10 @@ final class ReduceTests: XCTestCase {
     let big = press(fresh(TerminalSize(width: 160, height: 48)), .character("?"), .down)
     XCTAssertEqual(big.overlay, .help(scroll: 0), "at 160×48 everything fits: nothing to scroll")
     // The wheel scrolls the help three lines at a time (it did nothing); a click changes nothing.
-    let wheeled = help.reduce(.mouse(MouseEvent(x: 30, y: 10, kind: .wheelDown)))
+    let wheeled = help.then(.mouse(MouseEvent(x: 30, y: 10, kind: .wheelDown)))
     XCTAssertEqual(wheeled.overlay, .help(scroll: 3))
-    XCTAssertEqual(wheeled.reduce(.mouse(MouseEvent(x: 30, y: 10, kind: .wheelUp))).overlay, .help(scroll: 0))
-    XCTAssertEqual(wheeled.reduce(.mouse(MouseEvent(x: 30, y: 10, kind: .press))).overlay, .help(scroll: 3))
+    XCTAssertEqual(wheeled.then(.mouse(MouseEvent(x: 30, y: 10, kind: .wheelUp))).overlay, .help(scroll: 0))
+    XCTAssertEqual(wheeled.then(.mouse(MouseEvent(x: 30, y: 10, kind: .press))).overlay, .help(scroll: 3))
     XCTAssertEqual(wheeled.selected, 0, "the tree under the help does not move")
   }
 
@@ -170,10 +170,10 @@ final class ReduceTests: XCTestCase {
     var state = fresh(TerminalSize(width: 160, height: 48))
     state.expandAll()
     state = press(state, .character("G"))
-    let small = state.reduce(.resize(TerminalSize(width: 60, height: 16)))
+    let small = state.then(.resize(TerminalSize(width: 60, height: 16)))
     let height = ExplorerLayout(size: small.size).contentHeight
     XCTAssertTrue((small.treeScroll..<small.treeScroll + height).contains(small.selectedRow))
-    let tiny = small.reduce(.resize(TerminalSize(width: 40, height: 10)))
+    let tiny = small.then(.resize(TerminalSize(width: 40, height: 10)))
     XCTAssertTrue(tiny.size.isTooSmall)
     XCTAssertEqual(
       press(tiny, .up).selectedNode.path, press(small, .up).selectedNode.path,
@@ -185,27 +185,27 @@ final class ReduceTests: XCTestCase {
     let size = TerminalSize(width: 80, height: 24)
     let layout = ExplorerLayout(size: size)
     let state = fresh(size)
-    let clicked = state.reduce(.mouse(MouseEvent(x: 20, y: layout.contentTop + 4, kind: .press)))
+    let clicked = state.then(.mouse(MouseEvent(x: 20, y: layout.contentTop + 4, kind: .press)))
     XCTAssertEqual(clicked.selectedNode.path, "layer1")
     XCTAssertEqual(clicked.rows, state.rows, "a click on the name only selects")
     let glyphX = layout.treeX + 1 + TreePane.indent(of: state.model.nodes[5])
-    let toggled = state.reduce(.mouse(MouseEvent(x: glyphX, y: layout.contentTop + 5, kind: .press)))
+    let toggled = state.then(.mouse(MouseEvent(x: glyphX, y: layout.contentTop + 5, kind: .press)))
     XCTAssertEqual(toggled.selectedNode.path, "layer1.0")
     XCTAssertEqual(toggled.rows.count, 16, "a click on the glyph toggles")
-    let details = state.reduce(.mouse(MouseEvent(x: layout.detailsX + 2, y: layout.contentTop + 1, kind: .press)))
+    let details = state.then(.mouse(MouseEvent(x: layout.detailsX + 2, y: layout.contentTop + 1, kind: .press)))
     XCTAssertEqual(details.focus, .details)
     XCTAssertEqual(
-      details.reduce(.mouse(MouseEvent(x: 5, y: 30, kind: .press))).focus, .details,
+      details.then(.mouse(MouseEvent(x: 5, y: 30, kind: .press))).focus, .details,
       "a click outside the panes changes nothing")
 
     var tall = fresh(TerminalSize(width: 60, height: 16))
     tall.expandAll()
-    let wheeled = tall.reduce(.mouse(MouseEvent(x: 10, y: 5, kind: .wheelDown)))
+    let wheeled = tall.then(.mouse(MouseEvent(x: 10, y: 5, kind: .wheelDown)))
     XCTAssertEqual(wheeled.treeScroll, 3)
     XCTAssertEqual(wheeled.selectedRow, 3, "the selection is dragged into view")
-    XCTAssertEqual(wheeled.reduce(.mouse(MouseEvent(x: 10, y: 5, kind: .wheelUp))).treeScroll, 0)
+    XCTAssertEqual(wheeled.then(.mouse(MouseEvent(x: 10, y: 5, kind: .wheelUp))).treeScroll, 0)
     let onConv = press(tall, .down)
-    let detailsWheel = onConv.reduce(
+    let detailsWheel = onConv.then(
       .mouse(
         MouseEvent(
           x: ExplorerLayout(size: tall.size).detailsX + 1, y: 5,

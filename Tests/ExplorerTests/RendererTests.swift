@@ -9,14 +9,14 @@ final class RendererTests: XCTestCase {
 
   func testSelectedRowIsHighlightedByFocus() {
     var s = state()
-    s.apply(.key(.down))
+    s.send(.key(.down))
     let layout = ExplorerLayout(size: s.size)
     let y = layout.contentTop + 1
     var grid = ExplorerRenderer.render(s, size: s.size)
     for x in layout.treeX..<layout.dividerX { XCTAssertEqual(grid[x, y].role, .selected, "x \(x)") }
     XCTAssertNotEqual(grid[layout.treeX + 3, y + 1].role, .selected)
     XCTAssertEqual(grid[layout.treeX, layout.headingRow].role, .headingFocused)
-    s.apply(.key(.tab))
+    s.send(.key(.tab))
     grid = ExplorerRenderer.render(s, size: s.size)
     XCTAssertEqual(grid[layout.treeX + 3, y].role, .selectedInactive)
     XCTAssertEqual(grid[layout.treeX, layout.headingRow].role, .heading)
@@ -25,9 +25,9 @@ final class RendererTests: XCTestCase {
 
   func testSearchMatchesAreMarked() throws {
     var s = state()
-    for c in "/conv2" { s.apply(.key(.character(c))) }
-    s.apply(.key(.enter))
-    s.apply(.key(.character("g")))
+    for c in "/conv2" { s.send(.key(.character(c))) }
+    s.send(.key(.enter))
+    s.send(.key(.character("g")))
     let grid = ExplorerRenderer.render(s, size: s.size)
     let layout = ExplorerLayout(size: s.size)
     let node = try XCTUnwrap(s.model.index(ofPath: "layer1.0.conv2"))
@@ -54,7 +54,7 @@ final class RendererTests: XCTestCase {
     XCTAssertNotNil(wide.macs)
     XCTAssertNotNil(wide.bar)
     XCTAssertTrue(wide.groupedParams)
-    let big = state(TerminalSize(width: 160, height: 48)).reduce(.key(.down))
+    let big = state(TerminalSize(width: 160, height: 48)).then(.key(.down))
     let grid = ExplorerRenderer.render(big, size: big.size)
     XCTAssertEqual(grid[ExplorerLayout(size: grid.size).treeX + 3, 2].role, .title, "the root's name")
     XCTAssertTrue(grid.cells.contains { $0.role == .bar }, "share bars are drawn")
@@ -62,15 +62,15 @@ final class RendererTests: XCTestCase {
 
   func testStatusBarShowsPromptNoticeAndTheme() {
     var s = state()
-    s.apply(.key(.character("/")))
-    s.apply(.key(.character("f")))
+    s.send(.key(.character("/")))
+    s.send(.key(.character("f")))
     var grid = ExplorerRenderer.render(s, size: s.size)
     let row = ExplorerLayout(size: s.size).statusRow
     XCTAssertTrue(grid.text(row: row).contains("/f█"))
     XCTAssertTrue(grid.text(row: row).contains("theme default"))
-    s.apply(.key(.escape))
-    s.apply(.key(.character("j")))
-    s.apply(.key(.character("z")))
+    s.send(.key(.escape))
+    s.send(.key(.character("j")))
+    s.send(.key(.character("z")))
     grid = ExplorerRenderer.render(s, size: s.size)
     XCTAssertTrue(grid.text(row: row).contains("z does nothing here"))
   }
@@ -83,7 +83,7 @@ final class RendererTests: XCTestCase {
     let bottom = layout.contentTop + layout.contentHeight - 1
     XCTAssertEqual(grid[layout.dividerX - 1, bottom].scalar, "▼")
     XCTAssertEqual(grid[layout.dividerX - 1, layout.contentTop].scalar, " ")
-    s.apply(.key(.character("G")))
+    s.send(.key(.character("G")))
     grid = ExplorerRenderer.render(s, size: s.size)
     XCTAssertEqual(grid[layout.dividerX - 1, layout.contentTop].scalar, "▲")
   }

@@ -2,6 +2,7 @@ import Analysis
 import Explorer
 import Foundation
 import Models
+import Session
 import TensorCore
 import XCTest
 
@@ -11,15 +12,14 @@ import XCTest
 final class RunGuardTests: XCTestCase {
   func testAnInputTooLargeForMemoryIsRefusedWithANotice() throws {
     var (state, _) = try openForLiveRun("resnet50")
-    for key in "i4096 1024" { state.apply(.key(.character(key))) }
-    state.apply(.key(.enter))
+    for key in "i4096 1024" { state.send(.key(.character(key))) }
+    state.send(.key(.enter))
     XCTAssertEqual(state.model.inputShape, [1024, 3, 4096, 4096])
     // The stem's output alone is 1024×64×2048×2048 floats: 1.1 TB.
     XCTAssertGreaterThan(state.model.runMemoryEstimate, 1_000_000_000_000)
     for key in "sr." {
-      state.apply(.key(.character(key)))
+      state.send(.key(.character(key)))
       XCTAssertFalse(state.live.isRunning, "\(key) must not start a run")
-      XCTAssertTrue(state.live.requests.isEmpty)
       let notice = try XCTUnwrap(state.notice)
       XCTAssertTrue(notice.isWarning)
       XCTAssertTrue(
@@ -35,11 +35,11 @@ final class RunGuardTests: XCTestCase {
     // ResNet-50 at 224: the largest output is the stem conv's 1×64×112×112 floats, 3.2 MB, so 12.8 MB.
     XCTAssertEqual(state.model.runMemoryEstimate, 4 * 4 * 64 * 112 * 112)
     state.live.memoryBudget = 12_845_056
-    state.apply(.key(.character("s")))
+    state.send(.key(.character("s")))
     XCTAssertTrue(state.live.isRunning, "a run that fits the budget exactly starts")
-    state.apply(.key(.character("x")))
+    state.send(.key(.character("x")))
     state.live.memoryBudget = 12_845_055
-    state.apply(.key(.character("s")))
+    state.send(.key(.character("s")))
     XCTAssertFalse(state.live.isRunning)
     XCTAssertEqual(state.notice?.isWarning, true)
   }
@@ -48,7 +48,7 @@ final class RunGuardTests: XCTestCase {
     var (state, controller) = try openForLiveRun("resnet18")
     // A step that does not end (as one op of a huge input seems to): stop gives up after the bound.
     let hold = HeldStep(controller, atStep: 1)
-    state.apply(.key(.character("r")))
+    state.send(.key(.character("r")), controller)
     _ = controller.tick(&state)
     XCTAssertEqual(hold.held.wait(timeout: .now() + 60), .success)
     let started = Date()
@@ -60,30 +60,26 @@ final class RunGuardTests: XCTestCase {
   }
 
   func testWeightsAndInputFilesComeBackWithTheirModelAndSize() throws {
-    let zoo = try Zoo.model(named: "senet18")
-    let model = try ExplorerModel(zoo: zoo)
     let zeros = try Tensor(shape: [1, 3, 32, 32], data: [Float](repeating: 0, count: 3 * 32 * 32))
-    let source = RunSource(weightsPath: "/files/senet18.safetensors", input: zeros, inputName: "zeros.npy")
-    let controller = RunController(model: zoo, source: source, inputShape: model.inputShape)
-    var state = ExplorerState(model: model)
-    state.live = controller.initialLiveRun()
+    let source = SessionSource(weightsPath: "/files/senet18.safetensors", input: .array(zeros, name: "zeros.npy"))
+    var (state, controller) = try openForLiveRun("senet18", source: source)
     XCTAssertEqual(state.live.source, "weights senet18.safetensors · input zeros.npy")
     // Another model (same input shape): seeded weights, the array still fits.
-    for key in "msknet_cifar" { state.apply(.key(.character(key))) }
-    state.apply(.key(.enter))
+    for key in "msknet_cifar" { state.send(.key(.character(key)), controller) }
+    state.send(.key(.enter), controller)
     XCTAssertEqual(state.model.name, "sknet_cifar")
     _ = controller.tick(&state)
     XCTAssertEqual(state.live.source, "seeded weights (seed 0) · input zeros.npy")
     // Back to senet18 at another size: its weights again, the synthetic input.
-    for key in "msenet18" { state.apply(.key(.character(key))) }
-    state.apply(.key(.enter))
+    for key in "msenet18" { state.send(.key(.character(key)), controller) }
+    state.send(.key(.enter), controller)
     XCTAssertEqual(state.model.name, "senet18")
-    try state.changeInput(to: InputChoice(size: 64))
-    _ = controller.tick(&state)
+    for key in "i64" { state.send(.key(.character(key)), controller) }
+    state.send(.key(.enter), controller)
     XCTAssertEqual(state.live.source, "weights senet18.safetensors · synthetic input")
     // And at the array's size again: the array is back (both were lost for good before).
-    try state.changeInput(to: InputChoice(size: 32))
-    _ = controller.tick(&state)
+    for key in "i32" { state.send(.key(.character(key)), controller) }
+    state.send(.key(.enter), controller)
     XCTAssertEqual(state.live.source, "weights senet18.safetensors · input zeros.npy")
     XCTAssertTrue(state.live.inputIsReal)
   }
@@ -94,27 +90,24 @@ final class RunGuardTests: XCTestCase {
     // One batch of input, as a fast typist or a pasted key sequence gives: the r was dropped when
     // the controller replaced the old model's run state after the batch.
     terminal.events = "msenet18".map { .key(.character($0)) } + [.key(.enter), .key(.character("r"))]
-    let (_, final) = ExplorerApp.run(state, on: terminal, onTick: controller.tick)
+    let effects = EffectRunner(services: .live(controller.sessions), controller: controller)
+    let (_, final) = ExplorerApp.run(state, on: terminal, effects: effects)
     controller.stop()
     XCTAssertEqual(final.model.name, "senet18")
     XCTAssertEqual(final.live.stepNames.last, "head")
     XCTAssertEqual(final.live.attentionPaths.count, 8, "the run state is senet18's")
     XCTAssertTrue(final.live.isRunning, "the r after Enter started senet18's run")
     XCTAssertEqual(final.live.progress?.target, final.live.stepNames.count - 1)
-    XCTAssertTrue(final.live.requests.isEmpty, "and was handed to the worker")
   }
 
   func testANaNInputRunsAndEveryViewDraws() throws {
-    let zoo = try Zoo.model(named: "sknet_cifar")
-    let model = try ExplorerModel(zoo: zoo)
     let nan = try Tensor(shape: [1, 3, 32, 32], data: [Float](repeating: .nan, count: 3 * 32 * 32))
-    let controller = RunController(
-      model: zoo, source: RunSource(input: nan, inputName: "nan.npy"), inputShape: model.inputShape)
-    var state = ExplorerState(model: model, size: TerminalSize(width: 120, height: 40))
-    state.live = controller.initialLiveRun()
-    state.apply(.key(.character("r")))
+    var (state, controller) = try openForLiveRun(
+      "sknet_cifar", source: SessionSource(input: .array(nan, name: "nan.npy")))
+    state.size = TerminalSize(width: 120, height: 40)
+    state.send(.key(.character("r")), controller)
     let deadline = Date().addingTimeInterval(120)
-    while (state.live.isRunning || !state.live.requests.isEmpty) && Date() < deadline {
+    while state.live.isRunning && Date() < deadline {
       _ = controller.tick(&state)
       usleep(5_000)
     }
@@ -122,7 +115,7 @@ final class RunGuardTests: XCTestCase {
     // The stats, histograms, thumbnails, charts and top-5 of NaN activations trapped while drawing.
     var text = ""
     for keys in ["", "jjjjj", "v", "a", "\u{1B}G"] {
-      for key in keys { state.apply(.key(key == "\u{1B}" ? .escape : .character(key))) }
+      for key in keys { state.send(.key(key == "\u{1B}" ? .escape : .character(key)), controller) }
       text += ExplorerRenderer.render(state, size: state.size).text
     }
     XCTAssertTrue(text.contains("nan %"), "the top-5 show NaN probabilities")
@@ -132,7 +125,7 @@ final class RunGuardTests: XCTestCase {
     var (state, controller) = try openForLiveRun("densenet121")
     let reached = DispatchSemaphore(value: 0)
     controller.beforeStep = { step in if step == 2 { reached.signal() } }
-    state.apply(.key(.character("r")))
+    state.send(.key(.character("r")), controller)
     _ = controller.tick(&state)
     XCTAssertEqual(reached.wait(timeout: .now() + 120), .success, "the worker never reached step 2")
     XCTAssertTrue(controller.stop())
@@ -142,7 +135,7 @@ final class RunGuardTests: XCTestCase {
     usleep(200_000)
     XCTAssertEqual(controller.stepsStarted, started)
     // Work queued before the stop is dropped too.
-    state.apply(.key(.character("x")))
+    state.send(.key(.character("x")), controller)
     _ = controller.tick(&state)
     controller.waitUntilIdle()
     XCTAssertEqual(controller.stepsStarted, started)

@@ -57,12 +57,12 @@ final class SnapshotTests: XCTestCase {
   }
 
   func testHelpOverlay() throws {
-    try check("help-resnet50", model: "resnet50") { state in state.apply(.key(.character("?"))) }
+    try check("help-resnet50", model: "resnet50") { state in state.send(.key(.character("?"))) }
   }
 
   func testSearch() throws {
     try check("search-resnet50", model: "resnet50") { state in
-      for c in "/conv2" { state.apply(.key(.character(c))) }
+      for c in "/conv2" { state.send(.key(.character(c))) }
     }
   }
 
@@ -81,7 +81,7 @@ final class SnapshotTests: XCTestCase {
   // MARK: - Part two: picker, compare, input size, themes
 
   private func keys(_ text: String) -> (inout ExplorerState) -> Void {
-    { state in for c in text { state.apply(.key(.character(c))) } }
+    { state in for c in text { state.send(.key(.character(c))) } }
   }
 
   func testModelPicker() throws { try check("picker-resnet50", model: "resnet50", prepare: keys("m")) }
@@ -95,7 +95,7 @@ final class SnapshotTests: XCTestCase {
   func testCompareOneAdded() throws {
     try check("compare-added", model: "resnet50") { state in
       self.keys("c+densenet_bc")(&state)
-      state.apply(.key(.enter))
+      state.send(.key(.enter))
     }
   }
 
@@ -112,14 +112,14 @@ final class SnapshotTests: XCTestCase {
   func testInputSizeApplied() throws {
     try check("inputsize-applied", model: "resnet50") { state in
       self.keys("i160 2")(&state)
-      state.apply(.key(.enter))
+      state.send(.key(.enter))
     }
   }
 
   func testInputSizeRefused() throws {
     try check("inputsize-refused", model: "densenet121") { state in
       self.keys("i16")(&state)
-      state.apply(.key(.enter))
+      state.send(.key(.enter))
     }
   }
 
@@ -151,7 +151,7 @@ final class SnapshotTests: XCTestCase {
     let size = TerminalSize(width: 160, height: 48)
     var state = ExplorerState(model: try ExplorerModel.zoo(named: "resnet50"), size: size)
     state.themeName = "dark"
-    state.apply(.key(.character("c")))
+    state.send(.key(.character("c")))
     let grid = ExplorerRenderer.render(state, size: size)
     Snapshot.assertStyledMatches(grid, palette: dark.palette, depth: .indexed256, named: "compare-dark-256-160x48")
   }

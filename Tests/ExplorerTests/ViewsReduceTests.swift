@@ -1,5 +1,6 @@
 import Explorer
 import Models
+import Session
 import XCTest
 
 /// Reduce for the model picker, the compare view, the input size prompt and theme cycling, on
@@ -15,11 +16,11 @@ final class ViewsReduceTests: XCTestCase {
   }
 
   private func press(_ state: ExplorerState, _ keys: Key...) -> ExplorerState {
-    keys.reduce(state) { $0.reduce(.key($1)) }
+    keys.reduce(state) { $0.then(.key($1)) }
   }
 
   private func type(_ state: ExplorerState, _ text: String) -> ExplorerState {
-    text.reduce(state) { $0.reduce(.key(.character($1))) }
+    text.reduce(state) { $0.then(.key(.character($1))) }
   }
 
   private func picker(_ state: ExplorerState) -> ModelPicker? {
@@ -94,13 +95,13 @@ final class ViewsReduceTests: XCTestCase {
     let picker = try XCTUnwrap(self.picker(state))
     // The list's first line is the ResNet heading, the second resnet18.
     let row = layout.pickerListTop - picker.scroll + 1
-    let clicked = state.reduce(.mouse(MouseEvent(x: layout.pickerRect.x + 5, y: row, kind: .press)))
+    let clicked = state.then(.mouse(MouseEvent(x: layout.pickerRect.x + 5, y: row, kind: .press)))
     XCTAssertEqual(self.picker(clicked).flatMap { p in p.selected.map { p.entries[$0].name } }, "resnet18")
-    let opened = clicked.reduce(.mouse(MouseEvent(x: layout.pickerRect.x + 5, y: row, kind: .press)))
+    let opened = clicked.then(.mouse(MouseEvent(x: layout.pickerRect.x + 5, y: row, kind: .press)))
     XCTAssertEqual(opened.model.name, "resnet18", "a click on the chosen row opens it")
-    let wheeled = state.reduce(.mouse(MouseEvent(x: layout.pickerRect.x + 5, y: row + 3, kind: .wheelDown)))
+    let wheeled = state.then(.mouse(MouseEvent(x: layout.pickerRect.x + 5, y: row + 3, kind: .wheelDown)))
     XCTAssertGreaterThan(self.picker(wheeled)?.scroll ?? 0, picker.scroll)
-    let outside = state.reduce(.mouse(MouseEvent(x: 0, y: 1, kind: .press)))
+    let outside = state.then(.mouse(MouseEvent(x: 0, y: 1, kind: .press)))
     XCTAssertNil(outside.overlay, "a click outside closes the picker")
   }
 
@@ -154,7 +155,7 @@ final class ViewsReduceTests: XCTestCase {
 
   func testCompareScrollsSidewaysWhenNarrow() throws {
     let narrow = TerminalSize(width: 80, height: 24)
-    var state = try fresh().reduce(.resize(narrow))
+    var state = try fresh().then(.resize(narrow))
     state = press(state, .character("c"))
     XCTAssertEqual(ExplorerLayout(size: narrow).compareColumns, 2)
     state = press(state, .right, .right, .right)
@@ -175,9 +176,9 @@ final class ViewsReduceTests: XCTestCase {
     let state = press(try fresh(), .character("c"))
     let layout = ExplorerLayout(size: size)
     let x = layout.compareX + CompareView.labelWidth + CompareView.columnWidth + 3
-    let clicked = state.reduce(.mouse(MouseEvent(x: x, y: 5, kind: .press)))
+    let clicked = state.then(.mouse(MouseEvent(x: x, y: 5, kind: .press)))
     XCTAssertEqual(clicked.compare?.selected, 1, "a click selects the column under it")
-    let wheeled = state.reduce(.mouse(MouseEvent(x: x, y: 5, kind: .wheelDown)))
+    let wheeled = state.then(.mouse(MouseEvent(x: x, y: 5, kind: .wheelDown)))
     XCTAssertEqual(wheeled.compare?.columnScroll, 1, "every line shows at 100×30: the wheel scrolls sideways")
   }
 
@@ -188,7 +189,7 @@ final class ViewsReduceTests: XCTestCase {
     state = press(type(press(state, .character("i")), "2x3x160x160"), .enter)
     XCTAssertEqual(state.model.inputShape, [2, 3, 160, 160])
     XCTAssertEqual(state.input, InputChoice(batch: 2, size: 160))
-    let at160 = try ModelLoader.load("resnet50", input: InputChoice(batch: 1, size: 160))
+    let at160 = try ExplorerModel(session: Session(spec: try ModelSpec(named: "resnet50"), size: 160))
     XCTAssertEqual(state.model.totalMACs, 2 * at160.totalMACs, "twice the batch, twice the MACs")
     XCTAssertLessThan(at160.totalMACs, try fresh().model.totalMACs)
     XCTAssertEqual(state.model.totalParams, 25_557_032)

@@ -1,0 +1,28 @@
+import Models
+
+/// Work a reduce step asks for and does not do itself: analyses, the catalogue, the forward pass.
+///
+/// ``ExplorerState/apply(_:)`` returns these; an ``EffectRunner`` carries them out with its
+/// ``ExplorerServices`` and feeds the results back as actions.
+package enum ExplorerEffect: Equatable, Sendable {
+  /// Analyse `spec` at `input` and show it (falling back to its own size), as run generation `generation`.
+  case open(ModelSpec, input: InputChoice, generation: Int)
+  /// Re-analyse the open model and the compared ones at `input`, as run generation `generation`.
+  case changeInput(InputChoice, open: ModelSpec, compared: [ModelSpec], generation: Int)
+  /// Every zoo model's figures at `input`, for the picker (slow: off the UI thread).
+  case loadCatalogue(input: InputChoice, purpose: ModelPicker.Purpose)
+  /// Summaries of the compare view's default set at `input` (off the UI thread).
+  case compare(input: InputChoice)
+  /// One more model's summary for the compare view.
+  case addToCompare(ModelSpec, input: InputChoice)
+  /// Hand a request to the forward pass of the shown model.
+  case run(RunRequest, generation: Int)
+
+  /// Whether the runner does this off the UI thread (keys wait for its result, frames do not).
+  package var isSlow: Bool {
+    switch self {
+    case .loadCatalogue, .compare: true
+    case .open, .changeInput, .addToCompare, .run: false
+    }
+  }
+}
