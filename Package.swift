@@ -43,7 +43,8 @@ let package = Package(
     // One forward-pass session: a model spec with its weights, input and executor.
     .target(name: "Session", dependencies: ["TensorCore", "Graph", "Analysis", "Formats", "Runtime", "Models"]),
     // Presentation: tables, markdown and JSON of analyses, runs and listings.
-    .target(name: "Presentation", dependencies: ["TensorCore", "Graph", "Analysis", "Formats", "Runtime", "Models"]),
+    .target(
+      name: "Presentation", dependencies: ["TensorCore", "Graph", "Analysis", "Formats", "Runtime", "Models", "Session"]),
     .target(
       name: "Explorer",
       dependencies: ["TensorCore", "Graph", "Analysis", "Formats", "Runtime", "Models", "Session", "Presentation", "CNCurses"]),

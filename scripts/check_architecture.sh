@@ -15,7 +15,7 @@ declare -A allowed=(
   [Runtime]="TensorCore Graph Formats"
   [Models]="Graph Analysis"
   [Session]="TensorCore Graph Analysis Formats Runtime Models"
-  [Presentation]="TensorCore Graph Analysis Formats Runtime Models"
+  [Presentation]="TensorCore Graph Analysis Formats Runtime Models Session"
   [Explorer]="TensorCore Graph Analysis Formats Runtime Models Session Presentation CNCurses"
   [convscope]="TensorCore Graph Analysis Formats Runtime Models Session Presentation Explorer ArgumentParser"
 )

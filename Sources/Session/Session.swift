@@ -33,6 +33,8 @@ package final class Session: @unchecked Sendable {
     self.spec = spec
     self.source = source
     network = spec.build()
+    var batch = batch
+    if case .images(let paths, _) = source.input { batch = paths.count }
     inputShape = source.array?.shape ?? spec.inputShape(batch: batch, size: size)
   }
 
@@ -72,9 +74,23 @@ package final class Session: @unchecked Sendable {
       // The CIFAR nets get CIFAR's transform, the others ImageNet's.
       let preprocessing = try ImagePreprocessing.forModel(cifar: spec.isCIFAR, inputSize: inputShape[2])
       return try preprocessing.tensor(contentsOfFile: path, batch: inputShape[0])
+    case .images(let paths, _):
+      let preprocessing = try ImagePreprocessing.forModel(cifar: spec.isCIFAR, inputSize: inputShape[2])
+      var data: [Float] = []
+      for path in paths { data += preprocessing(try RGBImage(contentsOfFile: path)) }
+      return try Tensor(shape: inputShape, data: data)
     case .synthetic:
       return try Tensor(shape: inputShape, data: WeightInit.input(seed: 0, shape: inputShape))
     }
+  }
+
+  /// The parameter values the executor would get (state-dict key → floats), checked strictly as it checks them.
+  package func parameterValues() throws -> [String: [Float]] {
+    let specs = network.root.parameterSpecs
+    guard let path = source.weightsPath else {
+      return try WeightInit.stateDict(specs: specs, seed: source.seed).values(matching: specs, model: spec.baseName)
+    }
+    return try Self.readWeights(path).values(matching: specs, model: spec.baseName)
   }
 
   // MARK: - Reading files

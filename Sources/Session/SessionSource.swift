@@ -11,6 +11,8 @@ package struct SessionSource: Sendable {
     case array(Tensor, name: String)
     /// A PNG or JPEG file, preprocessed for the model at the session's input size.
     case image(path: String)
+    /// Several PNG/JPEG files (a folder's), one sample each; `name` is how headers name them.
+    case images(paths: [String], name: String)
   }
 
   /// A safetensors file, or nil for the seeded weights of `seed`.
@@ -34,7 +36,7 @@ package struct SessionSource: Sendable {
   package var hasFileInput: Bool {
     switch input {
     case .synthetic: false
-    case .array, .image: true
+    case .array, .image, .images: true
     }
   }
 
@@ -47,6 +49,7 @@ package struct SessionSource: Sendable {
     case .synthetic: shown = "synthetic input"
     case .array(_, let name): shown = "input \(name)"
     case .image(let path): shown = "input \(URL(fileURLWithPath: path).lastPathComponent)"
+    case .images(let paths, let name): shown = "input \(name) (\(paths.count) images)"
     }
     return "\(weights) · \(shown)"
   }

@@ -14,6 +14,8 @@ struct Convscope: ParsableCommand {
       SummaryCommand.self,
       RunCommand.self,
       ExportWeightsCommand.self,
+      LesionCommand.self,
+      ReuseCommand.self,
     ],
     defaultSubcommand: ExploreCommand.self
   )
