@@ -75,12 +75,14 @@ def seeded_input(seed, shape):
     return seeded_uniform(seed, "input", int(np.prod(shape)), -2, 2).reshape(shape)
 
 
-def exported_state_dict(binary, name, model):
-    """What `convscope export-weights NAME --seed WEIGHT_SEED --test-stats` writes, checked against the model."""
+def exported_state_dict(binary, name, model, flags=(), seed=WEIGHT_SEED, test_stats=True):
+    """What `convscope export-weights NAME W [--set K=V ...] --seed SEED [--test-stats]` writes, checked against the
+    model's keys and shapes."""
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "w.safetensors")
-        subprocess.run([binary, "export-weights", name, path, "--seed", str(WEIGHT_SEED), "--test-stats"], check=True,
-                       stdout=subprocess.DEVNULL)
+        stats = ["--test-stats"] if test_stats else []
+        subprocess.run([binary, "export-weights", name, path, *flags, "--seed", str(seed), *stats],
+                       check=True, stdout=subprocess.DEVNULL)
         state = load_file(path)
     expected = model.state_dict()
     assert set(state) == set(expected), f"{name}: key sets differ: {sorted(set(state) ^ set(expected))[:8]}"

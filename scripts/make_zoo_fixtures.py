@@ -45,6 +45,19 @@ MODELS = {
     "resnest26d": (lambda: timm.create_model("resnest26d"), 224),
     "resnest50d": (lambda: timm.create_model("resnest50d"), 224),
     "resnest101e": (lambda: timm.create_model("resnest101e"), 224),
+    # The presets (a base plus overrides), by torchvision's / timm's named constructors.
+    "resnext50_32x4d": (lambda: torchvision.models.resnext50_32x4d(), 224),
+    "resnext101_32x8d": (lambda: torchvision.models.resnext101_32x8d(), 224),
+    "resnext101_64x4d": (lambda: torchvision.models.resnext101_64x4d(), 224),
+    "wide_resnet50_2": (lambda: torchvision.models.wide_resnet50_2(), 224),
+    "wide_resnet101_2": (lambda: torchvision.models.wide_resnet101_2(), 224),
+    "seresnext50_32x4d": (lambda: timm.create_model("seresnext50_32x4d"), 224),
+    "seresnext101_32x4d": (lambda: timm.create_model("seresnext101_32x4d"), 224),
+    "seresnet101": (lambda: timm.create_model("seresnet101"), 224),
+    "seresnet152": (lambda: timm.create_model("seresnet152"), 224),
+    "skresnet50": (lambda: timm.create_model("skresnet50"), 224),
+    "resnest200e": (lambda: timm.create_model("resnest200e"), 224),
+    "resnest269e": (lambda: timm.create_model("resnest269e"), 224),
 }
 
 
@@ -86,7 +99,15 @@ def describe(name, make, size):
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     digests = []
+    # Only the digests are rewritten when models are named; the detailed files stay as they are.
+    only = sys.argv[1:]
+    path = os.path.join(OUT, "digests.txt")
+    known = {line.split()[0]: line for line in open(path).read().splitlines()[1:]} if only else {}
     for name, (make, size) in MODELS.items():
+        if only and name not in only:
+            if name in known:
+                digests.append(known[name])
+            continue
         header, lines = describe(name, make, size)
         text = "\n".join(lines) + "\n"
         digests.append(f"{name} {size} {len(lines)} {fnv1a64(text.encode()):016x}")

@@ -37,17 +37,17 @@ class PreActBlock(nn.Module):
 
 
 class SENet(nn.Module):
-    """The seed's SENet18: four stages of two PreActBlocks on a 3×3 stem."""
+    """The seed's SENet18: four stages of PreActBlocks (`layers`, two each by default) on a 3×3 stem."""
 
-    def __init__(self, num_classes=10):
+    def __init__(self, num_classes=10, layers=(2, 2, 2, 2)):
         super().__init__()
         self.in_planes = 64
         self.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
         self.bn1 = nn.BatchNorm2d(64)
-        self.layer1 = self._make_layer(64, 2, 1)
-        self.layer2 = self._make_layer(128, 2, 2)
-        self.layer3 = self._make_layer(256, 2, 2)
-        self.layer4 = self._make_layer(512, 2, 2)
+        self.layer1 = self._make_layer(64, layers[0], 1)
+        self.layer2 = self._make_layer(128, layers[1], 2)
+        self.layer3 = self._make_layer(256, layers[2], 2)
+        self.layer4 = self._make_layer(512, layers[3], 2)
         self.linear = nn.Linear(512, num_classes)
 
     def _make_layer(self, planes, blocks, stride):
@@ -105,18 +105,21 @@ class SKUnit(nn.Module):
 
 
 class SKNet(nn.Module):
-    """The seed's SKNet for CIFAR: a 3×3 stem and three stages of three SKUnits."""
+    """The seed's SKNet for CIFAR: a 3×3 stem and three stages of SKUnits (`layers`, three each by default) whose
+    SKConvs have M branches, G groups, reduction r and minimum width L."""
 
-    def __init__(self, class_num=10):
+    def __init__(self, class_num=10, layers=(3, 3, 3), M=2, G=8, r=2, L=32):
         super().__init__()
         self.basic_conv = nn.Sequential(nn.Conv2d(3, 64, 3, padding=1), nn.BatchNorm2d(64))
 
-        def stage(i, o):
-            return nn.Sequential(SKUnit(i, o, 2, 8, 2, stride=2), nn.ReLU(), SKUnit(o, o, 2, 8, 2), nn.ReLU(),
-                                 SKUnit(o, o, 2, 8, 2), nn.ReLU())
-        self.stage_1 = stage(64, 256)
-        self.stage_2 = stage(256, 512)
-        self.stage_3 = stage(512, 1024)
+        def stage(i, o, count):
+            units = []
+            for index in range(count):
+                units += [SKUnit(i if index == 0 else o, o, M, G, r, stride=2 if index == 0 else 1, L=L), nn.ReLU()]
+            return nn.Sequential(*units)
+        self.stage_1 = stage(64, 256, layers[0])
+        self.stage_2 = stage(256, 512, layers[1])
+        self.stage_3 = stage(512, 1024, layers[2])
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Sequential(nn.Linear(1024, class_num))
 
@@ -125,11 +128,13 @@ class SKNet(nn.Module):
         return self.classifier(self.pool(fea).flatten(1))
 
 
-def densenet_bc_100():
-    """DenseNet-BC-100 (k = 12) for CIFAR: torchvision's DenseNet with a 3×3 stem and no stem pooling."""
-    net = torchvision.models.DenseNet(growth_rate=12, block_config=(16, 16, 16), num_init_features=24, bn_size=4,
-                                      num_classes=10)
+def densenet_bc_100(growth_rate=12, block_config=(16, 16, 16), num_classes=10):
+    """DenseNet-BC-100 (k = 12) for CIFAR: torchvision's DenseNet with a 3×3 stem of 2k channels (the BC setting)
+    and no stem pooling."""
+    init = 2 * growth_rate
+    net = torchvision.models.DenseNet(growth_rate=growth_rate, block_config=tuple(block_config),
+                                      num_init_features=init, bn_size=4, num_classes=num_classes)
     features = net.features
     del features.norm0, features.relu0, features.pool0
-    features.conv0 = nn.Conv2d(3, 24, 3, 1, 1, bias=False)
+    features.conv0 = nn.Conv2d(3, init, 3, 1, 1, bias=False)
     return net

@@ -106,7 +106,8 @@ final class Tracer {
         throw AnalysisError.shapeMismatch(node: path, kind: m.kind, expected: "N×C×1×1", got: x.shape)
       }
       charge(path, ops: (radix > 1 ? 3 : 1) * x.count)
-      return flattened(x)
+      // timm's RadixSoftmax reshapes to N×(R·C) for a softmax; with radix 1 its sigmoid keeps N×C×1×1.
+      return radix > 1 ? flattened(x) : x
     case .sequential:
       return try runChildren(m, path, x)
     case .moduleList:
@@ -205,7 +206,7 @@ final class Tracer {
     for name in ["fc1", "bn1", "act1", "fc2", "rsoftmax"] {
       a = try run(try required(m, path, name), path: Module.join(path, name), a)
     }
-    try expectShape(m, path, a, [n, c.radix * c.channels])
+    try expectShape(m, path, a, c.radix > 1 ? [n, c.radix * c.channels] : [n, c.channels, 1, 1])
     charge(path, ops: (2 * c.radix - 1) * summed.count, activation: summed)
     return summed
   }

@@ -14,6 +14,36 @@ enum DenseNet {
     var numClasses = 1000
   }
 
+  /// torchvision `DenseNet(growth_rate=, block_config=, num_init_features=, bn_size=, num_classes=)`.
+  static let recipe = Recipe<Config>(
+    keys: [
+      Key("growth_rate", .integer(minimum: 1), "k: channels each dense layer adds") { $0.growthRate = $1.int },
+      Key("block_config", .integers(count: nil), "dense layers per block (4 blocks in torchvision's)") {
+        $0.blocks = $1.ints
+      },
+      Key("num_init_features", .integer(minimum: 1), "channels of the stem conv") { $0.initFeatures = $1.int },
+      Key("bn_size", .integer(minimum: 1), "bottleneck width factor: the 1×1 conv gives bn_size·k channels") {
+        $0.bnSize = $1.int
+      },
+      Key("num_classes", .integer(minimum: 1), "classifier outputs") { $0.numClasses = $1.int },
+    ],
+    validate: { _, _ throws(VariantError) in }, build: build)
+
+  /// The seed's DenseNet-BC-100 as a constructor of (growth_rate, block_config, num_classes): its stem has
+  /// 2·growth_rate channels (Huang et al.'s BC setting; 24 for k = 12), as scripts/seed_nets.py builds it.
+  static let cifarRecipe = Recipe<Config>(
+    keys: [
+      Key("growth_rate", .integer(minimum: 1), "k: channels each dense layer adds (the stem has 2k)") {
+        $0.growthRate = $1.int
+        $0.initFeatures = 2 * $1.int
+      },
+      Key("block_config", .integers(count: nil), "dense layers per block (3 blocks in the seed's)") {
+        $0.blocks = $1.ints
+      },
+      Key("num_classes", .integer(minimum: 1), "classifier outputs") { $0.numClasses = $1.int },
+    ],
+    validate: { _, _ throws(VariantError) in }, build: build)
+
   static let zoo: [ZooModel] = [
     model("densenet121", Config(growthRate: 32, blocks: [6, 12, 24, 16], initFeatures: 64)),
     model("densenet161", Config(growthRate: 48, blocks: [6, 12, 36, 24], initFeatures: 96)),
@@ -21,18 +51,18 @@ enum DenseNet {
     model("densenet201", Config(growthRate: 32, blocks: [6, 12, 48, 32], initFeatures: 64)),
     ZooModel(
       "densenet_bc_100", family: .densenet, inputSize: 32, numClasses: 10,
-      note: "the seed's DenseNet-BC-100 (k=12, 3 blocks of 16) with torchvision's names and a 3×3 CIFAR stem"
-    ) {
-      build(Config(growthRate: 12, blocks: [16, 16, 16], initFeatures: 24, cifarStem: true, numClasses: 10))
-    },
+      note: "the seed's DenseNet-BC-100 (k=12, 3 blocks of 16) with torchvision's names and a 3×3 CIFAR stem",
+      config: Config(growthRate: 12, blocks: [16, 16, 16], initFeatures: 24, cifarStem: true, numClasses: 10),
+      recipe: cifarRecipe),
   ]
 
   private static func model(_ name: String, _ config: Config) -> ZooModel {
-    ZooModel(name, family: .densenet, note: "torchvision \(name): k=\(config.growthRate), blocks \(config.blocks)") {
-      build(config)
-    }
+    ZooModel(
+      name, family: .densenet, note: "torchvision \(name): k=\(config.growthRate), blocks \(config.blocks)",
+      config: config, recipe: recipe)
   }
 
+  @Sendable
   static func build(_ c: Config) -> Network {
     var features: [Module]
     var steps: [Network.Step]

@@ -32,15 +32,17 @@ struct ResNetSkeleton: Sendable {
   var block: ResidualBlock
   var layers: [Int]
   var style: Style = .torchvision
-  /// Deep stem of three 3×3 convs (w, w, 2w) instead of one 7×7 (timm `stem_type='deep'`, ResNet-C).
-  var deepStemWidth: Int? = nil
+  /// One 7×7 conv (64 channels), or timm's deep stem of three 3×3 convs (ResNet-C).
+  var stemType: StemType = .plain
+  /// Width of the deep stem's first convs (its output is 2·stem_width); unused by the plain stem, as in timm.
+  var stemWidth = 64
   /// Downsample with an average pool then a stride-1 1×1 conv (ResNet-D) instead of a strided 1×1 conv.
   var avgDown = false
   var numClasses = 1000
   var kind = "ResNet"
 
   func build() -> Network {
-    let stemOut = deepStemWidth.map { 2 * $0 } ?? 64
+    let stemOut = stemType == .plain ? 64 : 2 * stemWidth
     let act = style == .torchvision ? "relu" : "act1"
     var children = [
       stemConv(stemOut), .batchNorm2d("bn1", stemOut), .relu(act),
@@ -77,13 +79,14 @@ struct ResNetSkeleton: Sendable {
   }
 
   private func stemConv(_ out: Int) -> Module {
-    guard let width = deepStemWidth else { return .conv2d("conv1", 3, out, kernel: 7, stride: 2, padding: 3) }
+    guard stemType != .plain else { return .conv2d("conv1", 3, out, kernel: 7, stride: 2, padding: 3) }
+    let (first, second) = stemType.channels(stemWidth: stemWidth)
     return .sequential(
       "conv1",
       [
-        conv3x3("", 3, width, stride: 2), .batchNorm2d("", width), .relu(""),
-        conv3x3("", width, width), .batchNorm2d("", width), .relu(""),
-        conv3x3("", width, out),
+        conv3x3("", 3, first, stride: 2), .batchNorm2d("", first), .relu(""),
+        conv3x3("", first, second), .batchNorm2d("", second), .relu(""),
+        conv3x3("", second, out),
       ])
   }
 
@@ -95,6 +98,16 @@ struct ResNetSkeleton: Sendable {
       stride == 1 ? .identity("") : .avgPool2d("", kernel: 2, stride: stride, ceilMode: true, countIncludePad: false)
     return .sequential("downsample", [pool, conv1x1("", inPlanes, outPlanes), .batchNorm2d("", outPlanes)])
   }
+}
+
+/// timm `stem_type`: `''` (one 7×7 conv), `'deep'` (3×3 convs w, w, then 2w) or `'deep_tiered'` (3·(w/4), w, 2w).
+enum StemType: String, Sendable, CaseIterable {
+  case plain = ""
+  case deep
+  case deepTiered = "deep_tiered"
+
+  /// The first two convs' widths of a deep stem of width w.
+  func channels(stemWidth w: Int) -> (Int, Int) { self == .deepTiered ? (3 * (w / 4), w) : (w, w) }
 }
 
 /// timm `SelectAdaptivePool2d(pool_type='avg', flatten=True)`: N×C×H×W → N×C.

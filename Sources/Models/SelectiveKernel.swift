@@ -47,10 +47,10 @@ func selectiveKernel(
 
 /// The seed's `SKConv(features, M, G, r, stride, L)`: M grouped convs of kernel 3, 5, … (with bias) + BN + ReLU,
 /// global pooling, `fc` C→d = max(C/r, L), one `fcs` Linear d→C per branch, softmax across branches.
-func skConv(_ name: String, _ features: Int, branches: Int, groups: Int, ratio: Int, stride: Int, minimum: Int = 32)
-  -> Module
-{
-  let d = max(features / ratio, minimum)
+func skConv(
+  _ name: String, _ features: Int, branches: Int, groups: Int, ratio: Double, stride: Int, minimum: Int = 32
+) -> Module {
+  let d = max(Int(Double(features) / ratio), minimum)
   let convs = (0..<branches).map { i in
     Module.sequential(
       "",

@@ -7,7 +7,7 @@ func splitAttention(
   _ name: String, _ inChannels: Int, _ outChannels: Int, stride: Int, cardinality: Int = 1, radix: Int = 2
 ) -> Module {
   let mid = outChannels * radix
-  let attn = makeDivisible(Double(inChannels * radix) * 0.25, divisor: 8, minimum: 32)
+  let attn = splitAttentionChannels(inChannels, radix: radix)
   return .container(
     name, kind: "SplitAttn",
     layer: .splitAttention(
@@ -21,4 +21,9 @@ func splitAttention(
       .conv2d("fc2", attn, mid, kernel: 1, groups: cardinality, bias: true),  // (N, R·C, 1, 1)
       Module("rsoftmax", kind: "RadixSoftmax", layer: .radixSoftmax(radix: radix, cardinality: cardinality)),
     ])
+}
+
+/// SplitAttn's attention width: make_divisible(in·radix·rd_ratio (0.25), 8, min 32).
+func splitAttentionChannels(_ inChannels: Int, radix: Int) -> Int {
+  makeDivisible(Double(inChannels * radix) * 0.25, divisor: 8, minimum: 32)
 }

@@ -13,10 +13,11 @@ func squeezeExcite(_ name: String, _ channels: Int, reduced: Int) -> Module {
     ])
 }
 
-/// timm's `make_divisible`: round v to a multiple of `divisor` (at least `minimum`), never more than 10 % down.
-func makeDivisible(_ v: Double, divisor: Int, minimum: Int? = nil) -> Int {
+/// timm's `make_divisible`: round v to a multiple of `divisor` (at least `minimum`), never below `roundLimit`·v
+/// (SEModule passes `round_limit=0.`: no such bump).
+func makeDivisible(_ v: Double, divisor: Int, minimum: Int? = nil, roundLimit: Double = 0.9) -> Int {
   let floor = minimum ?? divisor
   var rounded = max(floor, Int(v + Double(divisor) / 2) / divisor * divisor)
-  if Double(rounded) < 0.9 * v { rounded += divisor }
+  if Double(rounded) < roundLimit * v { rounded += divisor }
   return rounded
 }

@@ -1,8 +1,9 @@
 import Analysis
-/// The output formats of `convscope summary`.
 import Formats
 import Graph
+import Models
 
+/// The output formats of `convscope summary`.
 package enum ReportFormat: String, CaseIterable, Sendable {
   case table, markdown, json
 }
@@ -62,8 +63,18 @@ extension Analysis {
     return out.joined(separator: "\n") + "\n"
   }
 
-  /// The stable JSON schema documented in the README (every node, whatever the depth).
-  package func json(model: String) -> String {
+  /// The summary of a model spec: the table's root row is its title, JSON names the base and the overrides.
+  package func report(spec: ModelSpec, format: ReportFormat, depth: Int) -> String {
+    switch format {
+    case .table: return table(model: spec.title, depth: depth)
+    case .markdown: return markdown(model: spec.title, depth: depth)
+    case .json: return json(model: spec.baseName, variant: spec.variantJSONFields)
+    }
+  }
+
+  /// The stable JSON schema documented in the README (every node, whatever the depth); `variant` (a preset's
+  /// `base`, the `overrides`) follows `model` and is empty for a zoo model as it is.
+  package func json(model: String, variant: [(String, JSONValue)] = []) -> String {
     func int(_ value: Int) -> JSONValue { .integer(Int64(value)) }
     func ints(_ values: [Int]) -> JSONValue { .array(values.map(int)) }
     let rows: [JSONValue] = nodes.map { node in
@@ -76,15 +87,16 @@ extension Analysis {
       ]
       return .object(fields)
     }
-    let document = JSONValue.object([
-      ("model", .string(model)), ("input_shape", ints(inputShape)), ("output_shape", ints(outputShape)),
-      ("total_params", int(totalParams)), ("total_buffers", int(totalBuffers)), ("total_macs", int(totalMACs)),
-      ("total_flops", int(totalFLOPs)), ("total_element_ops", int(totalElementOps)),
-      ("params_bytes", int(parameterBytes)), ("activation_bytes", int(activationBytes)),
-      ("torchinfo_mult_adds", int(otherConventions.torchinfoMultAdds)),
-      ("fvcore_flops", int(otherConventions.fvcoreTotal)),
-      ("nodes", .array(rows)),
-    ])
+    let document = JSONValue.object(
+      [("model", .string(model))] + variant + [
+        ("input_shape", ints(inputShape)), ("output_shape", ints(outputShape)),
+        ("total_params", int(totalParams)), ("total_buffers", int(totalBuffers)), ("total_macs", int(totalMACs)),
+        ("total_flops", int(totalFLOPs)), ("total_element_ops", int(totalElementOps)),
+        ("params_bytes", int(parameterBytes)), ("activation_bytes", int(activationBytes)),
+        ("torchinfo_mult_adds", int(otherConventions.torchinfoMultAdds)),
+        ("fvcore_flops", int(otherConventions.fvcoreTotal)),
+        ("nodes", .array(rows)),
+      ])
     return document.text(.rows) + "\n"
   }
 

@@ -62,7 +62,7 @@ package final class Session: @unchecked Sendable {
       try executor.setSeededWeights(seed: source.seed)
       return
     }
-    try executor.load(try Self.readWeights(path), modelName: spec.baseName)
+    try executor.load(try Self.readWeights(path), modelName: spec.displayName)
   }
 
   /// The input tensor: the array as is, the image preprocessed for the model, or the synthetic input.

@@ -16,8 +16,10 @@ struct BenchCommand: ParsableCommand {
     case table, json
   }
 
-  @Argument(help: "A zoo model to time (see `convscope list`).")
+  @Argument(help: "A zoo model to time (see `convscope list`) or a model file (.json).")
   var model: String?
+
+  @OptionGroup var variant: VariantOptions
 
   @Option(name: .long, parsing: .unconditional, help: "Input height = width (default: the model's own, 224 or 32).")
   var inputSize: Int?
@@ -53,12 +55,13 @@ struct BenchCommand: ParsableCommand {
       guard threads >= 1 else { fail("bench: --threads must be at least 1, got \(threads)") }
       Threads.set(threads)
     }
+    if model == nil && !variant.settings.isEmpty { fail("bench: --set needs a MODEL") }
     if let model {
       guard !ops else { fail("bench: give a MODEL or --ops, not both") }
       guard batch >= 1 else { fail("bench: --batch must be at least 1, got \(batch)") }
       guard warmup >= 0 else { fail("bench: --warmup must be 0 or more, got \(warmup)") }
       if let inputSize, inputSize < 1 { fail("bench: --input-size must be at least 1, got \(inputSize)") }
-      let session = Session(spec: try ModelSpec(named: model), batch: batch, size: inputSize)
+      let session = Session(spec: try variant.spec(model), batch: batch, size: inputSize)
       let result = try ModelBenchmark(session: session, repeats: `repeat`, warmup: warmup).run()
       print(format == .json ? result.json(perBlock: perBlock) : result.table(perBlock: perBlock), terminator: "")
       return

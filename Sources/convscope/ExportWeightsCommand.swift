@@ -9,8 +9,10 @@ struct ExportWeightsCommand: ParsableCommand {
     commandName: "export-weights",
     abstract: "Write a model's seeded parameters and buffers to a safetensors file (what `run --seed N` uses).")
 
-  @Argument(help: "A zoo model (see `convscope list`).")
+  @Argument(help: modelArgumentHelp)
   var model: String
+
+  @OptionGroup var variant: VariantOptions
 
   @Argument(help: "Output .safetensors path (written atomically).")
   var out: String
@@ -22,7 +24,7 @@ struct ExportWeightsCommand: ParsableCommand {
   var testStats = false
 
   func run() throws {
-    let session = Session(spec: try ModelSpec(named: model), source: SessionSource(seed: seed))
+    let session = Session(spec: try variant.spec(model), source: SessionSource(seed: seed))
     let file = WeightInit.stateDict(specs: session.network.root.parameterSpecs, seed: seed, testStatistics: testStats)
     try file.write(path: out)
     let count = file.tensors.reduce(0) { $0 + $1.tensor.shape.reduce(1, *) }

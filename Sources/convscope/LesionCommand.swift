@@ -21,8 +21,10 @@ struct LesionCommand: ParsableCommand {
     case table, json
   }
 
-  @Argument(help: "A zoo model (see `convscope list`).")
+  @Argument(help: modelArgumentHelp)
   var model: String
+
+  @OptionGroup var variant: VariantOptions
 
   @OptionGroup var source: SessionOptions
 
@@ -39,7 +41,7 @@ struct LesionCommand: ParsableCommand {
   var format: Format = .table
 
   func run() throws {
-    let spec = try ModelSpec(named: model)
+    let spec = try variant.spec(model)
     let session = try source.session(spec)
     try session.checkMemory()
     let family = of ?? (spec.family == .densenet ? .dense : .blocks)

@@ -15,8 +15,10 @@ struct ReuseCommand: ParsableCommand {
     case table, json
   }
 
-  @Argument(help: "A DenseNet zoo model (see `convscope list`).")
+  @Argument(help: ArgumentHelp("A DenseNet zoo model or model file (see `convscope list`)."))
   var model: String
+
+  @OptionGroup var variant: VariantOptions
 
   @Option(help: "Weights (.safetensors with the model's state-dict keys); default: the seeded weights of --seed.")
   var weights: String?
@@ -28,7 +30,7 @@ struct ReuseCommand: ParsableCommand {
   var format: Format = .table
 
   func run() throws {
-    let spec = try ModelSpec(named: model)
+    let spec = try variant.spec(model)
     let session = Session(spec: spec, source: SessionSource(weightsPath: weights, seed: seed))
     guard session.network.root.walk().contains(where: { $0.module.layer == .denseBlock }) else {
       throw CommandError("\(spec.displayName) has no dense blocks: reuse applies to DenseNet models")

@@ -19,8 +19,10 @@ struct RunCommand: ParsableCommand {
     case table, json
   }
 
-  @Argument(help: "A zoo model (see `convscope list`).")
+  @Argument(help: modelArgumentHelp)
   var model: String
+
+  @OptionGroup var variant: VariantOptions
 
   @Option(help: "Weights (.safetensors with the model's state-dict keys); default: the seeded weights of --seed.")
   var weights: String?
@@ -91,7 +93,7 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
-    let spec = try ModelSpec(named: model)
+    let spec = try variant.spec(model)
     let input: SessionSource.Input
     if let path = self.input {
       input = .array(try Session.readArray(path), name: URL(fileURLWithPath: path).lastPathComponent)

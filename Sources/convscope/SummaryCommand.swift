@@ -11,8 +11,10 @@ struct SummaryCommand: ParsableCommand {
     commandName: "summary",
     abstract: "Show the module tree of a model with output shapes, params and MACs of every node.")
 
-  @Argument(help: "A zoo model (see `convscope list`).")
+  @Argument(help: modelArgumentHelp)
   var model: String
+
+  @OptionGroup var variant: VariantOptions
 
   @Option(
     parsing: .unconditional,
@@ -35,7 +37,7 @@ struct SummaryCommand: ParsableCommand {
   }
 
   func run() throws {
-    let session = Session(spec: try ModelSpec(named: model), batch: batch, size: inputSize)
-    print(try session.analysis().report(model: session.spec.displayName, format: format, depth: depth), terminator: "")
+    let session = Session(spec: try variant.spec(model), batch: batch, size: inputSize)
+    print(try session.analysis().report(spec: session.spec, format: format, depth: depth), terminator: "")
   }
 }

@@ -94,6 +94,19 @@ enum ReferenceFigures {
     Total("senet18", params: 11260354, macs: 555509760, stateDictEntries: 139),
     Total("sknet_cifar", params: 10453322, macs: 352503808, stateDictEntries: 381),
     Total("resnest101e", params: 48275016, macs: 10200565760, stateDictEntries: 935),
+    // The presets (torchvision / timm named constructors; scripts/make_variant_fixtures.py).
+    Total("resnext50_32x4d", params: 25028904, macs: 4230479872, stateDictEntries: 320),
+    Total("resnext101_32x8d", params: 88791336, macs: 16414015488, stateDictEntries: 626),
+    Total("resnext101_64x4d", params: 83455272, macs: 15460270080, stateDictEntries: 626),
+    Total("wide_resnet50_2", params: 68883240, macs: 11398021120, stateDictEntries: 320),
+    Total("wide_resnet101_2", params: 126886696, macs: 22753050624, stateDictEntries: 626),
+    Total("seresnext50_32x4d", params: 27559896, macs: 4232994816, stateDictEntries: 384),
+    Total("seresnext101_32x4d", params: 48955416, macs: 7974739968, stateDictEntries: 758),
+    Total("seresnet101", params: 49326872, macs: 7806148608, stateDictEntries: 758),
+    Total("seresnet152", params: 66821848, macs: 11520204800, stateDictEntries: 1132),
+    Total("skresnet50", params: 25803160, macs: 4089422336, stateDictEntries: 528),
+    Total("resnest200e", params: 70201544, macs: 17408411648, stateDictEntries: 1826),
+    Total("resnest269e", params: 110929480, macs: 22434121728, stateDictEntries: 2447),
   ]
 
   /// §4, §9 and §10: per-stage output shape (batch omitted), params and conv+linear MACs.

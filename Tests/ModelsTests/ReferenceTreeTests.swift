@@ -50,7 +50,11 @@ final class ReferenceTreeTests: XCTestCase {
 
   /// The fixture line format of scripts/make_zoo_fixtures.py, built from our tree and analysis.
   static func moduleLines(_ model: ZooModel, inputShape: [Int]) throws -> [String] {
-    let network = model.build()
+    try moduleLines(model.build(), inputShape: inputShape)
+  }
+
+  /// The fixture line format of scripts/make_zoo_fixtures.py for a built network.
+  static func moduleLines(_ network: Network, inputShape: [Int]) throws -> [String] {
     let analysis = try Analysis(network: network, inputShape: inputShape)
     return network.root.walk().map { entry in
       let shape = analysis.node(entry.path)?.outputShape.map { $0.map(String.init).joined(separator: "x") } ?? "-"

@@ -53,14 +53,14 @@ final class ZooStepsTests: XCTestCase {
     XCTAssertEqual(Set(Family.allCases.map(\.formula)).count, 5)
     XCTAssertEqual(
       Zoo.models.filter { $0.family == .sknet }.map(\.name),
-      ["sknet_cifar", "skresnet18", "skresnet34", "skresnext50_32x4d"])
+      ["sknet_cifar", "skresnet18", "skresnet34", "skresnext50_32x4d", "skresnet50"])
   }
 
   func testUnknownModelNamesTheChoices() {
     XCTAssertThrowsError(try Zoo.model(named: "resnet51")) { error in
       let text = String(describing: error)
       XCTAssertTrue(text.hasPrefix("unknown model 'resnet51' (choose from: resnet18, resnet34"), text)
-      XCTAssertTrue(text.contains("resnest101e)"))
+      XCTAssertTrue(text.contains("resnest269e); did you mean 'resnet50'?"), text)
     }
   }
 
@@ -79,7 +79,7 @@ final class ZooStepsTests: XCTestCase {
     let rows = try Zoo.listings()
     let text = Zoo.listingJSON(rows)
     let list = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
-    XCTAssertEqual(list.count, 20)
+    XCTAssertEqual(list.count, 32)
     let first = list[0]
     XCTAssertEqual(first["name"] as? String, "resnet18")
     XCTAssertEqual(first["family"] as? String, "ResNet")
@@ -89,7 +89,16 @@ final class ZooStepsTests: XCTestCase {
     XCTAssertEqual(first["macs"] as? Int, 1_814_073_344)
     XCTAssertTrue(
       Zoo.listingTable(rows).contains(
-        "resnest101e        ResNeSt   224×224     1000  48,275,016  10,200,565,760   10.20 G"))
+        "resnest101e         ResNeSt   224×224     1000   48,275,016  10,200,565,760   10.20 G"))
+    // A preset names its base and overrides, in the table and in JSON.
+    XCTAssertTrue(
+      Zoo.listingTable(rows).contains(
+        "resnext50_32x4d     ResNet    224×224     1000   25,028,904   4,230,479,872    4.23 G"
+          + "  = resnet50 · groups=32 width_per_group=4\n"))
+    let preset = try XCTUnwrap(list.first { $0["name"] as? String == "resnext50_32x4d" })
+    XCTAssertEqual(preset["base"] as? String, "resnet50")
+    XCTAssertEqual(preset["overrides"] as? [String: Int], ["groups": 32, "width_per_group": 4])
+    XCTAssertNil(first["overrides"])
   }
 
   /// The attention blocks carry the typed structure the executor needs.

@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import Graph
+import Models
 import Presentation
 import XCTest
 
@@ -75,5 +76,45 @@ final class ReportTests: XCTestCase {
     XCTAssertEqual(NumberFormat.percent(1, of: 3), "33.33")
     XCTAssertEqual(NumberFormat.fixed(0.005, 2), "0.01")
     XCTAssertEqual(NumberFormat.shape(nil), "—")
+  }
+}
+
+/// Summaries of variants name the base and the overrides; a zoo model as it is keeps its output.
+final class VariantReportTests: XCTestCase {
+  func testJSONNamesBaseAndOverrides() throws {
+    let spec = try ModelSpec(named: "resnet18", settings: ["layers=1,1,1,1", "num_classes=10"])
+    let json = try spec.analyze(size: 32).report(spec: spec, format: .json, depth: 0)
+    XCTAssertTrue(
+      json.hasPrefix(
+        "{\n  \"model\": \"resnet18\",\n  \"overrides\": {\"layers\": [1, 1, 1, 1], \"num_classes\": 10},\n"), json)
+    let preset = ModelSpec(base: try Zoo.model(named: "wide_resnet50_2"))
+    let presetJSON = try preset.analyze(size: 32).report(spec: preset, format: .json, depth: 0)
+    XCTAssertTrue(
+      presetJSON.hasPrefix(
+        "{\n  \"model\": \"wide_resnet50_2\",\n  \"base\": \"resnet50\",\n  \"overrides\": {\"width_per_group\": 128},\n"
+      ))
+    let ratio = try ModelSpec(named: "seresnet50", settings: ["se_rd_ratio=1/8", "avg_down=true", "stem_type=deep"])
+    XCTAssertTrue(
+      try ratio.analyze(size: 32).report(spec: ratio, format: .json, depth: 0).contains(
+        "\"overrides\": {\"se_rd_ratio\": 0.125, \"avg_down\": true, \"stem_type\": \"deep\"},"))
+  }
+
+  func testPlainModelsKeepTheirOutput() throws {
+    let spec = try ModelSpec(named: "resnet18")
+    let analysis = try spec.analyze(size: 32)
+    for format in ReportFormat.allCases {
+      XCTAssertEqual(
+        analysis.report(spec: spec, format: format, depth: 2),
+        analysis.report(model: "resnet18", format: format, depth: 2))
+    }
+  }
+
+  func testTableTitleShowsTheOverrides() throws {
+    let spec = try ModelSpec(named: "resnext50_32x4d", settings: ["num_classes=10"])
+    let table = try spec.analyze(size: 32).report(spec: spec, format: .table, depth: 0)
+    XCTAssertTrue(
+      table.contains(
+        "resnext50_32x4d · num_classes=10 = resnet50 · groups=32 width_per_group=4 num_classes=10  ResNet"),
+      table)
   }
 }

@@ -97,10 +97,10 @@ check "quit with Ctrl-C: exit 0 and terminal restored" wait_exit 0
 start 100 30 C.UTF-8 resnet50 --theme dark
 check "theme: --theme dark shows in the status bar" wait_for 'theme dark'
 keys m
-check "picker: m opens it with every model" wait_for 'filter .* 20 of 20 models'
+check "picker: m opens it with every model" wait_for 'filter .* 32 of 32 models'
 check "picker: grouped by family with params and MACs" wait_for 'resnet101 +44,549,160 +7\.80 G'
 keys d e n s e
-check "picker: typing filters" wait_for 'filter dense.* 5 of 20 models'
+check "picker: typing filters" wait_for 'filter dense.* 5 of 32 models'
 check "picker: only the matches stay" wait_gone 'resnet101 +44,549,160'
 keys Down Enter
 check "picker: Enter opens the chosen model" wait_for '┌ densenet161 · 28,681,000 params'
