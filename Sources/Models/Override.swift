@@ -88,7 +88,7 @@ package struct Override: Hashable, Sendable, CustomStringConvertible {
       switch text.lowercased() {
       case "true": self.init(key: key, value: .boolean(true), text: "true")
       case "false": self.init(key: key, value: .boolean(false), text: "false")
-      default: throw refuse("expected \(kind.expected)")
+      default: throw refuse("expected \(kind.expected)")  // a String that is neither
       }
     case .choice(let names):
       let name = text == "\"\"" || text == "''" ? "" : text
