@@ -66,7 +66,8 @@ extension Analysis {
         + "this machine has \(Analysis.gigabytes(memory)); use a smaller size or batch")
   }
 
-  /// The machine's physical memory in bytes, or the container's limit (cgroup v2 or v1) when that is lower.
+  /// The memory this process may use, in bytes: the smallest of the machine's physical memory, the container's
+  /// limit (cgroup v2 or v1) and the process's own `RLIMIT_AS` / `RLIMIT_DATA`.
   package static var physicalMemoryBytes: Int {
     let pages = sysconf(Int32(_SC_PHYS_PAGES))
     let size = sysconf(Int32(_SC_PAGESIZE))
@@ -74,7 +75,15 @@ extension Analysis {
     let limits = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"].compactMap {
       (try? String(contentsOfFile: $0, encoding: .utf8)).flatMap(cgroupLimit)
     }
-    return min(physical, limits.min() ?? Int.max)
+    let resources = [RLIMIT_AS, RLIMIT_DATA].compactMap { resource -> Int? in
+      var limit = rlimit()
+      // rlim_t.max is RLIM_INFINITY: no limit.
+      guard getrlimit(__rlimit_resource_t(resource.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else {
+        return nil
+      }
+      return Int(clamping: limit.rlim_cur)
+    }
+    return min(physical, (limits + resources).min() ?? Int.max)
   }
 
   /// A cgroup memory limit file's value in bytes; nil for `max` (no limit) or anything unreadable.

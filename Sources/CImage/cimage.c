@@ -30,8 +30,8 @@ static int allocate_pixels(cimage_rgb *out, const char *kind, unsigned long widt
   }
   if (width > CIMAGE_MAX_SIDE || height > CIMAGE_MAX_SIDE ||
       (unsigned long long)width * height > CIMAGE_MAX_PIXELS) {
-    set_error(out, "%s image of %lux%lu pixels is larger than the supported %u pixels", kind,
-              width, height, (unsigned)CIMAGE_MAX_PIXELS);
+    set_error(out, "%s image of %lux%lu pixels is over the limit of %u pixels (Pillow's decompression-bomb limit)",
+              kind, width, height, (unsigned)CIMAGE_MAX_PIXELS);
     return -1;
   }
   out->pixels = malloc((size_t)width * height * 3);

@@ -27,9 +27,10 @@ package enum FileBytes {
     return Int(info.st_size)
   }
 
-  /// Reads the whole file; the allocation is bounded by the file's real size.
+  /// Reads the whole file; the allocation is bounded by the file's real size. Anything but a regular file
+  /// (a FIFO, a device, a directory) is refused at once: opened non-blocking, so a FIFO never waits for a writer.
   package static func read(_ path: String) throws(FileIOError) -> [UInt8] {
-    let fd = open(path, O_RDONLY)
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else { throw FileIOError(path: path, reason: systemReason()) }
     defer { close(fd) }
     var info = stat()
@@ -53,24 +54,53 @@ package enum FileBytes {
     return bytes
   }
 
-  /// Writes `bytes` to a temporary file beside `path`, flushes it and renames it over `path`,
-  /// so readers see the old file or the whole new one, never a partial write.
+  /// Writes `bytes` to `path`: a regular file (or a new one) is replaced atomically — a temporary file beside it,
+  /// flushed, renamed over it — so readers see the old file or the whole new one, never a partial write. A symlink
+  /// is followed and its target replaced (a dangling link's target is created); a character device or FIFO is
+  /// written as a stream; anything else (a directory, a socket, a block device) is refused. Nothing that is not a
+  /// regular file is ever replaced.
   package static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileIOError) {
-    let slash = path.lastIndex(of: "/")
-    let directory = slash.map { String(path[...$0]) } ?? ""
-    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    guard !name.isEmpty else { throw FileIOError(path: path, reason: "not a file name") }
-    var template = Array("\(directory).\(name).tmp-XXXXXX".utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
-    guard fd >= 0 else { throw FileIOError(path: path, reason: systemReason()) }
-    let tempPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    var succeeded = false
-    defer {
-      if !succeeded {
-        close(fd)
-        unlink(tempPath)
+    let target = try resolvingSymlinks(path)
+    var info = stat()
+    if stat(target, &info) == 0 {
+      switch info.st_mode & S_IFMT {
+      case S_IFREG: break
+      case S_IFCHR, S_IFIFO: return try writeStream(bytes, to: target, shownAs: path)
+      default: throw FileIOError(path: path, reason: "not a regular file; refusing to replace it")  // a C mode_t
       }
     }
+    try replaceAtomically(bytes, at: target, shownAs: path)
+  }
+
+  /// The path a chain of symlinks at `path` ends at (the last link's target when it dangles).
+  static func resolvingSymlinks(_ path: String) throws(FileIOError) -> String {
+    var current = path
+    for _ in 0..<40 {
+      var info = stat()
+      guard lstat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return current }
+      var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+      let count = readlink(current, &buffer, buffer.count - 1)
+      guard count >= 0 else { throw FileIOError(path: path, reason: systemReason()) }
+      let link = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      if link.hasPrefix("/") {
+        current = link
+      } else {
+        let slash = current.lastIndex(of: "/")
+        current = (slash.map { String(current[...$0]) } ?? "") + link
+      }
+    }
+    throw FileIOError(path: path, reason: "too many levels of symbolic links")
+  }
+
+  /// Writes `bytes` to an existing character device or FIFO, as a stream (no temporary file, no rename).
+  private static func writeStream(_ bytes: [UInt8], to target: String, shownAs path: String) throws(FileIOError) {
+    let fd = open(target, O_WRONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw FileIOError(path: path, reason: systemReason()) }
+    defer { close(fd) }
+    try writeAll(bytes, to: fd, path: path)
+  }
+
+  private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(FileIOError) {
     var done = 0
     while done < bytes.count {
       let n = bytes.withUnsafeBytes { buffer in
@@ -82,6 +112,31 @@ package enum FileBytes {
       }
       done += n
     }
+  }
+
+  /// The temporary file + rename of ``writeAtomically(_:to:)`` for a regular (or new) file at `target`.
+  private static func replaceAtomically(_ bytes: [UInt8], at target: String, shownAs shown: String)
+    throws(FileIOError)
+  {
+    let path = target
+    let slash = path.lastIndex(of: "/")
+    let directory = slash.map { String(path[...$0]) } ?? ""
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    guard !name.isEmpty else { throw FileIOError(path: path, reason: "not a file name") }
+    var template = Array("\(directory).\(name).tmp-XXXXXX".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
+    guard fd >= 0 else { throw FileIOError(path: path, reason: systemReason()) }
+    let tempPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    TemporaryFiles.register(tempPath)
+    defer { TemporaryFiles.unregister(tempPath) }
+    var succeeded = false
+    defer {
+      if !succeeded {
+        close(fd)
+        unlink(tempPath)
+      }
+    }
+    try writeAll(bytes, to: fd, path: shown)
     // mkstemp creates 0600; give the file the usual permissions (umask applies).
     let mask = umask(0)
     umask(mask)

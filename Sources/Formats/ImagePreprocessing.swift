@@ -44,15 +44,34 @@ package struct ImagePreprocessing: Equatable, Sendable {
     cifar ? try .cifar(size: inputSize) : try .imagenet(size: inputSize)
   }
 
+  /// Pillow's decompression-bomb limit (`Image.MAX_IMAGE_PIXELS`): decoded images and resize targets with
+  /// more pixels are refused before anything of that size is allocated.
+  package static let maxPixels = 89_478_485
+
+  /// The size an image of `width`×`height` is resized to before the crop.
+  package func resizeTarget(width: Int, height: Int) -> (width: Int, height: Int) {
+    guard let shorter = resizeShorterSide else { return (size, size) }
+    // torchvision: the shorter side becomes `shorter`, the longer int(shorter * long / short).
+    let (short, long) = width <= height ? (width, height) : (height, width)
+    let newLong = Int(Double(shorter) * Double(long) / Double(max(short, 1)))
+    return width <= height ? (shorter, newLong) : (newLong, shorter)
+  }
+
+  /// Refuses an image whose resize target exceeds ``maxPixels`` (a 65535×1 image would be resized to
+  /// 16,776,960×256 for an ImageNet model), naming the image, the target and the limit.
+  package func checkResize(width: Int, height: Int, name: String) throws(ImageError) {
+    let target = resizeTarget(width: width, height: height)
+    let pixels = Double(target.width) * Double(target.height)
+    guard pixels > Double(Self.maxPixels) else { return }
+    throw .badSize(
+      "\(name) (\(width)×\(height)) would be resized to \(target.width)×\(target.height) pixels for this model, "
+        + "over the limit of \(Self.maxPixels) (Pillow's decompression-bomb limit)")
+  }
+
   /// The resized and cropped uint8 image (what PIL holds before `ToTensor`).
   package func resizedAndCropped(_ image: RGBImage) -> RGBImage {
-    guard let shorter = resizeShorterSide else {
-      return image.resizedBilinear(width: size, height: size)
-    }
-    // torchvision: the shorter side becomes `shorter`, the longer int(shorter * long / short).
-    let (short, long) = image.width <= image.height ? (image.width, image.height) : (image.height, image.width)
-    let newLong = Int(Double(shorter * long) / Double(short))
-    let (newWidth, newHeight) = image.width <= image.height ? (shorter, newLong) : (newLong, shorter)
+    let (newWidth, newHeight) = resizeTarget(width: image.width, height: image.height)
+    guard resizeShorterSide != nil else { return image.resizedBilinear(width: newWidth, height: newHeight) }
     let resized = image.resizedBilinear(width: newWidth, height: newHeight)
     // CenterCrop: Python's round() on (side − size) / 2, which rounds halves to even.
     let top = Int((Double(newHeight - size) / 2).rounded(.toNearestOrEven))
@@ -75,8 +94,9 @@ package struct ImagePreprocessing: Equatable, Sendable {
   }
 
   /// The network input for `image` repeated `batch` times: a batch × 3 × size × size tensor.
-  package func tensor(for image: RGBImage, batch: Int = 1) throws -> Tensor {
+  package func tensor(for image: RGBImage, batch: Int = 1, name: String = "the image") throws -> Tensor {
     guard batch >= 1 else { throw ImageError.badSize("batch must be at least 1, got \(batch)") }
+    try checkResize(width: image.width, height: image.height, name: name)
     let sample = self(image)
     var data = [Float]()
     data.reserveCapacity(sample.count * batch)
@@ -86,6 +106,6 @@ package struct ImagePreprocessing: Equatable, Sendable {
 
   /// Reads the PNG/JPEG file at `path` and preprocesses it to a batch × 3 × size × size tensor.
   package func tensor(contentsOfFile path: String, batch: Int = 1) throws -> Tensor {
-    try tensor(for: RGBImage(contentsOfFile: path), batch: batch)
+    try tensor(for: RGBImage(contentsOfFile: path), batch: batch, name: path)
   }
 }

@@ -10,10 +10,9 @@ extension RGBImage {
       throw .unreadable(path: path, reason: "no such file")
     }
     guard !isDirectory.boolValue else { throw .unreadable(path: path, reason: "is a directory") }
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw .unreadable(path: path, reason: "permission denied or I/O error")
-    }
-    try self.init(decoding: [UInt8](data), name: path)
+    let bytes: [UInt8]
+    do { bytes = try FileBytes.read(path) } catch { throw .unreadable(path: path, reason: error.reason) }
+    try self.init(decoding: bytes, name: path)
   }
 
   /// Decodes PNG or JPEG bytes held in memory; `name` only labels errors.

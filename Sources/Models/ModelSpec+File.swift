@@ -25,6 +25,11 @@ extension ModelSpec {
       throw VariantError(
         "\(path): TOML model files are not supported; write the same keys as JSON (\(path.dropLast(5)).json)")
     }
+    // A FIFO or device would block or never end: only regular files are read.
+    let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+    if let type, type != .typeRegular {
+      throw VariantError("cannot read model file \(path): not a regular file")
+    }
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
       throw VariantError("cannot read model file \(path): no such file or not readable")

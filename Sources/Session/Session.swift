@@ -77,7 +77,7 @@ package final class Session: @unchecked Sendable {
     case .images(let paths, _):
       let preprocessing = try ImagePreprocessing.forModel(cifar: spec.isCIFAR, inputSize: inputShape[2])
       var data: [Float] = []
-      for path in paths { data += preprocessing(try RGBImage(contentsOfFile: path)) }
+      for path in paths { data += try preprocessing.tensor(contentsOfFile: path).array }
       return try Tensor(shape: inputShape, data: data)
     case .synthetic:
       return try Tensor(shape: inputShape, data: WeightInit.input(seed: 0, shape: inputShape))

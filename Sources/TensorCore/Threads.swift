@@ -3,14 +3,40 @@ import Foundation
 
 /// The one thread-count setting: OpenBLAS's threads for sgemm and the split of TensorCore's own loops.
 ///
-/// Starts at `CONVSCOPE_THREADS` when set to a positive integer, else the number of active cores.
+/// Starts at `CONVSCOPE_THREADS` (capped at the cores available) when set, else the number of active cores.
 package enum Threads {
   private static let lock = NSLock()
   nonisolated(unsafe) private static var current: Int = initialCount()
 
+  /// The cores this process may use.
+  package static var cores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
   private static func initialCount() -> Int {
-    if let text = ProcessInfo.processInfo.environment["CONVSCOPE_THREADS"], let n = Int(text), n > 0 { return n }
-    return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    // An invalid setting was refused by the command line already; tests and benchmarks fall back to all cores.
+    (try? requested(ProcessInfo.processInfo.environment["CONVSCOPE_THREADS"])) ?? cores
+  }
+
+  /// A refused `CONVSCOPE_THREADS`.
+  package struct SettingError: Error, CustomStringConvertible {
+    package let description: String
+  }
+
+  /// The thread count `CONVSCOPE_THREADS` asks for, capped at the cores available (more threads than cores
+  /// only contend); nil when unset. Anything but a whole number from 1 is refused.
+  package static func requested(_ text: String?) throws(SettingError) -> Int? {
+    guard let text, !text.isEmpty else { return nil }  // set but empty: as unset
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    guard let n = Int(trimmed), n >= 1 else {
+      throw SettingError(
+        description: "CONVSCOPE_THREADS must be a whole number from 1 to \(cores) (the cores available), "
+          + "got '\(text)'")
+    }
+    return min(n, cores)
+  }
+
+  /// Refuses an invalid `CONVSCOPE_THREADS` (the command line checks it before any work).
+  package static func checkEnvironment() throws(SettingError) {
+    _ = try requested(ProcessInfo.processInfo.environment["CONVSCOPE_THREADS"])
   }
 
   /// OpenBLAS is told the starting count once, the first time anything asks for the setting.

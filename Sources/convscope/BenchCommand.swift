@@ -53,7 +53,7 @@ struct BenchCommand: ParsableCommand {
     guard `repeat` >= 1 else { fail("bench: --repeat must be at least 1, got \(`repeat`)") }
     if let threads {
       guard threads >= 1 else { fail("bench: --threads must be at least 1, got \(threads)") }
-      Threads.set(threads)
+      Threads.set(min(threads, Threads.cores))  // more threads than cores only contend
     }
     if model == nil && !variant.settings.isEmpty { fail("bench: --set needs a MODEL") }
     if let model {
@@ -75,7 +75,6 @@ struct BenchCommand: ParsableCommand {
 
   /// Prints `convscope: error: …` and exits with status 1, as every subcommand does on bad input.
   private func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("convscope: error: \(message)\n".utf8))
-    Foundation.exit(1)
+    Convscope.fail(message)
   }
 }

@@ -1,11 +1,16 @@
 import ArgumentParser
+import Formats
 import Foundation
+import TensorCore
 
 extension Convscope {
   /// Runs the command line; every failure prints one line `convscope: error: …` on stderr and exits 1.
   static func main() {
     do {
+      try Threads.checkEnvironment()
       var command = try parseAsRoot()
+      // Headless commands remove their temporary files on a signal; the explorer restores the terminal itself.
+      if !(command is ExploreCommand) { TemporaryFiles.removeOnSignals() }
       try command.run()
     } catch {
       if exitCode(for: error) == .success {
@@ -19,8 +24,22 @@ extension Convscope {
 
   /// Prints `convscope: error: message` on stderr and exits with status 1.
   static func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("convscope: error: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("convscope: error: \(escapingControls(message))\n".utf8))
     Foundation.exit(1)
+  }
+
+  /// `message` with control characters written as `\u{1B}`: names and keys read from files (a tensor name,
+  /// an `.npy` header key) must not move the cursor, retitle the window or clear the user's terminal.
+  static func escapingControls(_ message: String) -> String {
+    var out = ""
+    for scalar in message.unicodeScalars {
+      if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+        out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+      } else {
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
   }
 
   /// ` (usage: …)` from ArgumentParser's own usage block, so a bad option names the valid ones; empty for our errors.

@@ -11,9 +11,10 @@
 extern "C" {
 #endif
 
-/// Largest accepted width or height, and largest accepted pixel count (guards huge allocations).
+/// Largest accepted width or height, and largest accepted pixel count: Pillow's decompression-bomb limit
+/// (`Image.MAX_IMAGE_PIXELS`), checked from the header before any pixel buffer is allocated.
 #define CIMAGE_MAX_SIDE 65535
-#define CIMAGE_MAX_PIXELS (1u << 28)
+#define CIMAGE_MAX_PIXELS 89478485u
 
 /// A decoded image: `pixels` holds height rows of width × 3 bytes (R G B), malloc'd.
 /// On failure `pixels` is NULL and `error` holds one line saying what is wrong.
