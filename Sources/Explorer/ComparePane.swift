@@ -16,11 +16,27 @@ package enum ComparePane {
     row("model", .heading) { StyledLine($0.name, .title) }
     row("family") { StyledLine($0.family, .kind) }
     row("input") { StyledLine(glyphs.shape($0.inputShape), .shape) }
-    row("params") { StyledLine(DisplayFormat.grouped($0.params), .number) }
-    row("MACs") { StyledLine(DisplayFormat.compact($0.macs), .number) }
+    // A variant beside its base also shows the difference of each figure from the base's.
+    row("params") {
+      var line = StyledLine(DisplayFormat.grouped($0.params), .number)
+      if let base = view.base(of: $0) {
+        line.append("  " + ExplorerState.difference($0.params, from: base.params), .prompt)
+      }
+      return line
+    }
+    row("MACs") {
+      var line = StyledLine(DisplayFormat.compact($0.macs), .number)
+      if let base = view.base(of: $0), let change = ExplorerState.percentChange($0.macs, from: base.macs) {
+        line.append("  " + change, .prompt)
+      }
+      return line
+    }
     row("depth") {
       var line = StyledLine("\(DisplayFormat.grouped($0.depth))", .number)
       line.append(" conv+linear layers", .dim)
+      if let base = view.base(of: $0), base.depth != $0.depth {
+        line.append(" " + ExplorerState.difference($0.depth, from: base.depth), .prompt)
+      }
       return line
     }
     row("stages", .heading) { _ in

@@ -1,3 +1,5 @@
+import Models
+
 /// The compare view (`c`): models side by side, one column each, scrolled sideways when they do
 /// not all fit.
 package struct CompareView: Equatable, Sendable {
@@ -32,6 +34,20 @@ package struct CompareView: Equatable, Sendable {
     if row == 0 { return stages.first }
     if row == stageRowCount - 1 { return stages.last }
     return row < stages.count - 1 ? stages[row] : nil
+  }
+
+  /// Where a column for `spec` goes among `models`: a base before the first of its variants, a variant after the
+  /// last column of its base's family of variants, anything else at the end.
+  package static func place(of spec: ModelSpec, in models: [ModelSummary]) -> Int {
+    let kin = models.indices.filter { models[$0].spec?.base.name == spec.base.name }
+    guard let first = kin.first, let last = kin.last else { return models.count }
+    return spec.overrides.isEmpty ? first : last + 1
+  }
+
+  /// The column of `model`'s base, when `model` is a variant and its base is in the view.
+  package func base(of model: ModelSummary) -> ModelSummary? {
+    guard let spec = model.spec, !spec.overrides.isEmpty else { return nil }
+    return models.first { $0.spec == spec.plain }
   }
 
   /// Moves the selection to `column`, scrolling so it shows in `visible` columns.

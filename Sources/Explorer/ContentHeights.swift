@@ -20,7 +20,7 @@ package struct ContentHeights: Equatable, Sendable {
     case .help: overlay = HelpOverlay.lines(glyphs: state.glyphs, width: boxWidth).count
     case .activations: overlay = ActivationView.lines(for: state, width: boxWidth).count
     case .attention: overlay = AttentionView.lines(for: state, width: boxWidth).count
-    case .picker, nil: overlay = 0
+    case .picker, .variant, nil: overlay = 0
     }
     return ContentHeights(details: DetailsPane.lines(for: state, width: layout.detailsWidth).count, overlay: overlay)
   }

@@ -105,7 +105,27 @@ package final class EffectRunner: @unchecked Sendable {
     case .run(let request, let generation):
       controller?.submit(request, generation: generation)
       return []
+    case .applyVariant(let base, let settings, let input, let generation):
+      return [applyVariant(settings, on: base, at: input, generation: generation)]
     }
+  }
+
+  /// The variant `settings` make of `base`, opened at `input`; a refusal (of a key, a value, a rule of the
+  /// reference, or the input) names why and leaves the open model.
+  private func applyVariant(
+    _ settings: [String], on base: ModelSpec, at input: InputChoice, generation: Int
+  ) -> ExplorerAction {
+    let spec: ModelSpec
+    do {
+      let overrides = try settings.map { setting throws(VariantError) in try ModelSpec.parse(setting, for: base.base) }
+      spec = try ModelSpec(base: base.base, overrides: overrides)
+    } catch {
+      return .variantRefused(error.description)
+    }
+    let result = open(spec, at: input, generation: generation)
+    if case .opened(let opened) = result { return .variantApplied(opened) }
+    if case .openRefused(_, let reason) = result { return .variantRefused("\(spec.displayName): \(reason)") }
+    return result
   }
 
   /// `spec` at `input`, or at its own size when it cannot take that; its session goes to the controller.

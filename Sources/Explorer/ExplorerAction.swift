@@ -24,6 +24,10 @@ package enum ExplorerAction: Equatable, Sendable {
   case run(RunEvent, generation: Int)
   /// Seconds the current run has taken, a tenth of a second at a time.
   case runElapsed(Double)
+  /// The variant the editor asked for, analysed and shown in place of the open model.
+  case variantApplied(OpenedModel)
+  /// The variant cannot be built (or analysed): why, in one line; the open model stays.
+  case variantRefused(String)
 }
 
 /// A model analysed at an input, with the live-run state of its new session.

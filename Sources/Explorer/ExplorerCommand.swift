@@ -10,6 +10,8 @@ package enum ExplorerCommand: Hashable, Sendable {
   case step, runToSelected, runToEnd, reset
   case activationView, attentionView
   case nextTheme
+  /// `e`: the variant editor of the open model; `E`: back to its base.
+  case editVariant, baseModel
   case help
   case escape
   case quit

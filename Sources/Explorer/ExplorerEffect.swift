@@ -17,12 +17,15 @@ package enum ExplorerEffect: Equatable, Sendable {
   case addToCompare(ModelSpec, input: InputChoice)
   /// Hand a request to the forward pass of the shown model.
   case run(RunRequest, generation: Int)
+  /// Resolve `settings` (`KEY=VALUE` each) on `base` and open that variant at `input`, as run generation
+  /// `generation` (the editor's Enter).
+  case applyVariant(base: ModelSpec, settings: [String], input: InputChoice, generation: Int)
 
   /// Whether the runner does this off the UI thread (keys wait for its result, frames do not).
   package var isSlow: Bool {
     switch self {
     case .loadCatalogue, .compare: true
-    case .open, .changeInput, .addToCompare, .run: false
+    case .open, .changeInput, .addToCompare, .run, .applyVariant: false
     }
   }
 }

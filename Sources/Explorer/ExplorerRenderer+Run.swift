@@ -73,7 +73,7 @@ extension ExplorerRenderer {
       (title, lines, scroll) = (
         " attention (a or Esc closes) ", AttentionView.lines(for: state, width: rect.width - 4), s
       )
-    case .help, .picker: return  // drawn by their own functions
+    case .help, .picker, .variant: return  // drawn by their own functions
     }
     drawScrollingBox(&grid, title: title, lines: lines, scroll: scroll, glyphs: glyphs, layout: layout)
   }

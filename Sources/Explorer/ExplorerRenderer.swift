@@ -22,6 +22,7 @@ package enum ExplorerRenderer {
     case .help(let scroll): drawHelp(&grid, scroll: scroll, state: state, layout: layout)
     case .picker(let picker):
       PickerOverlay.draw(&grid, picker: picker, current: state.model.name, glyphs: state.glyphs, layout: layout)
+    case .variant(let editor): VariantEditorOverlay.draw(&grid, editor: editor, glyphs: state.glyphs, layout: layout)
     case .activations, .attention:
       if let overlay = state.overlay { drawRunView(&grid, overlay, state: state, layout: layout) }
     case nil: break

@@ -11,8 +11,17 @@ extension ExplorerState {
     return [.compare(input: input)]
   }
 
-  /// Opens the compare view on `summaries`, the open model selected when it is one of them.
-  mutating func showCompare(_ summaries: [ModelSummary], refused: [String]) {
+  /// Opens the compare view on `summaries`, the open model selected when it is one of them. An open variant
+  /// joins them beside its base (whose summary is asked for when the set lacks it).
+  mutating func showCompare(_ summaries: [ModelSummary], refused: [String]) -> [ExplorerEffect] {
+    var summaries = summaries
+    var effects: [ExplorerEffect] = []
+    if let spec = model.spec, !spec.overrides.isEmpty, !summaries.contains(where: { $0.spec == spec }) {
+      summaries.insert(ModelSummary(model), at: CompareView.place(of: spec, in: summaries))
+      if !summaries.contains(where: { $0.spec == spec.plain }) {
+        effects.append(.addToCompare(spec.plain, input: input))
+      }
+    }
     var view = CompareView(models: summaries)
     view.select(summaries.firstIndex { $0.name == model.name } ?? 0, visible: ExplorerLayout(size: size).compareColumns)
     compare = view
@@ -22,6 +31,7 @@ extension ExplorerState {
           "left out (cannot take \(input.size.map(String.init) ?? "their size")): \(refused.joined(separator: ", "))",
         isWarning: true)
     }
+    return effects
   }
 
   /// A key-table command while the compare view is open: its own keys, the global ones, or a hint.
@@ -57,7 +67,7 @@ extension ExplorerState {
     case .quit, .help, .nextTheme, .inputSize, .modelPicker:
       return run(command)
     case .switchFocus, .search, .nextMatch, .previousMatch, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .accept, .deleteBackward:
+      .attentionView, .accept, .deleteBackward, .editVariant, .baseModel:
       notice = Notice(
         text: "compare view: \(glyphs.keyLeftRight) column, + add, - remove, Enter open, Esc close", isWarning: false)
       return []
@@ -79,11 +89,12 @@ extension ExplorerState {
     return []
   }
 
-  /// Adds a summary the runner made to the compare view, selected.
+  /// Adds a summary the runner made to the compare view, selected (beside its base or variants, if any are there).
   mutating func addToCompare(_ summary: ModelSummary) {
     guard var view = compare else { return }
-    view.models.append(summary)
-    view.select(view.models.count - 1, visible: ExplorerLayout(size: size).compareColumns)
+    let place = summary.spec.map { CompareView.place(of: $0, in: view.models) } ?? view.models.count
+    view.models.insert(summary, at: place)
+    view.select(place, visible: ExplorerLayout(size: size).compareColumns)
     compare = view
     notice = Notice(text: "added \(summary.name)", isWarning: false)
   }

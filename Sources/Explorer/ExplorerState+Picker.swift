@@ -7,8 +7,19 @@ extension ExplorerState {
     [.loadCatalogue(input: input, purpose: purpose)]
   }
 
-  /// Opens the picker for `purpose` over `entries` (the figures at the current input).
+  /// Opens the picker for `purpose` over `entries` (the figures at the current input). An open variant is listed
+  /// after its base, with the figures of its tree (so `+` in the compare view can add it).
   mutating func showPicker(_ purpose: ModelPicker.Purpose, entries: [CatalogEntry]) {
+    var entries = entries
+    if let spec = model.spec, !spec.overrides.isEmpty, !entries.contains(where: { $0.spec == spec }),
+      let base = entries.lastIndex(where: { $0.spec.base.name == spec.base.name })
+    {
+      let size = model.inputShape.count == 4 ? model.inputShape[2] : entries[base].inputSize
+      entries.insert(
+        CatalogEntry(
+          spec: spec, family: entries[base].family, inputSize: size, params: model.totalParams, macs: model.totalMACs),
+        at: base + 1)
+    }
     var picker = ModelPicker(purpose: purpose, entries: entries, current: model.name)
     picker.keepVisible(rows: ExplorerLayout(size: size).pickerVisibleRows)
     overlay = .picker(picker)
@@ -38,7 +49,7 @@ extension ExplorerState {
       picker.setFilter(picker.filter + String(c), visibleRows: rows)
     case .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .nextTheme, .help:
+      .attentionView, .nextTheme, .help, .editVariant, .baseModel:
       break  // not bound in the picker
     }
     if case .picker = overlay { overlay = .picker(picker) }

@@ -47,6 +47,7 @@ extension ExplorerState {
         case .help(let scroll): handleHelpKey(key, scroll: scroll)
         case .activations, .attention: return handleRunViewKey(key, overlay)
         case .picker(let picker): return handlePickerKey(key, picker: picker)
+        case .variant(let editor): return handleVariantKey(key, editor: editor)
         }
       } else if let command = KeyBindings.command(for: key, in: keyContext) {
         return compare != nil ? runInCompare(command) : run(command)
@@ -63,7 +64,7 @@ extension ExplorerState {
     case .inputRefused(let refusal):
       notice = Notice(text: "input size refused: \(refusal); keeping \(inputText)", isWarning: true)
     case .catalogue(let entries, _, let purpose): showPicker(purpose, entries: entries)
-    case .compared(let summaries, let refused): showCompare(summaries, refused: refused)
+    case .compared(let summaries, let refused): return showCompare(summaries, refused: refused)
     case .addedToCompare(let summary): addToCompare(summary)
     case .compareRefused(let name, let reason):
       notice = Notice(text: "cannot add \(name): \(reason)", isWarning: true)
@@ -71,6 +72,8 @@ extension ExplorerState {
       if generation == live.generation { merge(event) }
     case .runElapsed(let seconds):
       live.progress?.elapsed = seconds
+    case .variantApplied(let opened): showVariant(opened)
+    case .variantRefused(let reason): refuseVariant(reason)
     }
     return []
   }
@@ -109,6 +112,8 @@ extension ExplorerState {
     case .inputSize:
       prompt = Prompt(purpose: .inputSize, savedSelection: selected)
     case .nextTheme: cycleTheme()
+    case .editVariant: editVariant()
+    case .baseModel: return openBase()
     case .accept, .deleteBackward: break  // the picker's and the prompts' keys: not bound on the main screen
     }
     return []
@@ -209,7 +214,7 @@ extension ExplorerState {
     case .help(let scroll): overlay = .help(scroll: clampOverlayScroll(scroll))
     case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll))
     case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll))
-    case .picker, nil: break
+    case .picker, .variant, nil: break
     }
   }
 
@@ -232,7 +237,7 @@ extension ExplorerState {
     case .bottom: overlay = .help(scroll: clampOverlayScroll(Int.max / 2))
     case nil, .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .nextTheme, .accept, .deleteBackward:
+      .attentionView, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel:
       notice = Notice(text: "help is open: Esc or ? closes it", isWarning: false)
     }
   }

@@ -24,7 +24,8 @@ extension ExplorerState {
     case .runToEnd: target = steps - 1
     case .runToSelected, .reset, .moveUp, .moveDown, .collapse, .expand, .toggle, .top, .bottom, .pageUp, .pageDown,
       .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare, .inputSize, .compareAdd,
-      .compareRemove, .activationView, .attentionView, .nextTheme, .help, .escape, .quit, .accept, .deleteBackward:
+      .compareRemove, .activationView, .attentionView, .nextTheme, .help, .escape, .quit, .accept, .deleteBackward,
+      .editVariant, .baseModel:
       guard let index = stepIndex(forNode: selected) else {
         notice = Notice(text: "\(selectedNode.path) is not part of a forward step", isWarning: false)
         return []
@@ -142,7 +143,7 @@ extension ExplorerState {
     case .top: scrollView(view, by: -Int.max / 2)
     case .bottom: scrollView(view, by: Int.max / 2)
     case .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
-      .inputSize, .compareAdd, .compareRemove, .nextTheme, .accept, .deleteBackward:
+      .inputSize, .compareAdd, .compareRemove, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel:
       nothingHere(key)  // not bound in the run views
     }
     return []
@@ -168,7 +169,7 @@ extension ExplorerState {
     switch view {
     case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll + delta))
     case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll + delta))
-    case .help, .picker: break
+    case .help, .picker, .variant: break
     }
   }
 }

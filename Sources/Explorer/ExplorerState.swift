@@ -14,6 +14,8 @@ package enum Overlay: Equatable, Sendable {
   /// `a`: SE gates, SK branch shares, split weights per attention block.
   case attention(scroll: Int)
   case picker(ModelPicker)
+  /// `e`: the open model's keys, being edited.
+  case variant(VariantEditor)
 }
 
 /// A one-line notice in the status bar, cleared by the next key.

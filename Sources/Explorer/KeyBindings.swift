@@ -13,6 +13,8 @@ package struct KeyHint: Sendable {
     case searching
     /// Only in the picker that opens a model, or the one that adds to the compare view.
     case pickerOpens, pickerAdds
+    /// Only while the open model is a variant (`E base`).
+    case variant
   }
 
   package var keys: Keys
@@ -53,7 +55,7 @@ package enum KeyBindings {
   /// The overlays that scroll.
   private static let views: Set<KeyContext> = [.help, .activations, .attention]
   /// Where typed characters are text.
-  private static let textEntry: Set<KeyContext> = [.picker, .search, .inputSize]
+  private static let textEntry: Set<KeyContext> = [.picker, .search, .inputSize, .variantEditor]
 
   /// Every binding of every context: the main screen's in the order help lists them, then the
   /// picker's and the text prompts'.
@@ -110,13 +112,19 @@ package enum KeyBindings {
     row([(.character("a"), .attentionView)], "a", in: screens.union(runViews), "attention view"),
     row([(.character("t"), .nextTheme)], "t", in: screens, "next theme"),
     row(
+      [(.character("e"), .editVariant)], "e", in: main,
+      "edit the model's keys (a variant: Enter applies, Esc cancels)"),
+    row(
+      [(.character("E"), .baseModel)], "E", in: main, "back to the base of a variant",
+      hints: [hint(.text("E"), "base", main, slot: 7, when: .variant)]),
+    row(
       [(.character("?"), .help)], "?", in: screens.union(views), "show / hide this help",
       hints: [hint(.text("?"), "help", main, slot: 5, rank: 0), hint(.text("?"), "help", [.compare], slot: 5)]),
     row(
       [(.escape, .escape)], "Esc", in: Set(KeyContext.allCases), "close the topmost overlay or cancel a prompt",
       hints: [
         hint(.text("Esc"), "close", views.union([.compare, .picker]), slot: 4),
-        hint(.text("Esc"), "cancel", [.search, .inputSize], slot: 4),
+        hint(.text("Esc"), "cancel", [.search, .inputSize, .variantEditor], slot: 4),
       ]),
     row(
       [(.character("q"), .quit), (.control("c"), .quit)], "q Ctrl-C", in: screens.union(views),
@@ -125,18 +133,25 @@ package enum KeyBindings {
     // The picker and the prompts: what they bind takes the place of typing.
     row(
       [], "characters", in: textEntry, "add to the picker's filter or the prompt (every character not bound there)",
-      hints: [hint(.text("type"), "to filter", [.picker], slot: 0)]),
+      hints: [
+        hint(.text("type"), "to filter", [.picker], slot: 0), hint(.text("type"), "to edit", [.variantEditor], slot: 0),
+      ]),
     row(
       [(.up, .moveUp), (.down, .moveDown), (.tab, .moveDown)], "↑↓ Tab", "Up Down Tab", in: [.picker],
       "choose a model", hints: [hint(.upDown, "choose", [.picker], slot: 1)]),
     row([(.home, .top), (.end, .bottom)], "Home End", in: [.picker], "the first / last model"),
     row(
+      [(.up, .moveUp), (.down, .moveDown), (.tab, .moveDown), (.backTab, .moveUp)], "↑↓ Tab", "Up Down Tab",
+      in: [.variantEditor], "choose a key (the first character typed replaces its value)",
+      hints: [hint(.upDown, "key", [.variantEditor], slot: 1)]),
+    row(
       [(.enter, .accept)], "Enter", in: textEntry,
-      "open or add the chosen model; keep the search; apply the input size",
+      "open or add the chosen model; keep the search; apply the input size or the variant",
       hints: [
         hint(.text("Enter"), "open", [.picker], slot: 2, when: .pickerOpens),
         hint(.text("Enter"), "add", [.picker], slot: 2, when: .pickerAdds),
-        hint(.text("Enter"), "keep", [.search], slot: 2), hint(.text("Enter"), "apply", [.inputSize], slot: 2),
+        hint(.text("Enter"), "keep", [.search], slot: 2),
+        hint(.text("Enter"), "apply", [.inputSize, .variantEditor], slot: 2),
       ]),
     row(
       [(.backspace, .deleteBackward), (.delete, .deleteBackward)], "Backspace", in: textEntry,
@@ -186,7 +201,7 @@ package enum KeyBindings {
   package static func markdownTable() -> String {
     var lines = ["| keys | action |", "|---|---|"]
     for binding in table { lines.append("| \(markdownKeys(binding)) | \(binding.summary) |") }
-    lines += ["", mouseSummary, "", "In the model picker and the text prompts:", ""]
+    lines += ["", mouseSummary, "", "In the model picker, the text prompts and the variant editor:", ""]
     lines += ["| keys | where | action |", "|---|---|---|"]
     let order = KeyContext.allCases.filter { textEntry.contains($0) }
     for binding in all where !binding.contexts.isDisjoint(with: textEntry) {

@@ -12,6 +12,8 @@ package enum KeyContext: Hashable, Sendable, CaseIterable {
   case picker
   /// The text prompts (`/`, `i`).
   case search, inputSize
+  /// The variant editor (`e`).
+  case variantEditor
 
   /// The context's name in the README's key tables.
   package var title: String {
@@ -25,6 +27,7 @@ package enum KeyContext: Hashable, Sendable, CaseIterable {
     case .picker: "model picker"
     case .search: "search (`/`)"
     case .inputSize: "input size (`i`)"
+    case .variantEditor: "variant editor (`e`)"
     }
   }
 }
@@ -37,6 +40,7 @@ extension Overlay {
     case .activations: .activations
     case .attention: .attention
     case .picker: .picker
+    case .variant: .variantEditor
     }
   }
 }

@@ -7,7 +7,7 @@ package enum StatusBar {
     let position =
       state.compare.map { "\(min($0.selected + 1, $0.models.count))/\($0.models.count)" }
       ?? "\(state.selectedRow + 1)/\(state.rows.count)"
-    let right = "theme \(state.themeName)"
+    let right = rightText(state)
     /// Columns left for the middle part.
     func room(_ width: Int) -> Int {
       width - DisplayWidth.of(position) - DisplayWidth.of(sep) - DisplayWidth.of(right) - 2
@@ -91,7 +91,15 @@ package enum StatusBar {
   package static func noticeRoom(for state: ExplorerState, width: Int) -> Int {
     let sep = " \(state.glyphs.separator) "
     let position = line(for: state, width: width).segments.first?.text ?? ""
-    return width - DisplayWidth.of(position) - DisplayWidth.of(sep) - DisplayWidth.of("theme \(state.themeName)") - 2
+    return width - DisplayWidth.of(position) - DisplayWidth.of(sep) - DisplayWidth.of(rightText(state)) - 2
+  }
+
+  /// The right end: the variant's overrides when the open model is one, and the theme.
+  private static func rightText(_ state: ExplorerState) -> String {
+    let theme = "theme \(state.themeName)"
+    guard let spec = state.model.spec, !spec.overrides.isEmpty, state.compare == nil else { return theme }
+    let variant = "variant " + spec.overrides.map(\.description).joined(separator: " ")
+    return variant + " \(state.glyphs.separator) " + theme
   }
 
   /// What a hint calls its keys with `glyphs`.
@@ -108,6 +116,7 @@ package enum StatusBar {
     switch hint.condition {
     case .always: return true
     case .searching: return state.search != nil
+    case .variant: return !(state.model.spec?.overrides.isEmpty ?? true)
     case .pickerOpens, .pickerAdds:
       guard case .picker(let picker) = state.overlay else { return false }
       switch picker.purpose {

@@ -17,15 +17,11 @@ enum DenseNet {
   /// torchvision `DenseNet(growth_rate=, block_config=, num_init_features=, bn_size=, num_classes=)`.
   static let recipe = Recipe<Config>(
     keys: [
-      Key("growth_rate", .integer(minimum: 1), "k: channels each dense layer adds") { $0.growthRate = $1.int },
-      Key("block_config", .integers(count: nil), "dense layers per block (4 blocks in torchvision's)") {
-        $0.blocks = $1.ints
-      },
-      Key("num_init_features", .integer(minimum: 1), "channels of the stem conv") { $0.initFeatures = $1.int },
-      Key("bn_size", .integer(minimum: 1), "bottleneck width factor: the 1×1 conv gives bn_size·k channels") {
-        $0.bnSize = $1.int
-      },
-      Key("num_classes", .integer(minimum: 1), "classifier outputs") { $0.numClasses = $1.int },
+      Key("growth_rate", .integer(minimum: 1), "k: channels each dense layer adds", \.growthRate),
+      Key("block_config", .integers(count: nil), "dense layers per block (4 blocks in torchvision's)", \.blocks),
+      Key("num_init_features", .integer(minimum: 1), "channels of the stem conv", \.initFeatures),
+      Key("bn_size", .integer(minimum: 1), "bottleneck width factor: the 1×1 conv gives bn_size·k channels", \.bnSize),
+      Key("num_classes", .integer(minimum: 1), "classifier outputs", \.numClasses),
     ],
     validate: { _, _ throws(VariantError) in }, build: build)
 
@@ -33,14 +29,15 @@ enum DenseNet {
   /// 2·growth_rate channels (Huang et al.'s BC setting; 24 for k = 12), as scripts/seed_nets.py builds it.
   static let cifarRecipe = Recipe<Config>(
     keys: [
-      Key("growth_rate", .integer(minimum: 1), "k: channels each dense layer adds (the stem has 2k)") {
+      Key(
+        "growth_rate", .integer(minimum: 1), "k: channels each dense layer adds (the stem has 2k)",
+        get: { .integer($0.growthRate) }
+      ) {
         $0.growthRate = $1.int
         $0.initFeatures = 2 * $1.int
       },
-      Key("block_config", .integers(count: nil), "dense layers per block (3 blocks in the seed's)") {
-        $0.blocks = $1.ints
-      },
-      Key("num_classes", .integer(minimum: 1), "classifier outputs") { $0.numClasses = $1.int },
+      Key("block_config", .integers(count: nil), "dense layers per block (3 blocks in the seed's)", \.blocks),
+      Key("num_classes", .integer(minimum: 1), "classifier outputs", \.numClasses),
     ],
     validate: { _, _ throws(VariantError) in }, build: build)
 

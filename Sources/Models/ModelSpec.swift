@@ -76,6 +76,15 @@ package struct ModelSpec: Hashable, Sendable, CustomStringConvertible {
 
   package var description: String { displayName }
 
+  /// Each of the base's keys (in ``ZooModel/keys`` order) with its value in this spec: the base's, or the last
+  /// override of it.
+  package var values: [String] {
+    zip(base.keys, base.values).map { key, value in overrides.last { $0.key == key.name }?.text ?? value }
+  }
+
+  /// The base as it is (this spec without its overrides).
+  package var plain: ModelSpec { ModelSpec(base: base) }
+
   package var family: Family { base.family }
   /// Default input height = width.
   package var inputSize: Int { base.inputSize }

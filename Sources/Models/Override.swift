@@ -42,6 +42,20 @@ package enum OverrideValue: Hashable, Sendable {
   var bool: Bool { if case .boolean(let v) = self { v } else { false } }
   var string: String { if case .name(let v) = self { v } else { "" } }
   var double: Double { if case .ratio(let v) = self { v } else { 0 } }
+
+  /// The value as `--set` writes it (`3,4,6,3`, `true`, `""`; a ratio 1/n as `1/16`).
+  package var text: String {
+    switch self {
+    case .integer(let v): return String(v)
+    case .integers(let v): return v.map(String.init).joined(separator: ",")
+    case .boolean(let v): return v ? "true" : "false"
+    case .name(let v): return v.isEmpty ? "\"\"" : v
+    case .ratio(let v):
+      let inverse = 1 / v
+      if v < 1, inverse == inverse.rounded(), inverse < 1e6 { return "1/\(Int(inverse))" }
+      return v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+    }
+  }
 }
 
 /// One changed hyper-parameter: the reference constructor's argument name, its typed value and the text it was
@@ -123,14 +137,48 @@ struct Key<Config>: Sendable {
   let name: String
   let kind: ValueKind
   let doc: String
+  /// The key's value in a config (what the editor shows as the base value).
+  let get: @Sendable (Config) -> OverrideValue
   let set: @Sendable (inout Config, OverrideValue) -> Void
 
-  init(_ name: String, _ kind: ValueKind, _ doc: String, set: @escaping @Sendable (inout Config, OverrideValue) -> Void)
-  {
+  init(
+    _ name: String, _ kind: ValueKind, _ doc: String, get: @escaping @Sendable (Config) -> OverrideValue,
+    set: @escaping @Sendable (inout Config, OverrideValue) -> Void
+  ) {
     self.name = name
     self.kind = kind
     self.doc = doc
+    self.get = get
     self.set = set
+  }
+
+  /// A key that is one field of the config (the usual case: `\.groups`).
+  init(_ name: String, _ kind: ValueKind, _ doc: String, _ field: WritableKeyPath<Config, Int> & Sendable) {
+    self.init(name, kind, doc, get: { .integer($0[keyPath: field]) }, set: { $0[keyPath: field] = $1.int })
+  }
+
+  init(_ name: String, _ kind: ValueKind, _ doc: String, _ field: WritableKeyPath<Config, [Int]> & Sendable) {
+    self.init(name, kind, doc, get: { .integers($0[keyPath: field]) }, set: { $0[keyPath: field] = $1.ints })
+  }
+
+  init(_ name: String, _ kind: ValueKind, _ doc: String, _ field: WritableKeyPath<Config, Bool> & Sendable) {
+    self.init(name, kind, doc, get: { .boolean($0[keyPath: field]) }, set: { $0[keyPath: field] = $1.bool })
+  }
+
+  init(_ name: String, _ kind: ValueKind, _ doc: String, _ field: WritableKeyPath<Config, Double> & Sendable) {
+    self.init(name, kind, doc, get: { .ratio($0[keyPath: field]) }, set: { $0[keyPath: field] = $1.double })
+  }
+
+  /// A `.choice` key whose field is an enum of those names.
+  init<Choice: RawRepresentable<String>>(
+    _ name: String, _ kind: ValueKind, _ doc: String, _ field: WritableKeyPath<Config, Choice> & Sendable
+  ) {
+    self.init(
+      name, kind, doc, get: { .name($0[keyPath: field].rawValue) },
+      set: { config, value in
+        // The kind's names are the enum's raw values, so parsing has already ruled out a miss.
+        if let choice = Choice(rawValue: value.string) { config[keyPath: field] = choice }
+      })
   }
 
   var info: KeyInfo { KeyInfo(name: name, kind: kind, doc: doc) }

@@ -50,11 +50,10 @@ enum ResNeSt {
 
   static let recipe = Recipe<Config>(
     keys: TimmResNet.keys() + [
-      Key("radix", .integer(minimum: 0), "split-attention splits; 1 gates with a sigmoid, 0 is a plain 3×3 conv") {
-        $0.radix = $1.int
-      },
-      Key("avd", .boolean, "downsampling blocks move the stride to a 3×3 average pool") { $0.avd = $1.bool },
-      Key("avd_first", .boolean, "that pool goes before the 3×3 conv instead of after") { $0.avdFirst = $1.bool },
+      Key(
+        "radix", .integer(minimum: 0), "split-attention splits; 1 gates with a sigmoid, 0 is a plain 3×3 conv", \.radix),
+      Key("avd", .boolean, "downsampling blocks move the stride to a 3×3 average pool", \.avd),
+      Key("avd_first", .boolean, "that pool goes before the 3×3 conv instead of after", \.avdFirst),
     ],
     validate: { c, model throws(VariantError) in
       try c.resnet.validate(model)

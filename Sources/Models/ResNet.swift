@@ -42,17 +42,15 @@ enum ResNet {
 
   static let recipe = Recipe<Config>(
     keys: [
-      Key("layers", .integers(count: 4), "blocks per stage (4 stages)") { $0.layers = $1.ints },
-      Key("block", .choice(Config.Block.allCases.map(\.rawValue)), "BasicBlock (two 3×3) or Bottleneck (1×1-3×3-1×1)") {
-        $0.block = Config.Block(rawValue: $1.string) ?? .bottleneck
-      },
-      Key("groups", .integer(minimum: 1), "groups of the bottleneck's 3×3 conv (ResNeXt cardinality)") {
-        $0.groups = $1.int
-      },
-      Key("width_per_group", .integer(minimum: 1), "bottleneck width per group; width = ⌊planes·w/64⌋·groups") {
-        $0.widthPerGroup = $1.int
-      },
-      Key("num_classes", .integer(minimum: 1), "classifier outputs") { $0.numClasses = $1.int },
+      Key("layers", .integers(count: 4), "blocks per stage (4 stages)", \.layers),
+      Key(
+        "block", .choice(Config.Block.allCases.map(\.rawValue)), "BasicBlock (two 3×3) or Bottleneck (1×1-3×3-1×1)",
+        \.block),
+      Key("groups", .integer(minimum: 1), "groups of the bottleneck's 3×3 conv (ResNeXt cardinality)", \.groups),
+      Key(
+        "width_per_group", .integer(minimum: 1), "bottleneck width per group; width = ⌊planes·w/64⌋·groups",
+        \.widthPerGroup),
+      Key("num_classes", .integer(minimum: 1), "classifier outputs", \.numClasses),
     ],
     validate: { c, model throws(VariantError) in
       if c.block == .basic && (c.groups != 1 || c.widthPerGroup != 64) {

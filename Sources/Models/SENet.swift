@@ -32,9 +32,7 @@ enum SENet {
 
   static let recipe = Recipe<Config>(
     keys: TimmResNet.keys() + [
-      Key("se_rd_ratio", .ratio, "SEModule rd_ratio: the squeeze has make_divisible(C·r, 8) channels") {
-        $0.seRatio = $1.double
-      }
+      Key("se_rd_ratio", .ratio, "SEModule rd_ratio: the squeeze has make_divisible(C·r, 8) channels", \.seRatio)
     ],
     validate: { c, model throws(VariantError) in try c.resnet.validate(model) },
     build: { c in
@@ -51,8 +49,8 @@ enum SENet {
 
   static let seedRecipe = Recipe<SeedConfig>(
     keys: [
-      Key("layers", .integers(count: 4), "PreActBlocks per stage (4 stages)") { $0.layers = $1.ints },
-      Key("num_classes", .integer(minimum: 1), "classifier outputs") { $0.numClasses = $1.int },
+      Key("layers", .integers(count: 4), "PreActBlocks per stage (4 stages)", \.layers),
+      Key("num_classes", .integer(minimum: 1), "classifier outputs", \.numClasses),
     ],
     validate: { _, _ throws(VariantError) in }, build: { c in senet18(layers: c.layers, numClasses: c.numClasses) })
 

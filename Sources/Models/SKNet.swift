@@ -51,11 +51,11 @@ enum SKNet {
 
   static let recipe = Recipe<Config>(
     keys: TimmResNet.keys() + [
-      Key("sk_rd_ratio", .ratio, "SelectiveKernel rd_ratio: attention width make_divisible(C·r, sk_rd_divisor)") {
-        $0.rdRatio = $1.double
-      },
-      Key("sk_rd_divisor", .integer(minimum: 1), "SelectiveKernel rd_divisor") { $0.rdDivisor = $1.int },
-      Key("sk_split_input", .boolean, "each path sees half of the input channels") { $0.splitInput = $1.bool },
+      Key(
+        "sk_rd_ratio", .ratio, "SelectiveKernel rd_ratio: attention width make_divisible(C·r, sk_rd_divisor)", \.rdRatio
+      ),
+      Key("sk_rd_divisor", .integer(minimum: 1), "SelectiveKernel rd_divisor", \.rdDivisor),
+      Key("sk_split_input", .boolean, "each path sees half of the input channels", \.splitInput),
     ],
     validate: { c, model throws(VariantError) in
       try c.resnet.validate(model)
@@ -91,12 +91,12 @@ enum SKNet {
 
   static let seedRecipe = Recipe<SeedConfig>(
     keys: [
-      Key("layers", .integers(count: 3), "SKUnits per stage (3 stages)") { $0.layers = $1.ints },
-      Key("M", .integer(minimum: 1), "branches (kernels 3, 5, 7, …)") { $0.branches = $1.int },
-      Key("G", .integer(minimum: 1), "groups of every branch conv") { $0.groups = $1.int },
-      Key("r", .ratio, "reduction: the fused descriptor has d = max(C/r, L) features") { $0.ratio = $1.double },
-      Key("L", .integer(minimum: 1), "minimum d") { $0.minimum = $1.int },
-      Key("num_classes", .integer(minimum: 1), "classifier outputs") { $0.numClasses = $1.int },
+      Key("layers", .integers(count: 3), "SKUnits per stage (3 stages)", \.layers),
+      Key("M", .integer(minimum: 1), "branches (kernels 3, 5, 7, …)", \.branches),
+      Key("G", .integer(minimum: 1), "groups of every branch conv", \.groups),
+      Key("r", .ratio, "reduction: the fused descriptor has d = max(C/r, L) features", \.ratio),
+      Key("L", .integer(minimum: 1), "minimum d", \.minimum),
+      Key("num_classes", .integer(minimum: 1), "classifier outputs", \.numClasses),
     ],
     validate: { c, model throws(VariantError) in
       for features in [128, 256, 512] where features % c.groups != 0 {

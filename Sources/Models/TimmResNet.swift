@@ -54,23 +54,19 @@ extension TimmResNet {
   /// The keys of timm's `ResNet` constructor, in its argument order.
   static func keys<C: TimmConfig>() -> [Key<C>] {
     [
-      Key("layers", .integers(count: 4), "blocks per stage (4 stages)") { $0.resnet.layers = $1.ints },
-      Key("cardinality", .integer(minimum: 1), "groups of the 3×3 conv (ResNeXt)") { $0.resnet.cardinality = $1.int },
-      Key("base_width", .integer(minimum: 1), "width per group; a stage's width is ⌊planes·base_width/64⌋·cardinality")
-      {
-        $0.resnet.baseWidth = $1.int
-      },
-      Key("stem_width", .integer(minimum: 1), "deep stem width (its output is 2·stem_width); ignored by the plain stem")
-      {
-        $0.resnet.stemWidth = $1.int
-      },
-      Key("stem_type", .choice(StemType.allCases.map(\.rawValue)), "\"\" (7×7 conv), deep or deep_tiered (3×3 convs)") {
-        $0.resnet.stemType = StemType(rawValue: $1.string) ?? .plain
-      },
-      Key("avg_down", .boolean, "downsample by 2×2 average pooling then a 1×1 conv (ResNet-D)") {
-        $0.resnet.avgDown = $1.bool
-      },
-      Key("num_classes", .integer(minimum: 1), "classifier outputs") { $0.resnet.numClasses = $1.int },
+      Key("layers", .integers(count: 4), "blocks per stage (4 stages)", \.resnet.layers),
+      Key("cardinality", .integer(minimum: 1), "groups of the 3×3 conv (ResNeXt)", \.resnet.cardinality),
+      Key(
+        "base_width", .integer(minimum: 1), "width per group; a stage's width is ⌊planes·base_width/64⌋·cardinality",
+        \.resnet.baseWidth),
+      Key(
+        "stem_width", .integer(minimum: 1), "deep stem width (its output is 2·stem_width); ignored by the plain stem",
+        \.resnet.stemWidth),
+      Key(
+        "stem_type", .choice(StemType.allCases.map(\.rawValue)), "\"\" (7×7 conv), deep or deep_tiered (3×3 convs)",
+        \.resnet.stemType),
+      Key("avg_down", .boolean, "downsample by 2×2 average pooling then a 1×1 conv (ResNet-D)", \.resnet.avgDown),
+      Key("num_classes", .integer(minimum: 1), "classifier outputs", \.resnet.numClasses),
     ]
   }
 }

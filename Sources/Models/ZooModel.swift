@@ -12,6 +12,8 @@ package struct ZooModel: Sendable {
   package let note: String
   /// The hyper-parameters `--set` may change, in the reference constructor's order (its argument names).
   package let keys: [KeyInfo]
+  /// Each key's value in this model (in ``keys`` order), as `--set` writes it: the editor's base values.
+  package let values: [String]
   /// For a preset (`resnext50_32x4d`): the zoo base it is and the overrides that make it; nil for a base.
   package let preset: Preset?
   private let builder: @Sendable () -> Network
@@ -44,6 +46,7 @@ package struct ZooModel: Sendable {
     self.numClasses = numClasses
     self.note = note
     self.keys = recipe.keys.map(\.info)
+    self.values = recipe.keys.map { $0.get(config).text }
     self.preset = preset
     self.builder = { recipe.build(config) }
     self.resolver = { overrides throws(VariantError) in

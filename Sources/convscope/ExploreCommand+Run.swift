@@ -30,6 +30,26 @@ extension ExploreCommand {
     return source
   }
 
+  /// Applies the `--bench-variant` edits through the editor and back with `E`, timing each to the next frame
+  /// (160×48, in memory), and prints the figures.
+  func printVariantBenchmark(_ initial: ExplorerState, effects: EffectRunner) throws {
+    let settings = try benchVariant.map { setting -> (key: String, text: String) in
+      guard let equals = setting.firstIndex(of: "=") else {
+        throw CommandError("--bench-variant \(setting): KEY=VALUE")
+      }
+      return (String(setting[..<equals]), String(setting[setting.index(after: equals)...]))
+    }
+    var state = initial
+    state.size = TerminalSize(width: 160, height: 48)
+    let result = ExplorerBenchmark.variantEdits(state, settings: settings, effects: effects)
+    print(
+      String(
+        format: "variant edits of %@ → %@ (%d params) and back, Enter/E to the next 160x48 frame: "
+          + "mean %.1f ms, max %.1f ms over %d edits; peak RSS %.0f MiB",
+        initial.model.name, result.variant, result.variantParams, result.meanMilliseconds, result.maxMilliseconds,
+        result.edits, result.peakMiB ?? -1))
+  }
+
   /// Renders frames while the forward pass runs to the end on the worker (three runs), and prints the
   /// worst one; with `--bench-live-report FILE` on the real terminal (ncurses), the line goes to FILE.
   func printLiveBenchmark(_ initial: ExplorerState, effects: EffectRunner) throws {

@@ -12,8 +12,10 @@ struct ExploreCommand: ParsableCommand {
     abstract: "Browse a model's layer tree with shapes, parameters and MACs (the default command).",
     discussion: "`convscope MODEL` is the same as `convscope explore MODEL`. Press ? inside for the keys.")
 
-  @Argument(help: "A zoo model; `convscope list` shows them all.")
+  @Argument(help: modelArgumentHelp)
   var model = "resnet50"
+
+  @OptionGroup var variant: VariantOptions
 
   @Option(
     name: .customLong("theme"),
@@ -58,6 +60,10 @@ struct ExploreCommand: ParsableCommand {
   @Flag(name: .customLong("bench-render"), help: .hidden)
   var benchRender = false
 
+  /// Prints the time from a variant edit's Enter (and `E`) to the next frame, for KEY=VALUE edits of the model.
+  @Option(name: .customLong("bench-variant"), parsing: .unconditionalSingleValue, help: .hidden)
+  var benchVariant: [String] = []
+
   /// Writes the milliseconds from process start to the first frame to this file.
   @Option(name: .customLong("first-frame-report"), help: .hidden)
   var firstFrameReport: String?
@@ -89,6 +95,7 @@ struct ExploreCommand: ParsableCommand {
       state.notice = Notice(text: warning + more, isWarning: true)
     }
     let effects = EffectRunner(services: .live(sessions), controller: controller)
+    if !benchVariant.isEmpty { return try printVariantBenchmark(state, effects: effects) }
     if benchLive { return try printLiveBenchmark(state, effects: effects) }
     let terminal = try NCursesTerminal(palette: chosen.palette, mouse: !noMouse, forceASCII: forceASCII)
     state.live.terminalHasColour = terminal.colourDepth != .none
@@ -109,8 +116,8 @@ struct ExploreCommand: ParsableCommand {
   /// `convscope lis` lands here: an unknown name also lists the commands.
   private func modelSpec() throws -> ModelSpec {
     do {
-      return try ModelSpec(named: model)
-    } catch {
+      return try variant.spec(model)
+    } catch let error as ZooError {
       let commands = Convscope.configuration.subcommands.map { $0._commandName }.filter { $0 != Self._commandName }
       throw CommandError("\(error) — or a command: \(commands.joined(separator: ", "))")
     }

@@ -72,6 +72,8 @@ final class FuzzTests: XCTestCase {
       if let selected = picker.selected {
         XCTAssertTrue(picker.matching.contains(selected), "picker selection \(selected): \(context())")
       }
+    case .variant(let editor):
+      XCTAssertTrue(editor.fields.indices.contains(editor.selected), "editor selection: \(context())")
     case nil: break
     }
     if let view = state.compare {

@@ -123,8 +123,9 @@ final class KeyBindingsTests: XCTestCase {
         return "\(keys) \(hint.text)"
       }
     }
-    XCTAssertEqual(hints(.tree), ["↑↓ move", "←→ fold", "/ search", "n N matches", "Tab details", "? help", "q quit"])
-    XCTAssertEqual(hints(.details).count, 7)
+    XCTAssertEqual(
+      hints(.tree), ["↑↓ move", "←→ fold", "/ search", "n N matches", "Tab details", "? help", "q quit", "E base"])
+    XCTAssertEqual(hints(.details).count, 8)
     XCTAssertEqual(hints(.compare), ["←→ column", "+ add", "- remove", "Enter open", "Esc close", "? help"])
     XCTAssertEqual(hints(.help), ["↑↓ scroll", "Esc close", "q quit"])
     XCTAssertEqual(hints(.attention), hints(.help))
@@ -132,6 +133,7 @@ final class KeyBindingsTests: XCTestCase {
     XCTAssertEqual(hints(.picker), ["type to filter", "↑↓ choose", "Enter open", "Enter add", "Esc close"])
     XCTAssertEqual(hints(.search), ["Enter keep", "Esc cancel"])
     XCTAssertEqual(hints(.inputSize), ["Enter apply", "Esc cancel"])
+    XCTAssertEqual(hints(.variantEditor), ["type to edit", "↑↓ key", "Enter apply", "Esc cancel"])
   }
 
   /// Which context keys act in follows what is open: prompt, overlay, compare view, focus.

@@ -27,7 +27,7 @@ final class ReducePurityTests: XCTestCase {
       .delete, .control("c"), .control("x"),
     ]
     return KeyBindings.table.flatMap { $0.keys.map(\.0) }
-      + "abcdefghijklmnopqrstuvwxyz0123456789+-/?.GN ".map { .character($0) }
+      + "abcdefghijklmnopqrstuvwxyz0123456789+-/?.GNE ".map { .character($0) }
       + special
   }
 
@@ -64,7 +64,8 @@ final class ReducePurityTests: XCTestCase {
       .run(.ended(nextStep: 1, failure: nil), generation: 0),
       .run(.ended(nextStep: 0, failure: "failed"), generation: 0),
       .run(.started(step: 0), generation: 7), .runElapsed(1.2), .resize(TerminalSize(width: 40, height: 10)),
-      .resize(TerminalSize(width: 160, height: 48)),
+      .resize(TerminalSize(width: 160, height: 48)), .variantApplied(opened),
+      .variantRefused("resnet50: groups=0: must be 1 or more"),
     ]
   }
 
@@ -89,7 +90,21 @@ final class ReducePurityTests: XCTestCase {
     running.apply(.key(.character("r")))
     var tiny = base
     tiny.apply(.resize(TerminalSize(width: 30, height: 8)))
-    return states + [picker, compare, running, tiny]
+    // A zoo model (with keys to edit), as it is, in the variant editor, and as a variant.
+    var zoo = base
+    zoo.model.spec = ModelSpec(base: Zoo.models[0])
+    var editor = zoo
+    editor.apply(.key(.character("e")))
+    XCTAssertEqual(editor.keyContext, .variantEditor)
+    var edited = editor
+    edited.apply(.key(.character("5")))
+    var variant = zoo
+    variant.model.spec = try? ModelSpec(named: "resnet18", settings: ["num_classes=10"])
+    var variantCompare = variant
+    variantCompare.apply(.compared([ModelSummary(base.model)], refused: []))
+    var variantPicker = variant
+    variantPicker.apply(.catalogue(entries, input: InputChoice(), purpose: .addToCompare))
+    return states + [picker, compare, running, tiny, zoo, editor, edited, variant, variantCompare, variantPicker]
   }
 
   func testReduceNeverCallsTheServicesForAnyAction() {
@@ -110,5 +125,7 @@ final class ReducePurityTests: XCTestCase {
     XCTAssertTrue(effects.contains { if case .run(.through, _) = $0 { true } else { false } })
     XCTAssertTrue(effects.contains { if case .run(.reset, _) = $0 { true } else { false } })
     XCTAssertTrue(effects.contains { if case .open = $0 { true } else { false } })
+    XCTAssertTrue(effects.contains { if case .applyVariant = $0 { true } else { false } })
+    XCTAssertTrue(effects.contains { if case .open(ModelSpec(base: Zoo.models[0]), _, _) = $0 { true } else { false } })
   }
 }

@@ -123,6 +123,43 @@ final class SnapshotTests: XCTestCase {
     }
   }
 
+  // MARK: - Variants: the editor, a variant applied, a refusal, the compare view with differences
+
+  /// `e`, ↓↓ to `groups`, type 32, ↓, type 4: the form before Enter.
+  private func editResNeXt(_ state: inout ExplorerState) {
+    keys("e")(&state)
+    for _ in 0..<2 { state.send(.key(.down)) }
+    keys("32")(&state)
+    state.send(.key(.down))
+    keys("4")(&state)
+  }
+
+  func testVariantEditor() throws { try check("variant-editor", model: "resnet50", prepare: editResNeXt) }
+
+  func testVariantApplied() throws {
+    try check("variant-applied", model: "resnet50") { state in
+      self.editResNeXt(&state)
+      state.send(.key(.enter))
+    }
+  }
+
+  func testVariantRefused() throws {
+    try check("variant-refused", model: "resnet50") { state in
+      self.keys("e")(&state)
+      for _ in 0..<2 { state.send(.key(.down)) }
+      self.keys("0")(&state)
+      state.send(.key(.enter))
+    }
+  }
+
+  func testCompareVariantBesideItsBase() throws {
+    try check("compare-variant", model: "resnet50") { state in
+      self.editResNeXt(&state)
+      state.send(.key(.enter))
+      self.keys("c")(&state)
+    }
+  }
+
   /// The main screen in every theme of `themes/` at every colour depth, style of every cell included.
   func testMainScreenInEachThemeAtEachDepth() throws {
     let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

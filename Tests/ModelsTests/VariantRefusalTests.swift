@@ -153,4 +153,27 @@ final class VariantRefusalTests: XCTestCase {
       XCTAssertTrue(String(describing: error).contains("TOML model files are not supported"))
     }
   }
+
+  /// Each key's value in a model, as `--set` writes it: the base's, a preset's own, a variant's override.
+  func testValuesOfEveryKey() throws {
+    let resnet50 = try ModelSpec(named: "resnet50")
+    XCTAssertEqual(resnet50.values, ["3,4,6,3", "bottleneck", "1", "64", "1000"])
+    let variant = try ModelSpec(named: "resnet50", settings: ["groups=32", "width_per_group=4"])
+    XCTAssertEqual(variant.values, ["3,4,6,3", "bottleneck", "32", "4", "1000"])
+    XCTAssertEqual(variant.base.values, resnet50.values)
+    XCTAssertEqual(variant.plain, resnet50)
+    XCTAssertEqual(try ModelSpec(named: "resnext50_32x4d").values[2...3], ["32", "4"])
+    let se = try ModelSpec(named: "seresnet50")
+    XCTAssertEqual(se.base.keys.map(\.name).last, "se_rd_ratio")
+    XCTAssertEqual(se.values.last, "1/16")
+    XCTAssertEqual(try ModelSpec(named: "resnest50d").values[4], "deep")
+    XCTAssertEqual(try ModelSpec(named: "densenet_bc_100").values, ["12", "16,16,16", "10"])
+    for model in Zoo.models {
+      XCTAssertEqual(model.values.count, model.keys.count, model.name)
+      // Every value reads back as itself: setting a key to its own value builds the same model.
+      let same = try zip(model.keys, model.values).map { try model.override($0.name, $1) }
+      XCTAssertEqual(
+        try ModelSpec(base: model, overrides: same).analyze().totalParams, try model.analyze().totalParams, model.name)
+    }
+  }
 }
