@@ -31,9 +31,10 @@ lint:
 	$(SWIFT) format lint --strict -r Sources Tests
 	bash scripts/check_architecture.sh
 
+## Tests build in their own folder (testability flags differ), so `make run` and `make test` never rebuild each other.
 unit-tests: deps
-	$(SWIFT) build -c release --build-tests
-	$(SWIFT) test -c release --skip-build --disable-swift-testing
+	$(SWIFT) build -c release --build-tests --scratch-path .build-tests
+	$(SWIFT) test -c release --skip-build --disable-swift-testing --scratch-path .build-tests
 
 e2e-tests: build
 	bash Tests/e2e/run_all.sh $(BIN)

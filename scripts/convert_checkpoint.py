@@ -149,13 +149,20 @@ def main(argv=None):
     parser.add_argument("input", help="a .pth/.pt/.bin checkpoint (state_dict, training checkpoint or module)")
     parser.add_argument("output", help="the .safetensors file to write")
     parser.add_argument("--check", metavar="MODEL", help="verify keys and shapes against this torchvision/timm model")
+    parser.add_argument("--trust-pickle", action="store_true",
+                        help="allow Python's full unpickler (runs code from the file) when the safe loader refuses it")
     args = parser.parse_args(argv)
     try:
         try:
             obj = torch.load(args.input, map_location="cpu", weights_only=True)
-        except TypeError:  # torch < 1.13 has no weights_only
+        except TypeError:  # torch < 1.13 has no weights_only: only the full unpickler exists
+            if not args.trust_pickle:
+                raise ConversionError("this torch has no safe loader; rerun with --trust-pickle for a file you trust")
             obj = torch.load(args.input, map_location="cpu")
-        except Exception:  # a whole pickled module needs the full unpickler
+        except Exception as refused:  # e.g. a whole pickled module: only with the user's explicit consent
+            if not args.trust_pickle:
+                raise ConversionError(f"the safe loader refused {args.input} ({type(refused).__name__}); "
+                                      "rerun with --trust-pickle only if you trust the file (it may run code)")
             obj = torch.load(args.input, map_location="cpu")
         tensors = convert(extract_state_dict(obj))
         if args.check:

@@ -110,9 +110,12 @@ def main():
         assert_same(dense, read_safetensors(out))
         print("legacy DenseNet keys renamed: ok")
 
-        # 4. A whole pickled module.
+        # 4. A whole pickled module: refused by the safe loader unless the user trusts the file.
         torch.save(model, os.path.join(tmp, "module.pth"))
         result = run(os.path.join(tmp, "module.pth"), out)
+        assert result.returncode == 1 and "--trust-pickle" in result.stderr, result.stderr
+        print("pickled module without --trust-pickle:", result.stderr.strip())
+        result = run(os.path.join(tmp, "module.pth"), out, "--trust-pickle")
         assert result.returncode == 0, result.stderr
         assert_same(state, read_safetensors(out))
         print("pickled module: ok")
@@ -122,7 +125,7 @@ def main():
         assert result.returncode == 1 and "keys do not match resnet34" in result.stderr, result.stderr
         print("wrong architecture:", result.stderr.strip())
         torch.save({"epoch": 1, "lr": 0.1}, os.path.join(tmp, "empty.pth"))
-        result = run(os.path.join(tmp, "empty.pth"), out)
+        result = run(os.path.join(tmp, "empty.pth"), out, "--trust-pickle")  # torch 1.13's safe loader refuses floats
         assert result.returncode == 1 and "no state_dict found" in result.stderr, result.stderr
         print("no state_dict:", result.stderr.strip())
     print("all checks passed")

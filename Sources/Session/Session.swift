@@ -48,22 +48,49 @@ package final class Session: @unchecked Sendable {
     try analysis().checkMemory(network: network, keepingEveryOutput: keepingEveryOutput)
   }
 
-  /// A new executor with the session's weights and input set.
-  package func makeExecutor() throws -> Executor {
+  /// A new executor with the session's weights and input set. NaN or infinite values in either, and negative
+  /// batch-norm variances, are listed in ``warnings`` (once per tensor); with `strict` they are an error.
+  package func makeExecutor(strict: Bool = false) throws -> Executor {
     let executor = try Executor(network: network)
-    try loadWeights(into: executor)
-    try executor.setInput(try inputTensor())
+    var found = try loadWeights(into: executor)
+    let input = try inputTensor()
+    let bad = Self.nonFinite(input.array)
+    if bad > 0 { found.append("input: \(bad) of \(input.count) values are NaN or infinite") }
+    try executor.setInput(input)
+    if strict, let first = found.first {
+      throw SessionError(first + (found.count > 1 ? " (+\(found.count - 1) more)" : "") + "; --strict refuses it")
+    }
+    warnings = found
     return executor
   }
 
-  /// The weights file's tensors, or the seeded weights of `source.seed`.
-  package func loadWeights(into executor: Executor) throws {
+  /// What the last ``makeExecutor(strict:)`` found wrong in the weights and input, one line each.
+  package private(set) var warnings: [String] = []
+
+  /// The weights file's tensors, or the seeded weights of `source.seed`; returns what is wrong in the file.
+  @discardableResult
+  package func loadWeights(into executor: Executor) throws -> [String] {
     guard let path = source.weightsPath else {
       try executor.setSeededWeights(seed: source.seed)
-      return
+      return []
     }
-    try executor.load(try Self.readWeights(path), modelName: spec.displayName)
+    let file = try Self.readWeights(path)
+    try executor.load(file, modelName: spec.displayName)
+    return Self.problems(in: file, path: path)
   }
+
+  /// NaN / infinite values per tensor, and negative running variances, as one line each.
+  package static func problems(in file: SafetensorsFile, path: String) -> [String] {
+    file.tensors.compactMap { name, tensor -> String? in
+      guard let values = tensor.floats else { return nil }
+      let bad = nonFinite(values)
+      if bad > 0 { return "--weights \(path): \(name) has \(bad) of \(values.count) values NaN or infinite" }
+      let negative = name.hasSuffix("running_var") ? values.filter { $0 < 0 }.count : 0
+      return negative > 0 ? "--weights \(path): \(name) has \(negative) negative variances" : nil
+    }
+  }
+
+  private static func nonFinite(_ values: [Float]) -> Int { values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) } }
 
   /// The input tensor: the array as is, the image preprocessed for the model, or the synthetic input.
   package func inputTensor() throws -> Tensor {

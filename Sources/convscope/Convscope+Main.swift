@@ -8,6 +8,7 @@ extension Convscope {
   static func main() {
     do {
       try Threads.checkEnvironment()
+      try checkHelpTopic(Array(CommandLine.arguments.dropFirst()))
       var command = try parseAsRoot()
       // Headless commands remove their temporary files on a signal; the explorer restores the terminal itself.
       if !(command is ExploreCommand) { TemporaryFiles.removeOnSignals() }
@@ -22,10 +23,24 @@ extension Convscope {
     }
   }
 
+  /// `convscope help NAME` with a NAME that is no command: ArgumentParser would print the root help and exit 0.
+  private static func checkHelpTopic(_ arguments: [String]) throws {
+    guard arguments.count >= 2, arguments[0] == "help" else { return }
+    let names = configuration.subcommands.map { $0._commandName }
+    guard names.contains(arguments[1]) else {
+      throw CommandError("help: no command '\(arguments[1])' (commands: \(names.joined(separator: ", ")))")
+    }
+  }
+
   /// Prints `convscope: error: message` on stderr and exits with status 1.
   static func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("convscope: error: \(escapingControls(message))\n".utf8))
     Foundation.exit(1)
+  }
+
+  /// Prints `convscope: warning: message` on stderr (the command goes on).
+  static func warn(_ message: String) {
+    FileHandle.standardError.write(Data("convscope: warning: \(escapingControls(message))\n".utf8))
   }
 
   /// `message` with control characters written as `\u{1B}`: names and keys read from files (a tensor name,

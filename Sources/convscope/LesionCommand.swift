@@ -46,6 +46,7 @@ struct LesionCommand: ParsableCommand {
     try session.checkMemory()
     let family = of ?? (spec.family == .densenet ? .dense : .blocks)
     let probe = try session.makeExecutor()
+    session.warnings.forEach(Convscope.warn)
     let base = try RunCommand.interventions(ablate, on: probe)
     let candidates = probe.candidates(family)
     guard !candidates.isEmpty else {

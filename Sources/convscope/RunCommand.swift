@@ -78,6 +78,9 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Switch every shortcut off (a plain network of the same depth).")
   var plain = false
 
+  @Flag(help: "Refuse NaN or infinite values in the weights or input, and negative batch-norm variances.")
+  var strict = false
+
   func validate() throws {
     guard batch >= 1 else { throw ValidationError("--batch must be 1 or more, got \(batch)") }
     if let inputSize, inputSize < 1 { throw ValidationError("--input-size must be 1 or more, got \(inputSize)") }
@@ -106,7 +109,8 @@ struct RunCommand: ParsableCommand {
       spec: spec, source: SessionSource(weightsPath: weights, seed: seed, input: input), batch: batch, size: inputSize)
     // Shapes, counts and memory are checked before any tensor of the input's size is allocated.
     try session.checkMemory(keepingEveryOutput: dump == "all")
-    let executor = try session.makeExecutor()
+    let executor = try session.makeExecutor(strict: strict)
+    session.warnings.forEach(Convscope.warn)
     let interventions = try Self.interventions(ablate, on: executor)
     try executor.setInterventions(interventions, plain: plain)
     executor.stepStatistics = stats

@@ -45,7 +45,7 @@ expect_error "explorer: --input with --image, no usage block" "exclude each othe
 npy_fill "$WORK/nan.npy" '\x00\x00\xc0\x7f' 1 3 16 16
 timeout 60 "$BIN" run sknet_cifar --input "$WORK/nan.npy" --stats --attention >"$WORK/nan.txt" 2>"$WORK/nan.err"
 check "NaN input: exit 0" test $? -eq 0
-check "NaN input: nothing on stderr" test ! -s "$WORK/nan.err"
+check "NaN input: one warning naming the count" grep -qx 'convscope: warning: input: 768 of 768 values are NaN or infinite' "$WORK/nan.err"
 check "NaN input: nan probabilities" grep -qE '^  1  +[0-9] .* nan$' "$WORK/nan.txt"
 timeout 60 "$BIN" run senet18 --input "$WORK/nan.npy" --stats --attention --format json >"$WORK/nan.json"
 check "NaN input, JSON: exit 0" test $? -eq 0
@@ -53,7 +53,9 @@ check "NaN input, JSON: null probability" grep -q '"probability":null' "$WORK/na
 npy_fill "$WORK/inf.npy" '\x00\x00\x80\x7f' 1 3 16 16
 timeout 60 "$BIN" run resnet18 --input "$WORK/inf.npy" --stats >/dev/null 2>"$WORK/inf.err"
 check "inf input: exit 0" test $? -eq 0
-check "inf input: nothing on stderr" test ! -s "$WORK/inf.err"
+check "inf input: one warning" test "$(grep -c '^convscope: warning: input: ' "$WORK/inf.err")" -eq 1
+expect_error "inf input with --strict" "input: 768 of 768 values are NaN or infinite; --strict refuses it" \
+  run resnet18 --input "$WORK/inf.npy" --strict
 npy_fill "$WORK/huge.npy" '\xff\xff\x7f\x7e' 1 3 16 16  # 8.5e37
 timeout 60 "$BIN" run resnet18 --input "$WORK/huge.npy" --stats >"$WORK/huge.txt" 2>"$WORK/huge.err"
 check "huge values: exit 0" test $? -eq 0
