@@ -87,6 +87,8 @@ package struct SafetensorsFile: Equatable, Sendable {
 package enum SafetensorsError: Error, CustomStringConvertible, Equatable {
   case io(FileIOError)
   case tooShort(size: Int)
+  /// The file starts with another format's signature (a PNG, a PyTorch zip, a pickle, …).
+  case otherFormat(String)
   case headerTooLarge(length: UInt64)
   case headerPastEnd(length: UInt64, available: Int)
   case headerNotJSON(JSONParseError)
@@ -106,6 +108,8 @@ package enum SafetensorsError: Error, CustomStringConvertible, Equatable {
     case .io(let e): return e.description
     case .tooShort(let size):
       return "safetensors file is \(size) bytes, too short for the 8-byte header length"
+    case .otherFormat(let format):
+      return "not a safetensors file: starts with \(format) signature"
     case .headerTooLarge(let length):
       return "safetensors header length \(length) exceeds the \(SafetensorsFile.maxHeaderBytes)-byte limit"
     case .headerPastEnd(let length, let available):
@@ -143,11 +147,23 @@ extension SafetensorsFile {
     return try decode(bytes)
   }
 
+  /// The format whose signature `bytes` start with, when it is a well-known one that is not safetensors.
+  static func otherFormat(_ bytes: [UInt8]) -> String? {
+    let signatures: [([UInt8], String)] = [
+      ([0x89, 0x50, 0x4E, 0x47], "a PNG"), ([0xFF, 0xD8, 0xFF], "a JPEG"), ([0x93, 0x4E, 0x55, 0x4D], "a NumPy .npy"),
+      ([0x50, 0x4B, 0x03, 0x04], "a zip (PyTorch .pth? convert it: scripts/convert_checkpoint.py)"),
+      ([0x80], "a Python pickle (PyTorch .pth? convert it: scripts/convert_checkpoint.py)"),
+      ([0x1F, 0x8B], "a gzip"), ([0x7B], "a JSON text"),
+    ]
+    return signatures.first { bytes.starts(with: $0.0) }?.1
+  }
+
   /// Validates and decodes a whole file's bytes: header bounds, JSON, every entry's fields,
   /// sizes against dtype × shape, and offsets covering the data exactly once, in order.
   package static func decode(_ bytes: [UInt8]) throws(SafetensorsError) -> SafetensorsFile {
     guard bytes.count >= 8 else { throw .tooShort(size: bytes.count) }
     let headerLength = ScalarBytes.uintLE(bytes, at: 0, count: 8)
+    if headerLength > UInt64(bytes.count - 8), let format = otherFormat(bytes) { throw .otherFormat(format) }
     guard headerLength <= UInt64(maxHeaderBytes) else { throw .headerTooLarge(length: headerLength) }
     guard headerLength <= UInt64(bytes.count - 8) else {
       throw .headerPastEnd(length: headerLength, available: bytes.count - 8)

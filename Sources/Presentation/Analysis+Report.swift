@@ -5,7 +5,7 @@ import Models
 
 /// The output formats of `convscope summary`.
 package enum ReportFormat: String, CaseIterable, Sendable {
-  case table, markdown, json
+  case table, markdown, json, csv
 }
 
 extension Analysis {
@@ -16,6 +16,7 @@ extension Analysis {
     case .table: return table(model: model, depth: depth)
     case .markdown: return markdown(model: model, depth: depth)
     case .json: return json(model: model)
+    case .csv: return csv()
     }
   }
 
@@ -69,7 +70,31 @@ extension Analysis {
     case .table: return table(model: spec.title, depth: depth)
     case .markdown: return markdown(model: spec.title, depth: depth)
     case .json: return json(model: spec.baseName, variant: spec.variantJSONFields)
+    case .csv: return csv()
     }
+  }
+
+  /// Every node at every depth as RFC 4180 CSV: a header of the JSON node keys in their order, one row per node,
+  /// shapes as `1x256x56x56`, plain integers, empty cells for JSON's nulls; no title or totals.
+  package func csv() -> String {
+    let header = [
+      "path", "kind", "depth", "output_shape", "params", "macs", "buffers", "element_ops", "output_bytes",
+      "receptive_field", "stride",
+    ]
+    func field(_ text: String) -> String {
+      text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+    let rows = nodes.map { node -> String in
+      let shape: String = node.outputShape.map { $0.map(String.init).joined(separator: "x") } ?? ""
+      let field1: String = node.receptiveField.map(String.init) ?? ""
+      let stride: String = node.jump.map(String.init) ?? ""
+      let counts: [Int] = [node.params, node.macs, node.buffers, node.elementOps, node.outputBytes]
+      let cells: [String] =
+        [node.path, node.kind, String(node.depth), shape] + counts.map(String.init) + [field1, stride]
+      return cells.map(field).joined(separator: ",")
+    }
+    return ([header.joined(separator: ",")] + rows).joined(separator: "\r\n") + "\r\n"
   }
 
   /// The stable JSON schema documented in the README (every node, whatever the depth); `variant` (a preset's

@@ -27,7 +27,7 @@ struct SummaryCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Batch size.")
   var batch: Int = 1
 
-  @Option(help: "Output format: table, markdown or json.")
+  @Option(help: "Output format: table, markdown, json or csv (every node, RFC 4180).")
   var format: ReportFormat = .table
 
   func validate() throws {

@@ -292,3 +292,22 @@ final class SafetensorsTests: XCTestCase {
     }
   }
 }
+
+/// A file of another format given as weights says what it is instead of a header-length error.
+final class SafetensorsSignatureTests: XCTestCase {
+  func testOtherFormatsAreNamed() {
+    let cases: [([UInt8], String)] = [
+      ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0], "not a safetensors file: starts with a PNG signature"),
+      (
+        [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, 0x76, 0],
+        "not a safetensors file: starts with a NumPy .npy signature"
+      ),
+      ([0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0], "not a safetensors file: starts with a zip"),
+    ]
+    for (bytes, message) in cases {
+      XCTAssertThrowsError(try SafetensorsFile.decode(bytes + [UInt8](repeating: 0, count: 40))) { error in
+        XCTAssertTrue("\(error)".hasPrefix(message), "\(error)")
+      }
+    }
+  }
+}

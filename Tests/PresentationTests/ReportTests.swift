@@ -118,3 +118,18 @@ final class VariantReportTests: XCTestCase {
       table)
   }
 }
+
+/// `summary --format csv`: RFC 4180, the JSON node keys as header, one row per node at every depth.
+final class SummaryCSVTests: XCTestCase {
+  func testEveryNodeIsARowUnderTheJSONKeys() throws {
+    let analysis = try ModelSpec(named: "resnet18").analyze(size: 64)
+    let csv = analysis.csv()
+    XCTAssertTrue(csv.hasSuffix("\r\n"))
+    let lines = csv.components(separatedBy: "\r\n").dropLast()
+    XCTAssertEqual(
+      lines.first, "path,kind,depth,output_shape,params,macs,buffers,element_ops,output_bytes,receptive_field,stride")
+    XCTAssertEqual(lines.count, analysis.nodes.count + 1)
+    XCTAssertEqual(lines.dropFirst().first, ",ResNet,0,1x1000,11689512,148557824,9620,789480,4000,467,64")
+    XCTAssertTrue(lines.contains("layer1.0.conv1,Conv2d,3,1x64x16x16,36864,9437184,0,0,65536,19,4"))
+  }
+}
