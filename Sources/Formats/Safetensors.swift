@@ -152,7 +152,10 @@ extension SafetensorsFile {
     let signatures: [([UInt8], String)] = [
       ([0x89, 0x50, 0x4E, 0x47], "a PNG"), ([0xFF, 0xD8, 0xFF], "a JPEG"), ([0x93, 0x4E, 0x55, 0x4D], "a NumPy .npy"),
       ([0x50, 0x4B, 0x03, 0x04], "a zip (PyTorch .pth? convert it: scripts/convert_checkpoint.py)"),
-      ([0x80], "a Python pickle (PyTorch .pth? convert it: scripts/convert_checkpoint.py)"),
+      ([0x80, 0x02], "a Python pickle (PyTorch .pth? convert it: scripts/convert_checkpoint.py)"),
+      ([0x80, 0x03], "a Python pickle (PyTorch .pth? convert it: scripts/convert_checkpoint.py)"),
+      ([0x80, 0x04], "a Python pickle (PyTorch .pth? convert it: scripts/convert_checkpoint.py)"),
+      ([0x80, 0x05], "a Python pickle (PyTorch .pth? convert it: scripts/convert_checkpoint.py)"),
       ([0x1F, 0x8B], "a gzip"), ([0x7B], "a JSON text"),
     ]
     return signatures.first { bytes.starts(with: $0.0) }?.1
