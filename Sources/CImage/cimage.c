@@ -4,6 +4,7 @@
 // their high byte, gamma and EXIF orientation are ignored.
 #include "cimage.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -283,4 +284,61 @@ int cimage_decode(const uint8_t *data, size_t size, cimage_rgb *out) {
 void cimage_free(cimage_rgb *image) {
   free(image->pixels);
   image->pixels = NULL;
+}
+
+// ---- PNG writing -------------------------------------------------------------------------------------------
+
+typedef struct {
+  char *error;
+} png_sink;
+
+static void png_write_on_error(png_structp png, png_const_charp message) {
+  png_sink *sink = png_get_error_ptr(png);
+  snprintf(sink->error, 200, "libpng: %s", message);
+  png_longjmp(png, 1);
+}
+
+static void png_write_on_warning(png_structp png, png_const_charp message) {
+  (void)png;
+  (void)message;
+}
+
+int cimage_write_png(const char *path, const uint8_t *rgb, int width, int height, char error[200]) {
+  error[0] = 0;
+  if (width <= 0 || height <= 0 || width > CIMAGE_MAX_SIDE || height > CIMAGE_MAX_SIDE) {
+    snprintf(error, 200, "bad size %dx%d", width, height);
+    return -1;
+  }
+  FILE *file = fopen(path, "wb");
+  if (!file) {
+    snprintf(error, 200, "%s", strerror(errno));
+    return -1;
+  }
+  png_sink sink = {error};
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, png_write_on_error,
+                                            png_write_on_warning);
+  png_infop info = png ? png_create_info_struct(png) : NULL;
+  if (!png || !info) {
+    if (png) png_destroy_write_struct(&png, NULL);
+    fclose(file);
+    snprintf(error, 200, "libpng: out of memory");
+    return -1;
+  }
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, &info);
+    fclose(file);
+    return -1;
+  }
+  png_init_io(png, file);
+  png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  for (int y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(rgb + (size_t)y * (size_t)width * 3));
+  png_write_end(png, NULL);
+  png_destroy_write_struct(&png, &info);
+  if (fclose(file) != 0) {
+    snprintf(error, 200, "%s", strerror(errno));
+    return -1;
+  }
+  return 0;
 }

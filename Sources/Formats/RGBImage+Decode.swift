@@ -1,7 +1,7 @@
 import CImage
 import Foundation
 
-// The only Swift file that talks to libpng/libjpeg (through the CImage target).
+// The only Swift file that talks to libpng/libjpeg (through the CImage target): decoding, and writing PNGs.
 extension RGBImage {
   /// Reads and decodes a PNG or JPEG file (format chosen by its first bytes, not its name).
   package init(contentsOfFile path: String) throws(ImageError) {
@@ -29,6 +29,21 @@ extension RGBImage {
     self.init(
       width: Int(result.width), height: Int(result.height),
       pixels: [UInt8](UnsafeBufferPointer(start: pixels, count: count)))
+  }
+
+  /// Writes the image as an 8-bit RGB PNG (libpng).
+  package func writePNG(path: String) throws(ImageError) {
+    var error = [CChar](repeating: 0, count: 200)
+    let status = pixels.withUnsafeBufferPointer { rgb in
+      error.withUnsafeMutableBufferPointer {
+        cimage_write_png(path, rgb.baseAddress, Int32(width), Int32(height), $0.baseAddress)
+      }
+    }
+    guard status == 0 else {
+      let bytes = error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+      throw .unwritable(
+        path: path, reason: bytes.isEmpty ? "unknown encoder error" : String(decoding: bytes, as: UTF8.self))
+    }
   }
 
   /// The C side's NUL-terminated error text.

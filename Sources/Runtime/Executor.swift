@@ -26,9 +26,9 @@ package final class Executor: @unchecked Sendable {
 
   let pool = BufferPool()
   let workspace = ConvWorkspace()
-  private let cancellation = CancellationFlag()
+  let cancellation = CancellationFlag()
 
-  private var input: Tensor?
+  private(set) var input: Tensor?
   /// The tensor handed from one step to the next.
   var state: Tensor?
   /// Index of the next step to run (`steps.count` when the pass is complete).

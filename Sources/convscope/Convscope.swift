@@ -16,6 +16,8 @@ struct Convscope: ParsableCommand {
       ExportWeightsCommand.self,
       LesionCommand.self,
       ReuseCommand.self,
+      GradCommand.self,
+      CamCommand.self,
     ],
     defaultSubcommand: ExploreCommand.self
   )

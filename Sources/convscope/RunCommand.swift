@@ -174,19 +174,19 @@ struct RunCommand: ParsableCommand {
   }
 
   /// Refuses an `--output` that cannot be written (a directory, a missing or read-only parent) before the run.
-  static func checkOutputPath(_ path: String) throws {
+  static func checkOutputPath(_ path: String, flag: String = "--output") throws {
     var isDirectory: ObjCBool = false
     if path.hasSuffix("/")
       || FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     {
-      throw CommandError("--output \(path) is a directory; give a file name such as logits.npy")
+      throw CommandError("\(flag) \(path) is a directory; give a file name such as logits.npy")
     }
     let slash = path.lastIndex(of: "/")
     let parent = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
     guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw CommandError("--output \(path): directory \(parent) does not exist")
+      throw CommandError("\(flag) \(path): directory \(parent) does not exist")
     }
-    guard access(parent, W_OK) == 0 else { throw CommandError("--output \(path): directory \(parent) is not writable") }
+    guard access(parent, W_OK) == 0 else { throw CommandError("\(flag) \(path): directory \(parent) is not writable") }
   }
 
   /// Creates `--dump-dir` (and its parents) before the run, so a bad directory fails in one line before any work.

@@ -1,4 +1,4 @@
-// CImage: decodes PNG and JPEG files held in memory into 8-bit RGB.
+// CImage: decodes PNG and JPEG files held in memory into 8-bit RGB, and writes RGB PNGs.
 // libpng and libjpeg report errors with setjmp/longjmp (libjpeg's default handler even calls
 // exit()); all of that stays inside this target, Swift only sees a status and a message.
 #ifndef CIMAGE_H
@@ -28,6 +28,10 @@ typedef struct {
 /// Decodes a PNG or a JPEG (chosen by its magic bytes) to RGB, dropping alpha without compositing.
 /// Returns 0 on success, -1 on failure (then `out->error` says why). Never exits or aborts.
 int cimage_decode(const uint8_t *data, size_t size, cimage_rgb *out);
+
+/// Writes `height` rows of `width` × 3 bytes (R G B) to `path` as an 8-bit RGB PNG.
+/// Returns 0 on success, -1 on failure (then `error` holds one line saying why). Never exits or aborts.
+int cimage_write_png(const char *path, const uint8_t *rgb, int width, int height, char error[200]);
 
 /// Frees what cimage_decode allocated; safe to call on a failed or zeroed result.
 void cimage_free(cimage_rgb *image);
