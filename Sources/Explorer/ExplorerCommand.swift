@@ -10,6 +10,8 @@ package enum ExplorerCommand: Hashable, Sendable {
   case step, runToSelected, runToEnd, reset
   case activationView, attentionView
   case nextTheme
+  /// `d` `D` `P` `L` `u`: interventions and the views of what they do.
+  case ablation(AblationCommand)
   case help
   case escape
   case quit

@@ -22,7 +22,7 @@ package enum ExplorerRenderer {
     case .help(let scroll): drawHelp(&grid, scroll: scroll, state: state, layout: layout)
     case .picker(let picker):
       PickerOverlay.draw(&grid, picker: picker, current: state.model.name, glyphs: state.glyphs, layout: layout)
-    case .activations, .attention:
+    case .activations, .attention, .lesion, .reuse:
       if let overlay = state.overlay { drawRunView(&grid, overlay, state: state, layout: layout) }
     case nil: break
     }
@@ -81,6 +81,7 @@ package enum ExplorerRenderer {
     let model = state.model, glyphs = state.glyphs
     let sep = " \(glyphs.separator) "
     var title = StyledLine(" \(model.name)", .title)
+    appendInterventionCount(&title, state: state)
     title.append(sep, .border)
     title.append("\(DisplayFormat.grouped(model.totalParams)) params", .normal)
     title.append(sep, .border)
@@ -130,6 +131,7 @@ package enum ExplorerRenderer {
         grid.restyle(y: y, x: layout.treeX, width: layout.treeWidth, role: selectedRole)
       }
       drawRunMark(&grid, node: rows[row], y: y, state: state, layout: layout, nameWidth: columns.name)
+      drawInterventionMark(&grid, node: rows[row], y: y, state: state, layout: layout, nameWidth: columns.name)
     }
     let marginX = layout.dividerX - 1
     if state.treeScroll > 0 {

@@ -47,6 +47,8 @@ extension ExplorerState {
         case .help(let scroll): handleHelpKey(key, scroll: scroll)
         case .activations, .attention: return handleRunViewKey(key, overlay)
         case .picker(let picker): return handlePickerKey(key, picker: picker)
+        case .lesion(let view): return handleLesionKey(key, view)
+        case .reuse(let view): return handleReuseKey(key, view)
         }
       } else if let command = KeyBindings.command(for: key, in: keyContext) {
         return compare != nil ? runInCompare(command) : run(command)
@@ -71,6 +73,9 @@ extension ExplorerState {
       if generation == live.generation { merge(event) }
     case .runElapsed(let seconds):
       live.progress?.elapsed = seconds
+    case .lesion(let event, let id): mergeLesion(event, id: id)
+    case .reuse(let maps): overlay = .reuse(ReuseOverlay(maps: maps))
+    case .reuseRefused(let reason): notice = Notice(text: reason, isWarning: true)
     }
     return []
   }
@@ -109,6 +114,7 @@ extension ExplorerState {
     case .inputSize:
       prompt = Prompt(purpose: .inputSize, savedSelection: selected)
     case .nextTheme: cycleTheme()
+    case .ablation(let command): return runAblation(command)
     case .accept, .deleteBackward: break  // the picker's and the prompts' keys: not bound on the main screen
     }
     return []
@@ -209,7 +215,7 @@ extension ExplorerState {
     case .help(let scroll): overlay = .help(scroll: clampOverlayScroll(scroll))
     case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll))
     case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll))
-    case .picker, nil: break
+    case .picker, .lesion, .reuse, nil: break
     }
   }
 
@@ -232,7 +238,7 @@ extension ExplorerState {
     case .bottom: overlay = .help(scroll: clampOverlayScroll(Int.max / 2))
     case nil, .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .nextTheme, .accept, .deleteBackward:
+      .attentionView, .nextTheme, .accept, .deleteBackward, .ablation:
       notice = Notice(text: "help is open: Esc or ? closes it", isWarning: false)
     }
   }

@@ -24,7 +24,8 @@ extension ExplorerState {
     case .runToEnd: target = steps - 1
     case .runToSelected, .reset, .moveUp, .moveDown, .collapse, .expand, .toggle, .top, .bottom, .pageUp, .pageDown,
       .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare, .inputSize, .compareAdd,
-      .compareRemove, .activationView, .attentionView, .nextTheme, .help, .escape, .quit, .accept, .deleteBackward:
+      .compareRemove, .activationView, .attentionView, .nextTheme, .help, .escape, .quit, .accept, .deleteBackward,
+      .ablation:
       guard let index = stepIndex(forNode: selected) else {
         notice = Notice(text: "\(selectedNode.path) is not part of a forward step", isWarning: false)
         return []
@@ -75,6 +76,8 @@ extension ExplorerState {
       live.attention += digest.attention
     case .top(let top):
       live.top = top
+    case .compared(let comparison):
+      live.comparison = comparison
     case .ended(let nextStep, let failure):
       // Another request extended the run: its work item follows, so the run goes on.
       if failure == nil, let progress = live.progress, progress.target >= nextStep, nextStep < live.stepNames.count {
@@ -142,7 +145,7 @@ extension ExplorerState {
     case .top: scrollView(view, by: -Int.max / 2)
     case .bottom: scrollView(view, by: Int.max / 2)
     case .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
-      .inputSize, .compareAdd, .compareRemove, .nextTheme, .accept, .deleteBackward:
+      .inputSize, .compareAdd, .compareRemove, .nextTheme, .accept, .deleteBackward, .ablation:
       nothingHere(key)  // not bound in the run views
     }
     return []
@@ -168,7 +171,7 @@ extension ExplorerState {
     switch view {
     case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll + delta))
     case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll + delta))
-    case .help, .picker: break
+    case .help, .picker, .lesion, .reuse: break
     }
   }
 }

@@ -14,6 +14,10 @@ package enum Overlay: Equatable, Sendable {
   /// `a`: SE gates, SK branch shares, split weights per attention block.
   case attention(scroll: Int)
   case picker(ModelPicker)
+  /// `L`: the lesion study of the shown model.
+  case lesion(LesionOverlay)
+  /// `u`: DenseNet feature reuse.
+  case reuse(ReuseOverlay)
 }
 
 /// A one-line notice in the status bar, cleared by the next key.

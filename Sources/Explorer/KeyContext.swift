@@ -10,6 +10,8 @@ package enum KeyContext: Hashable, Sendable, CaseIterable {
   /// The run views (`v`, `a`).
   case activations, attention
   case picker
+  /// The lesion (`L`) and reuse (`u`) views.
+  case lesion, reuse
   /// The text prompts (`/`, `i`).
   case search, inputSize
 
@@ -23,6 +25,8 @@ package enum KeyContext: Hashable, Sendable, CaseIterable {
     case .activations: "activation view"
     case .attention: "attention view"
     case .picker: "model picker"
+    case .lesion: "lesion view"
+    case .reuse: "reuse view"
     case .search: "search (`/`)"
     case .inputSize: "input size (`i`)"
     }
@@ -37,6 +41,8 @@ extension Overlay {
     case .activations: .activations
     case .attention: .attention
     case .picker: .picker
+    case .lesion: .lesion
+    case .reuse: .reuse
     }
   }
 }

@@ -57,7 +57,7 @@ extension Prompt {
       return .edit(text + String(c))
     case .moveUp, .moveDown, .collapse, .expand, .toggle, .top, .bottom, .pageUp, .pageDown, .switchFocus, .search,
       .nextMatch, .previousMatch, .modelPicker, .compare, .inputSize, .compareAdd, .compareRemove, .step,
-      .runToSelected, .runToEnd, .reset, .activationView, .attentionView, .nextTheme, .help:
+      .runToSelected, .runToEnd, .reset, .activationView, .attentionView, .nextTheme, .help, .ablation:
       return .ignore  // not bound in a text prompt
     }
   }

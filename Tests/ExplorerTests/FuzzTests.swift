@@ -72,6 +72,10 @@ final class FuzzTests: XCTestCase {
       if let selected = picker.selected {
         XCTAssertTrue(picker.matching.contains(selected), "picker selection \(selected): \(context())")
       }
+    case .lesion(let view):
+      XCTAssertGreaterThanOrEqual(view.selected, 0, "lesion selection: \(context())")
+    case .reuse(let view):
+      XCTAssertTrue(view.maps.blocks.indices.contains(view.block), "reuse block: \(context())")
     case nil: break
     }
     if let view = state.compare {
