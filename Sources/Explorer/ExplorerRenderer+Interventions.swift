@@ -9,19 +9,20 @@ extension ExplorerRenderer {
     if live.plain { parts.append("plain") }
     title.append(" \(state.glyphs.separator) ", .border)
     title.append("\(state.glyphs.intervened) " + parts.joined(separator: " + "), .ablated)
+    appendComparison(&title, state: state)
   }
 
-  /// ` · vs clean: KL 0.0123, top-1 changed` (and the clean top-1) after a full pass with interventions.
-  static func appendComparison(_ title: inout StyledLine, state: ExplorerState) {
+  /// ` · vs clean: KL 0.0123, top-1 changed (now …; clean …)` after a full pass with interventions.
+  private static func appendComparison(_ title: inout StyledLine, state: ExplorerState) {
     guard let comparison = state.live.comparison, state.live.isIntervened else { return }
     let glyphs = state.glyphs
-    title.append("\(glyphs.separator) ", .border)
+    title.append(" \(glyphs.separator) ", .border)
     title.append("vs clean: KL \(Plots.number(comparison.kl)), ", .normal)
     title.append(comparison.top1Changed ? "top-1 changed" : "top-1 same", comparison.top1Changed ? .ablated : .normal)
     if let now = state.live.top.first, let clean = comparison.cleanTop.first {
       title.append(
         " (\(glyphs.text(now.name)) \(Plots.percent(now.probability)); clean \(glyphs.text(clean.name)) "
-          + "\(Plots.percent(clean.probability))) ",
+          + "\(Plots.percent(clean.probability)))",
         .dim)
     }
   }

@@ -18,7 +18,6 @@ extension ExplorerRenderer {
       let classes = state.live.top.map { "\(state.glyphs.text($0.name)) \(Plots.percent($0.probability))" }
       title.append("top-5 " + classes.joined(separator: ", ") + " ", .normal)
     }
-    appendComparison(&title, state: state)
   }
 
   /// Marks a tree row: the step being computed is highlighted; a step that ran shows its wall time at
