@@ -16,6 +16,7 @@ package enum DetailsPane {
     let node = state.selectedNode
     var out = heading(state, width: width)
     out += runLines(for: state, width: width)
+    out += interventionLines(for: state, width: width)
     if node.path.isEmpty { out += familyText(state.model, glyphs: state.glyphs, width: width) }
     out += hyperParameters(node, glyphs: state.glyphs, width: width)
     out += tensors("parameters", node.parameters, glyphs: state.glyphs, width: width)

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Runtime
 import Session
 
 /// Carries out the effects reduce returns and feeds their results back as actions.
@@ -107,6 +108,22 @@ package final class EffectRunner: @unchecked Sendable {
       return []
     case .applyVariant(let base, let settings, let input, let generation):
       return [applyVariant(settings, on: base, at: input, generation: generation)]
+    case .startLesion(let id, let base, let plain):
+      guard let controller else { return [.lesion(.failed("no forward pass in this explorer"), id: id)] }
+      controller.lesions.start(controller.currentSession, id: id, base: base, plain: plain)
+      return []
+    case .cancelLesion:
+      controller?.lesions.cancel()
+      return []
+    case .reuse:
+      guard let session = controller?.currentSession else { return [.reuseRefused("no session to read weights from")] }
+      do {
+        let reuse = try FeatureReuse.of(
+          session.network, model: session.spec.displayName, values: session.parameterValues())
+        return [.reuse(ReuseMaps(reuse))]
+      } catch {
+        return [.reuseRefused("\(error)")]
+      }
     }
   }
 

@@ -28,6 +28,11 @@ package enum ExplorerAction: Equatable, Sendable {
   case variantApplied(OpenedModel)
   /// The variant cannot be built (or analysed): why, in one line; the open model stays.
   case variantRefused(String)
+  /// The lesion study `id` reports (the view drops other studies' reports).
+  case lesion(LesionEvent, id: LesionID)
+  /// The shown DenseNet's feature-reuse matrices, or why there are none.
+  case reuse(ReuseMaps)
+  case reuseRefused(String)
 }
 
 /// A model analysed at an input, with the live-run state of its new session.
@@ -67,6 +72,8 @@ package enum RunEvent: Equatable, Sendable {
   case started(step: Int)
   case finished(StepDigest)
   case top([ClassPrediction])
+  /// After the top-5 of a full pass with interventions: the comparison with the clean pass.
+  case compared(RunComparison)
   /// The run ended (complete, cancelled or failed) with the executor at `nextStep`.
   case ended(nextStep: Int, failure: String?)
 }

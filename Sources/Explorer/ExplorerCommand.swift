@@ -12,6 +12,8 @@ package enum ExplorerCommand: Hashable, Sendable {
   case nextTheme
   /// `e`: the variant editor of the open model; `E`: back to its base.
   case editVariant, baseModel
+  /// `d` `D` `P` `L` `u`: interventions and the views of what they do.
+  case ablation(AblationCommand)
   case help
   case escape
   case quit

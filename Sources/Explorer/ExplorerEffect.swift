@@ -1,4 +1,5 @@
 import Models
+import Runtime
 
 /// Work a reduce step asks for and does not do itself: analyses, the catalogue, the forward pass.
 ///
@@ -20,12 +21,20 @@ package enum ExplorerEffect: Equatable, Sendable {
   /// Resolve `settings` (`KEY=VALUE` each) on `base` and open that variant at `input`, as run generation
   /// `generation` (the editor's Enter).
   case applyVariant(base: ModelSpec, settings: [String], input: InputChoice, generation: Int)
+  /// Start lesion study `id` on the shown model, with `base` interventions (and plain mode) in every pass.
+  case startLesion(LesionID, base: [Intervention], plain: Bool)
+  /// Stop the lesion study (its view closed).
+  case cancelLesion
+  /// The shown model's feature-reuse matrices (off the UI thread).
+  case reuse
 
   /// Whether the runner does this off the UI thread (keys wait for its result, frames do not).
   package var isSlow: Bool {
     switch self {
     case .loadCatalogue, .compare: true
     case .open, .changeInput, .addToCompare, .run, .applyVariant: false
+    case .loadCatalogue, .compare, .reuse: true
+    case .open, .changeInput, .addToCompare, .run, .startLesion, .cancelLesion: false
     }
   }
 }

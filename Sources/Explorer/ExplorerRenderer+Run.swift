@@ -74,6 +74,19 @@ extension ExplorerRenderer {
         " attention (a or Esc closes) ", AttentionView.lines(for: state, width: rect.width - 4), s
       )
     case .help, .picker, .variant: return  // drawn by their own functions
+    case .lesion(let view):
+      let shown = LesionView.lines(for: state, view, width: rect.width - 4)
+      drawScrollingBox(
+        &grid, title: " lesion study (L or Esc closes) ", lines: shown,
+        scroll: LesionView.scroll(view, lines: shown.count, layout: layout), glyphs: glyphs, layout: layout)
+      return
+    case .reuse(let view):
+      let (shown, cursor) = ReuseView.lines(for: state, view, width: rect.width - 4)
+      drawScrollingBox(
+        &grid, title: " feature reuse (u or Esc closes) ", lines: shown,
+        scroll: max(0, cursor - layout.helpVisibleRows + 2), glyphs: glyphs, layout: layout)
+      return
+    case .help, .picker: return  // drawn by their own functions
     }
     drawScrollingBox(&grid, title: title, lines: lines, scroll: scroll, glyphs: glyphs, layout: layout)
   }

@@ -23,7 +23,7 @@ package enum ExplorerRenderer {
     case .picker(let picker):
       PickerOverlay.draw(&grid, picker: picker, current: state.model.name, glyphs: state.glyphs, layout: layout)
     case .variant(let editor): VariantEditorOverlay.draw(&grid, editor: editor, glyphs: state.glyphs, layout: layout)
-    case .activations, .attention:
+    case .activations, .attention, .lesion, .reuse:
       if let overlay = state.overlay { drawRunView(&grid, overlay, state: state, layout: layout) }
     case nil: break
     }
@@ -82,6 +82,7 @@ package enum ExplorerRenderer {
     let model = state.model, glyphs = state.glyphs
     let sep = " \(glyphs.separator) "
     var title = StyledLine(" \(model.name)", .title)
+    appendInterventionCount(&title, state: state)
     title.append(sep, .border)
     title.append("\(DisplayFormat.grouped(model.totalParams)) params", .normal)
     title.append(sep, .border)
@@ -131,6 +132,7 @@ package enum ExplorerRenderer {
         grid.restyle(y: y, x: layout.treeX, width: layout.treeWidth, role: selectedRole)
       }
       drawRunMark(&grid, node: rows[row], y: y, state: state, layout: layout, nameWidth: columns.name)
+      drawInterventionMark(&grid, node: rows[row], y: y, state: state, layout: layout, nameWidth: columns.name)
     }
     let marginX = layout.dividerX - 1
     if state.treeScroll > 0 {

@@ -48,6 +48,8 @@ extension ExplorerState {
         case .activations, .attention: return handleRunViewKey(key, overlay)
         case .picker(let picker): return handlePickerKey(key, picker: picker)
         case .variant(let editor): return handleVariantKey(key, editor: editor)
+        case .lesion(let view): return handleLesionKey(key, view)
+        case .reuse(let view): return handleReuseKey(key, view)
         }
       } else if let command = KeyBindings.command(for: key, in: keyContext) {
         return compare != nil ? runInCompare(command) : run(command)
@@ -74,6 +76,9 @@ extension ExplorerState {
       live.progress?.elapsed = seconds
     case .variantApplied(let opened): showVariant(opened)
     case .variantRefused(let reason): refuseVariant(reason)
+    case .lesion(let event, let id): mergeLesion(event, id: id)
+    case .reuse(let maps): overlay = .reuse(ReuseOverlay(maps: maps))
+    case .reuseRefused(let reason): notice = Notice(text: reason, isWarning: true)
     }
     return []
   }
@@ -114,6 +119,7 @@ extension ExplorerState {
     case .nextTheme: cycleTheme()
     case .editVariant: editVariant()
     case .baseModel: return openBase()
+    case .ablation(let command): return runAblation(command)
     case .accept, .deleteBackward: break  // the picker's and the prompts' keys: not bound on the main screen
     }
     return []
@@ -214,7 +220,7 @@ extension ExplorerState {
     case .help(let scroll): overlay = .help(scroll: clampOverlayScroll(scroll))
     case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll))
     case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll))
-    case .picker, .variant, nil: break
+    case .picker, .variant, .lesion, .reuse, nil: break
     }
   }
 
@@ -237,7 +243,7 @@ extension ExplorerState {
     case .bottom: overlay = .help(scroll: clampOverlayScroll(Int.max / 2))
     case nil, .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel:
+      .attentionView, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel, .ablation:
       notice = Notice(text: "help is open: Esc or ? closes it", isWarning: false)
     }
   }

@@ -25,7 +25,7 @@ extension ExplorerState {
     case .runToSelected, .reset, .moveUp, .moveDown, .collapse, .expand, .toggle, .top, .bottom, .pageUp, .pageDown,
       .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare, .inputSize, .compareAdd,
       .compareRemove, .activationView, .attentionView, .nextTheme, .help, .escape, .quit, .accept, .deleteBackward,
-      .editVariant, .baseModel:
+      .editVariant, .baseModel, .ablation:
       guard let index = stepIndex(forNode: selected) else {
         notice = Notice(text: "\(selectedNode.path) is not part of a forward step", isWarning: false)
         return []
@@ -76,6 +76,8 @@ extension ExplorerState {
       live.attention += digest.attention
     case .top(let top):
       live.top = top
+    case .compared(let comparison):
+      live.comparison = comparison
     case .ended(let nextStep, let failure):
       // Another request extended the run: its work item follows, so the run goes on.
       if failure == nil, let progress = live.progress, progress.target >= nextStep, nextStep < live.stepNames.count {
@@ -143,7 +145,8 @@ extension ExplorerState {
     case .top: scrollView(view, by: -Int.max / 2)
     case .bottom: scrollView(view, by: Int.max / 2)
     case .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
-      .inputSize, .compareAdd, .compareRemove, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel:
+      .inputSize, .compareAdd, .compareRemove, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel,
+      .ablation:
       nothingHere(key)  // not bound in the run views
     }
     return []
@@ -169,7 +172,7 @@ extension ExplorerState {
     switch view {
     case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll + delta))
     case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll + delta))
-    case .help, .picker, .variant: break
+    case .help, .picker, .variant, .lesion, .reuse: break
     }
   }
 }

@@ -16,6 +16,10 @@ package enum Overlay: Equatable, Sendable {
   case picker(ModelPicker)
   /// `e`: the open model's keys, being edited.
   case variant(VariantEditor)
+  /// `L`: the lesion study of the shown model.
+  case lesion(LesionOverlay)
+  /// `u`: DenseNet feature reuse.
+  case reuse(ReuseOverlay)
 }
 
 /// A one-line notice in the status bar, cleared by the next key.

@@ -37,6 +37,8 @@ package struct GlyphSet: Equatable, Sendable {
   /// Arrow keys as the help overlay and status bar name them.
   package var keyUpDown: String
   package var keyLeftRight: String
+  /// Marks an intervened node in the tree and the header.
+  package var intervened: String
 
   /// Box drawing, triangles and eighth blocks.
   package static let unicode = GlyphSet(
@@ -44,7 +46,8 @@ package struct GlyphSet: Equatable, Sendable {
     bottomRight: "┘", teeDown: "┬", teeUp: "┴", teeRight: "├", teeLeft: "┤", expanded: "▾", collapsed: "▸",
     leaf: "·", ellipsis: "…", times: "×", separator: "·",
     barEighths: [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"], barEmpty: " ", moreAbove: "▲", moreBelow: "▼",
-    moreLeft: "◀", moreRight: "▶", caret: "█", keyUpDown: "↑↓", keyLeftRight: "←→")
+    moreLeft: "◀", moreRight: "▶", caret: "█", keyUpDown: "↑↓", keyLeftRight: "←→",
+    intervened: "✗")
 
   /// 7-bit ASCII only, for terminals and locales without UTF-8.
   package static let ascii = GlyphSet(
@@ -52,7 +55,8 @@ package struct GlyphSet: Equatable, Sendable {
     bottomRight: "+", teeDown: "+", teeUp: "+", teeRight: "+", teeLeft: "+", expanded: "-", collapsed: "+",
     leaf: " ", ellipsis: "~", times: "x", separator: "|",
     barEighths: [" ", " ", " ", " ", "=", "=", "=", "=", "#"], barEmpty: " ", moreAbove: "^", moreBelow: "v",
-    moreLeft: "<", moreRight: ">", caret: "_", keyUpDown: "Up/Dn", keyLeftRight: "Lt/Rt")
+    moreLeft: "<", moreRight: ">", caret: "_", keyUpDown: "Up/Dn", keyLeftRight: "Lt/Rt",
+    intervened: "X")
 
   /// Whether only 7-bit ASCII may be drawn.
   package var isASCII: Bool { name == GlyphSet.ascii.name }

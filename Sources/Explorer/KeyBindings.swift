@@ -54,6 +54,8 @@ package enum KeyBindings {
   private static let runViews: Set<KeyContext> = [.activations, .attention]
   /// The overlays that scroll.
   private static let views: Set<KeyContext> = [.help, .activations, .attention]
+  /// The lesion and reuse views (`L`, `u`).
+  private static let studies: Set<KeyContext> = [.lesion, .reuse]
   /// Where typed characters are text.
   private static let textEntry: Set<KeyContext> = [.picker, .search, .inputSize, .variantEditor]
 
@@ -62,33 +64,38 @@ package enum KeyBindings {
   package static let all: [KeyBinding] = [
     row(
       [(.up, .moveUp), (.down, .moveDown), (.character("k"), .moveUp), (.character("j"), .moveDown)],
-      "↑↓ j k", "Up Down j k", in: screens.union(views),
+      "↑↓ j k", "Up Down j k", in: screens.union(views).union(studies),
       "move the selection (scroll the details pane when it has the focus)",
       hints: [
         hint(.upDown, "move", main, slot: 0, rank: 2), hint(.upDown, "scroll", [.help, .attention], slot: 0),
-        hint(.upDown, "step", [.activations], slot: 0),
+        hint(.upDown, "step", [.activations], slot: 0), hint(.upDown, "choose", [.lesion], slot: 0),
+        hint(.upDown, "target", [.reuse], slot: 0),
       ]),
     row(
       [(.left, .collapse), (.right, .expand), (.character("h"), .collapse), (.character("l"), .expand)],
-      "←→ h l", "Left Right h l", in: screens,
-      "collapse / expand the selected node (collapse on a leaf goes to its parent); compare view: previous / next column",
-      hints: [hint(.leftRight, "fold", main, slot: 1, rank: 4), hint(.leftRight, "column", [.compare], slot: 0)]),
+      "←→ h l", "Left Right h l", in: screens.union([.reuse]),
+      "collapse / expand the selected node (collapse on a leaf goes to its parent); compare view: previous / next column; reuse view: "
+        + "previous / next source",
+      hints: [
+        hint(.leftRight, "fold", main, slot: 1, rank: 4), hint(.leftRight, "column", [.compare], slot: 0),
+        hint(.leftRight, "source", [.reuse], slot: 1),
+      ]),
     row(
       [(.enter, .toggle), (.character(" "), .toggle)], "Enter Space", in: screens,
       "toggle the selected node; compare view: open the selected model",
       hints: [hint(.text("Enter"), "open", [.compare], slot: 3)]),
     row(
       [(.character("g"), .top), (.home, .top), (.character("G"), .bottom), (.end, .bottom)],
-      "g G", in: screens.union(views), "go to the top / bottom"),
+      "g G", in: screens.union(views).union([.lesion]), "go to the top / bottom"),
     row(
-      [(.pageUp, .pageUp), (.pageDown, .pageDown)], "PgUp PgDn", in: screens.union(views).union([.picker]),
+      [(.pageUp, .pageUp), (.pageDown, .pageDown)], "PgUp PgDn", in: screens.union(views).union([.picker, .lesion]),
       "page up / down", hints: [hint(.text("PgUp PgDn"), "scroll", [.activations], slot: 1)]),
     row(
-      [(.tab, .switchFocus), (.backTab, .switchFocus)], "Tab", in: screens,
-      "switch the focus between the tree and the details pane",
+      [(.tab, .switchFocus), (.backTab, .switchFocus)], "Tab", in: screens.union([.reuse]),
+      "switch the focus between the tree and the details pane; reuse view: the next dense block",
       hints: [
         hint(.text("Tab"), "details", [.tree], slot: 4, rank: 6),
-        hint(.text("Tab"), "tree", [.details], slot: 4, rank: 6),
+        hint(.text("Tab"), "tree", [.details], slot: 4, rank: 6), hint(.text("Tab"), "block", [.reuse], slot: 2),
       ]),
     row(
       [(.character("/"), .search)], "/", in: screens, "search paths and kinds (Enter keeps, Esc cancels)",
@@ -110,26 +117,44 @@ package enum KeyBindings {
     row([(.character("x"), .reset)], "x", in: screens.union(runViews), "reset / cancel the run"),
     row([(.character("v"), .activationView)], "v", in: screens.union(runViews), "activation view"),
     row([(.character("a"), .attentionView)], "a", in: screens.union(runViews), "attention view"),
+    row(
+      [(.character("d"), .ablation(.cycle))], "d", in: main,
+      "cycle the selected node's intervention (block: branch off, shortcut off; SE: gates 1; SK / split: uniform, "
+        + "each branch; dense layer: off; then none): the pass reruns from the first step it changes",
+      hints: [hint(.text("d"), "intervene", main, slot: 7, rank: 7)]),
+    row([(.character("D"), .ablation(.clear))], "D", in: main, "clear every intervention"),
+    row([(.character("P"), .ablation(.plain))], "P", in: main, "plain mode on / off (every shortcut off)"),
+    row(
+      [(.character("L"), .ablation(.lesionView))], "L", in: main.union([.lesion]),
+      "lesion view: each block removed in turn (dense layers on DenseNet), KL along depth, table sorted by KL"),
+    row(
+      [(.character("u"), .ablation(.reuseView))], "u", in: main.union([.reuse]),
+      "reuse view (DenseNet): per dense block, how strongly each layer reads each earlier one"),
+    row(
+      [(.enter, .accept)], "Enter", in: [.lesion], "lesion view: select the table's block in the tree",
+      hints: [hint(.text("Enter"), "select", [.lesion], slot: 2)]),
     row([(.character("t"), .nextTheme)], "t", in: screens, "next theme"),
     row(
       [(.character("e"), .editVariant)], "e", in: main,
       "edit the model's keys (a variant: Enter applies, Esc cancels)"),
     row(
       [(.character("E"), .baseModel)], "E", in: main, "back to the base of a variant",
-      hints: [hint(.text("E"), "base", main, slot: 7, when: .variant)]),
+      hints: [hint(.text("E"), "base", main, slot: 10, when: .variant)]),
     row(
       [(.character("?"), .help)], "?", in: screens.union(views), "show / hide this help",
-      hints: [hint(.text("?"), "help", main, slot: 5, rank: 0), hint(.text("?"), "help", [.compare], slot: 5)]),
+      hints: [hint(.text("?"), "help", main, slot: 8, rank: 0), hint(.text("?"), "help", [.compare], slot: 5)]),
     row(
       [(.escape, .escape)], "Esc", in: Set(KeyContext.allCases), "close the topmost overlay or cancel a prompt",
       hints: [
-        hint(.text("Esc"), "close", views.union([.compare, .picker]), slot: 4),
+        hint(.text("Esc"), "close", views.union(studies).union([.compare, .picker]), slot: 4),
         hint(.text("Esc"), "cancel", [.search, .inputSize, .variantEditor], slot: 4),
       ]),
     row(
-      [(.character("q"), .quit), (.control("c"), .quit)], "q Ctrl-C", in: screens.union(views),
+      [(.character("q"), .quit), (.control("c"), .quit)], "q Ctrl-C", in: screens.union(views).union(studies),
       "quit (q from anywhere but a text prompt, Ctrl-C from anywhere)",
-      hints: [hint(.text("q"), "quit", main, slot: 6, rank: 1), hint(.text("q"), "quit", views, slot: 6)]),
+      hints: [
+        hint(.text("q"), "quit", main, slot: 9, rank: 1), hint(.text("q"), "quit", views.union(studies), slot: 6),
+      ]),
     // The picker and the prompts: what they bind takes the place of typing.
     row(
       [], "characters", in: textEntry, "add to the picker's filter or the prompt (every character not bound there)",
@@ -207,6 +232,12 @@ package enum KeyBindings {
     for binding in all where !binding.contexts.isDisjoint(with: textEntry) {
       let contexts = order.filter { binding.contexts.contains($0) }.map(\.title).joined(separator: ", ")
       lines.append("| \(markdownKeys(binding)) | \(contexts) | \(binding.summary) |")
+    }
+    lines += ["", "In the lesion and reuse views (besides ↑↓, Esc and q):", ""]
+    lines += ["| keys | where | action |", "|---|---|---|"]
+    for binding in all where !binding.contexts.isDisjoint(with: studies) && !binding.contexts.contains(.tree) {
+      let contexts = [KeyContext.lesion, .reuse].filter { binding.contexts.contains($0) }.map(\.title)
+      lines.append("| \(markdownKeys(binding)) | \(contexts.joined(separator: ", ")) | \(binding.summary) |")
     }
     return lines.joined(separator: "\n")
   }

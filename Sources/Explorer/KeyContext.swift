@@ -10,6 +10,8 @@ package enum KeyContext: Hashable, Sendable, CaseIterable {
   /// The run views (`v`, `a`).
   case activations, attention
   case picker
+  /// The lesion (`L`) and reuse (`u`) views.
+  case lesion, reuse
   /// The text prompts (`/`, `i`).
   case search, inputSize
   /// The variant editor (`e`).
@@ -25,6 +27,8 @@ package enum KeyContext: Hashable, Sendable, CaseIterable {
     case .activations: "activation view"
     case .attention: "attention view"
     case .picker: "model picker"
+    case .lesion: "lesion view"
+    case .reuse: "reuse view"
     case .search: "search (`/`)"
     case .inputSize: "input size (`i`)"
     case .variantEditor: "variant editor (`e`)"
@@ -41,6 +45,8 @@ extension Overlay {
     case .attention: .attention
     case .picker: .picker
     case .variant: .variantEditor
+    case .lesion: .lesion
+    case .reuse: .reuse
     }
   }
 }

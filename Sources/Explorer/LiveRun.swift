@@ -6,6 +6,9 @@ import Session
 package enum RunRequest: Equatable, Sendable {
   /// Run steps up to and including this index.
   case through(Int)
+  /// Run with these interventions and plain mode from now on, keeping the first `keep` steps that ran (they
+  /// come before every step the change affects); the pass resumes there.
+  case configure([Intervention], plain: Bool, keep: Int)
   /// Cancel what is running and go back to the input.
   case reset
 }
@@ -70,6 +73,17 @@ package struct LiveRun: Equatable, Sendable {
   /// The most memory a run may want (bytes): half the machine's (or the container's), so an input
   /// chosen too large is refused with a notice instead of the allocation aborting the process.
   package var memoryBudget = Analysis.physicalMemoryBytes / 2
+  /// The interventions on (`d`) and plain mode (`P`): what every pass runs with.
+  package var interventions: [Intervention] = []
+  package var plain = false
+  /// Per node path: what `d` steps through there (paths not listed take none).
+  package var interventionChoices: [String: [Intervention.Kind]] = [:]
+  /// The first step plain mode changes (nil: the network has no residual block).
+  package var plainFirstStep: Int?
+  /// After a full pass with interventions: the clean pass's top-5, KL and whether top-1 changed.
+  package var comparison: RunComparison?
+  /// Lesion studies started on this session (a study's ``LesionID``).
+  package var lesionSerial = 0
 
   package init(stepNames: [String], source: String, inputIsReal: Bool = false, attentionPaths: [String] = []) {
     self.stepNames = stepNames
@@ -84,7 +98,18 @@ package struct LiveRun: Equatable, Sendable {
       stepNames: session.network.steps.map(\.name), source: session.source.description,
       inputIsReal: session.source.hasFileInput,
       attentionPaths: Executor.attentionNodes(of: session.network).map(\.path))
+    // What `d` can do at each node, from the compiled network (no weights needed).
+    if let executor = try? Executor(network: session.network) {
+      for entry in session.network.root.walk() {
+        let cycle = executor.interventionCycle(at: entry.path)
+        if !cycle.isEmpty { interventionChoices[entry.path] = cycle }
+      }
+      plainFirstStep = executor.firstPlainStep
+    }
   }
+
+  /// Whether any intervention or plain mode is on.
+  package var isIntervened: Bool { !interventions.isEmpty || plain }
 
   /// Whether a run is in progress or requested.
   package var isRunning: Bool { progress != nil }
@@ -108,5 +133,6 @@ package struct LiveRun: Equatable, Sendable {
     attention = []
     top = []
     failure = nil
+    comparison = nil
   }
 }

@@ -31,7 +31,10 @@ extension Palette {
   static let rampFallback = rampStyles(defaultRamp).merging(heatStyles(defaultRamp)) { a, _ in a }.merging([
     .running: CellStyle(foreground: .ansi(3), bold: true, reverse: true),
     .stepTime: CellStyle(foreground: .ansi(2)),
-  ]) { a, _ in a }
+    .ablated: CellStyle(foreground: .ansi(1), bold: true, underline: true),
+  ]) { a, _ in a }.merging((0..<rampLevels).map { (StyleRole.reuse($0), CellStyle(foreground: defaultRamp[$0])) }) {
+    a, _ in a
+  }
 
   /// This palette with its pixel roles drawn in `ramp`.
   package func withRamp(_ ramp: [TermColor]) -> Palette {
@@ -44,6 +47,12 @@ extension StyleRole {
   package static func heat(_ level: Int) -> StyleRole {
     let l = min(max(level, 0), Palette.rampLevels - 1)
     return StyleRole(rawValue: StyleRole.heat0.rawValue + UInt8(l)) ?? .normal
+  }
+
+  /// The reuse-map role for ramp level `level` (clamped to 0…4).
+  package static func reuse(_ level: Int) -> StyleRole {
+    let l = min(max(level, 0), Palette.rampLevels - 1)
+    return StyleRole(rawValue: StyleRole.reuse0.rawValue + UInt8(l)) ?? .normal
   }
 
   /// The half-block pixel role for ramp levels `top` and `bottom` (each clamped to 0…4).

@@ -57,7 +57,8 @@ extension Prompt {
       return .edit(text + String(c))
     case .moveUp, .moveDown, .collapse, .expand, .toggle, .top, .bottom, .pageUp, .pageDown, .switchFocus, .search,
       .nextMatch, .previousMatch, .modelPicker, .compare, .inputSize, .compareAdd, .compareRemove, .step,
-      .runToSelected, .runToEnd, .reset, .activationView, .attentionView, .nextTheme, .help, .editVariant, .baseModel:
+      .runToSelected, .runToEnd, .reset, .activationView, .attentionView, .nextTheme, .help, .editVariant, .baseModel,
+      .ablation:
       return .ignore  // not bound in a text prompt
     }
   }

@@ -36,6 +36,16 @@ package final class RunController: @unchecked Sendable {
   package var beforeStep: (@Sendable (Int) -> Void)?
   /// Makes the session of each model the explorer shows (the weights and input it was started with).
   package let sessions: SessionFactory
+  /// The lesion studies of the shown model (their own worker, so the live pass goes on beside them).
+  package let lesions = LesionWorker()
+  /// The interventions and plain mode the executor runs with (touched only on `queue`).
+  private var interventions: [Intervention] = []
+  private var plain = false
+  /// The input of each step of the pass the executor is in (copies, touched only on `queue`): a change of
+  /// interventions resumes from the first step it affects, as a lesion study does.
+  private var stepInputs: [Tensor] = []
+  /// The clean pass's logits and top-5, once known (touched only on `queue`).
+  private var clean: (logits: [Float], top: [ClassPrediction])?
 
   /// A controller for `session`, whose later sessions `sessions` makes.
   package init(session: Session, sessions: SessionFactory) {
@@ -49,7 +59,14 @@ package final class RunController: @unchecked Sendable {
       latestGeneration = newGeneration
       running?.cancel()
     }
-    queue.async { [self] in executor = nil }
+    queue.async { [self] in
+      executor = nil
+      interventions = []
+      plain = false
+      stepInputs = []
+      clean = nil
+    }
+    lesions.cancel()
     startedAt = nil
     generation = newGeneration
     session = newSession
@@ -65,7 +82,17 @@ package final class RunController: @unchecked Sendable {
         latestGeneration = newGeneration
         running?.cancel()
       }
-      queue.async { [self] in executor?.reset() }
+      queue.async { [self] in
+        executor?.reset()
+        stepInputs = []
+      }
+    case .configure(let list, let newPlain, let keep):
+      startedAt = nil
+      lock.withLock {
+        latestGeneration = newGeneration
+        running?.cancel()
+      }
+      queue.async { [self] in configure(list, plain: newPlain, keep: keep) }
     case .through(let last):
       if startedAt == nil {
         startedAt = .now
@@ -93,6 +120,7 @@ package final class RunController: @unchecked Sendable {
         startedAt = nil
       }
     }
+    actions += lesions.takeActions()
     if let startedAt {
       let elapsed = startedAt.duration(to: .now)
       let tenths = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * 10
@@ -157,10 +185,19 @@ package final class RunController: @unchecked Sendable {
         post(.started(step: executor.nextStep))
         lock.withLock { started += 1 }
         beforeStep?(executor.nextStep)
+        if stepInputs.count == executor.nextStep, let input = executor.currentState { stepInputs.append(input.copy()) }
         guard let report = try executor.step() else { break }
         post(.finished(StepDigest(report: report)))
       }
-      if let logits = executor.output { post(.top(Self.top(5, of: logits))) }
+      if let logits = executor.output {
+        let top = Self.top(5, of: logits)
+        post(.top(top))
+        if interventions.isEmpty && !plain {
+          clean = (logits.array, top)
+        } else if let comparison = try compareWithClean(executor, top: top) {
+          post(.compared(comparison))
+        }
+      }
       post(.ended(nextStep: executor.nextStep, failure: nil))
     } catch ExecutorError.cancelled {
       post(.ended(nextStep: executor?.nextStep ?? 0, failure: nil))
@@ -179,9 +216,68 @@ package final class RunController: @unchecked Sendable {
     let made = try session.makeExecutor()
     made.stepStatistics = true
     made.observeAll(.all)
+    try made.setInterventions(interventions, plain: plain)
+    stepInputs = []
     executor = made
     return made
   }
+
+  /// On the worker: new interventions, keeping the first `keep` steps (the reduce kept their results); the
+  /// executor resumes at step `keep` from that step's kept input (or stays complete when nothing changed).
+  private func configure(_ list: [Intervention], plain newPlain: Bool, keep: Int) {
+    interventions = list
+    plain = newPlain
+    guard let executor else { return }  // applied when the executor is built
+    let at = executor.nextStep
+    let current = executor.currentState?.copy()
+    do {
+      try executor.setInterventions(list, plain: newPlain)
+    } catch {
+      lock.withLock { mailbox.append((generation, .ended(nextStep: 0, failure: "interventions refused: \(error)"))) }
+    }
+    if keep == at, keep > 0, let current {
+      executor.resume(atStep: keep, from: current)
+      stepInputs = Array(stepInputs.prefix(keep))
+    } else if keep > 0, keep < stepInputs.count {
+      executor.resume(atStep: keep, from: stepInputs[keep])
+      stepInputs = Array(stepInputs.prefix(keep))
+    } else {
+      stepInputs = []
+    }
+  }
+
+  /// After a full pass with interventions: KL and top-1 against the clean pass, which is run first (from the
+  /// first step the interventions change, its prefix kept) when no clean pass has completed yet.
+  private func compareWithClean(_ executor: Executor, top: [ClassPrediction]) throws -> RunComparison? {
+    guard let output = executor.output?.copy() else { return nil }
+    if clean == nil {
+      let steps = executor.network.steps.count
+      let first =
+        (interventions.compactMap { try? executor.stepIndex(containing: $0.path) }
+        + (plain ? [executor.firstPlainStep].compactMap { $0 } : [])).min() ?? 0
+      do {
+        try executor.setInterventions([], plain: false)
+        if first > 0, first < stepInputs.count { executor.resume(atStep: first, from: stepInputs[first]) }
+        try executor.runToEnd()
+        if let logits = executor.output { clean = (logits.array, Self.top(5, of: logits)) }
+        try executor.setInterventions(interventions, plain: plain)
+        executor.resume(atStep: steps, from: output)
+      } catch {
+        // Back to the intervened pass's start: the UI drops what it had (ended at step 0).
+        try? executor.setInterventions(interventions, plain: plain)
+        stepInputs = []
+        throw error
+      }
+    }
+    guard let clean else { return nil }
+    let outcome = LesionStudy.outcome(
+      interventions.first ?? Intervention(path: "", kind: .branchOff), clean: clean.logits, intervened: output.array,
+      samples: output.shape[0], classes: output.sampleCount)
+    return RunComparison(cleanTop: clean.top, kl: outcome.kl, top1Changed: !outcome.sameTop1)
+  }
+
+  /// The shown model's session (on the UI thread: the reuse view and lesion studies start from it).
+  package var currentSession: Session { session }
 
   /// The `k` most likely classes of the first sample's logits, with names and softmax probabilities.
   package static func top(_ k: Int, of logits: Tensor) -> [ClassPrediction] {

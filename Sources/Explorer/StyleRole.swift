@@ -62,4 +62,8 @@ package enum StyleRole: UInt8, CaseIterable, Sendable {
   case pixel40, pixel41, pixel42, pixel43, pixel44
   /// Cells of attention heat strips, ramp level 0…4 (themes: `attn_start` / `attn_mid` / `attn_end`).
   case heat0, heat1, heat2, heat3, heat4
+  /// Intervened nodes: their tree mark and name, the header's count (themes: `ablate_fg`).
+  case ablated
+  /// Cells of the reuse view's heat maps, ramp level 0…4 (themes: `reuse_start` / `reuse_mid` / `reuse_end`).
+  case reuse0, reuse1, reuse2, reuse3, reuse4
 }

@@ -16,6 +16,12 @@ extension Theme {
           act.map { CellStyle(foreground: $0[top], background: $0[bottom]) } ?? CellStyle(background: bg)
       }
     }
+    // Intervened nodes in the warning colour, bold and underlined (marked without colour too).
+    styles[.ablated] = CellStyle(foreground: colour("ablate_fg"), background: bg, bold: true, underline: true)
+    let reuse = ramp("reuse")
+    for level in 0..<Palette.rampLevels {
+      styles[.reuse(level)] = CellStyle(foreground: reuse?[level] ?? .terminalDefault, background: bg)
+    }
     let attn = ramp("attn")
     for level in 0..<Palette.rampLevels {
       styles[.heat(level)] = CellStyle(foreground: attn?[level] ?? .terminalDefault, background: bg)
@@ -26,6 +32,8 @@ extension Theme {
   /// Whether `act_*` / `attn_*` give colours (else plots shade with characters).
   package var hasActivationRamp: Bool { ramp("act") != nil }
   package var hasAttentionRamp: Bool { ramp("attn") != nil }
+  /// Whether `reuse_*` give colours (else the reuse maps shade with characters).
+  package var hasReuseRamp: Bool { ramp("reuse") != nil }
 
   /// Five colours from `PREFIX_start` / `_mid` / `_end`; nil when start or end is empty.
   private func ramp(_ prefix: String) -> [TermColor]? {

@@ -23,6 +23,7 @@ package struct Theme: Equatable, Sendable {
     ("params_bar_start", "used_start"), ("params_bar_mid", "used_mid"), ("params_bar_end", "used_end"),
     ("act_start", "temp_start"), ("act_mid", "temp_mid"), ("act_end", "temp_end"),
     ("attn_start", "process_start"), ("attn_mid", "process_mid"), ("attn_end", "process_end"),
+    ("ablate_fg", "warning_fg"), ("reuse_start", "free_start"), ("reuse_mid", "free_mid"), ("reuse_end", "free_end"),
   ]
 
   /// The built-in default theme (the same text as `themes/default.theme`): the terminal's own
@@ -58,6 +59,10 @@ package struct Theme: Equatable, Sendable {
     theme[attn_start]="ansi:0"
     theme[attn_mid]="ansi:3"
     theme[attn_end]="ansi:1"
+    theme[ablate_fg]="ansi:1"
+    theme[reuse_start]="ansi:4"
+    theme[reuse_mid]="ansi:2"
+    theme[reuse_end]="ansi:3"
 
     """
 

@@ -151,3 +151,25 @@ extension Executor {
     nextStep = max(0, min(index, network.steps.count))
   }
 }
+
+extension Executor {
+  /// What the explorer's `d` steps through at the node at `path`, in order (after the last: none): a residual
+  /// block's branch then its shortcut, an SE node's gates, an SK node's uniform weights then each branch, a split
+  /// attention's uniform weights then each split, a dense layer's features. Empty where nothing can be done.
+  package func interventionCycle(at path: String) -> [Intervention.Kind] {
+    // A bare path is the first choice of every node that takes one; the qualified ones follow.
+    guard let first = try? intervention(parsing: path).kind else { return [] }
+    var kinds = [first]
+    for qualifier in ["shortcut"] + (0..<8).flatMap({ ["branch=\($0)", "split=\($0)"] }) {
+      if let kind = try? intervention(parsing: path + ":" + qualifier).kind, !kinds.contains(kind) {
+        kinds.append(kind)
+      }
+    }
+    return kinds
+  }
+
+  /// The first step plain mode changes (the step of the first residual block), nil when none has one.
+  package var firstPlainStep: Int? {
+    candidates(.shortcuts).first.flatMap { try? stepIndex(containing: $0.path) }
+  }
+}

@@ -74,6 +74,10 @@ final class FuzzTests: XCTestCase {
       }
     case .variant(let editor):
       XCTAssertTrue(editor.fields.indices.contains(editor.selected), "editor selection: \(context())")
+    case .lesion(let view):
+      XCTAssertGreaterThanOrEqual(view.selected, 0, "lesion selection: \(context())")
+    case .reuse(let view):
+      XCTAssertTrue(view.maps.blocks.indices.contains(view.block), "reuse block: \(context())")
     case nil: break
     }
     if let view = state.compare {

@@ -23,6 +23,8 @@ final class KeyBindingsTests: XCTestCase {
       (.character("."), .runToSelected), (.character("r"), .runToEnd), (.character("x"), .reset),
       (.character("v"), .activationView), (.character("a"), .attentionView), (.character("t"), .nextTheme),
       (.character("?"), .help), (.escape, .escape), (.character("q"), .quit), (.control("c"), .quit),
+      (.character("d"), .ablation(.cycle)), (.character("D"), .ablation(.clear)), (.character("P"), .ablation(.plain)),
+      (.character("L"), .ablation(.lesionView)), (.character("u"), .ablation(.reuseView)),
     ]
     for (key, command) in expected { XCTAssertEqual(KeyBindings.command(for: key), command, "\(key)") }
     XCTAssertNil(KeyBindings.command(for: .character("z")))
@@ -77,7 +79,10 @@ final class KeyBindingsTests: XCTestCase {
       (.help, .character("?"), .help), (.help, .home, .top), (.help, .character("v"), nil),
       (.activations, .character("s"), .step), (.attention, .character("a"), .attentionView),
       (.activations, .character("t"), nil), (.attention, .enter, nil),
-      (.compare, .character("+"), .compareAdd), (.details, .tab, .switchFocus), (.tree, .enter, .toggle),
+      (.lesion, .enter, .accept), (.lesion, .character("L"), .ablation(.lesionView)), (.lesion, .character("d"), nil),
+      (.reuse, .tab, .switchFocus), (.reuse, .left, .collapse), (.reuse, .enter, nil),
+      (.compare, .character("d"), nil), (.compare, .character("+"), .compareAdd), (.details, .tab, .switchFocus),
+      (.tree, .enter, .toggle),
     ]
     for (context, key, command) in cases {
       XCTAssertEqual(KeyBindings.command(for: key, in: context), command, "\(key) in \(context)")
@@ -124,8 +129,11 @@ final class KeyBindingsTests: XCTestCase {
       }
     }
     XCTAssertEqual(
-      hints(.tree), ["↑↓ move", "←→ fold", "/ search", "n N matches", "Tab details", "? help", "q quit", "E base"])
-    XCTAssertEqual(hints(.details).count, 8)
+      hints(.tree),
+      ["↑↓ move", "←→ fold", "/ search", "n N matches", "Tab details", "d intervene", "? help", "q quit", "E base"])
+    XCTAssertEqual(hints(.details).count, 9)
+    XCTAssertEqual(hints(.lesion), ["↑↓ choose", "Enter select", "Esc close", "q quit"])
+    XCTAssertEqual(hints(.reuse), ["↑↓ target", "←→ source", "Tab block", "Esc close", "q quit"])
     XCTAssertEqual(hints(.compare), ["←→ column", "+ add", "- remove", "Enter open", "Esc close", "? help"])
     XCTAssertEqual(hints(.help), ["↑↓ scroll", "Esc close", "q quit"])
     XCTAssertEqual(hints(.attention), hints(.help))

@@ -2,6 +2,7 @@ import Explorer
 import Foundation
 import Models
 import Session
+import XCTest
 
 /// A zoo model opened for live runs the way the explorer command sets it up: state plus its run
 /// controller, one session for both.
@@ -31,6 +32,23 @@ struct HeldStep {
         held.signal()
         release.wait()
       }
+    }
+  }
+}
+
+/// Renders `base` after `prepare` at 80×24 and 160×48, Unicode and ASCII, against the snapshots `NAME-W×H-GLYPHS`.
+func checkScreens(_ name: String, _ base: ExplorerState, prepare: (inout ExplorerState) -> Void = { _ in }) {
+  for size in [TerminalSize(width: 80, height: 24), TerminalSize(width: 160, height: 48)] {
+    for glyphs in [GlyphSet.unicode, .ascii] {
+      var state = base
+      state.glyphs = glyphs
+      state.send(.resize(size))
+      prepare(&state)
+      let grid = ExplorerRenderer.render(state, size: size)
+      if glyphs.isASCII {
+        XCTAssertTrue(grid.text.unicodeScalars.allSatisfy(\.isASCII), "\(name): Unicode on ASCII")
+      }
+      Snapshot.assertMatches(grid, named: "\(name)-\(size.width)x\(size.height)-\(glyphs.name)")
     }
   }
 }

@@ -158,22 +158,8 @@ final class LiveRunTests: XCTestCase {
 
   // MARK: - Screens after runs (snapshots)
 
-  private static let sizes = [TerminalSize(width: 80, height: 24), TerminalSize(width: 160, height: 48)]
-
   private func check(_ screen: String, _ base: ExplorerState, prepare: (inout ExplorerState) -> Void) {
-    for size in Self.sizes {
-      for glyphs in [GlyphSet.unicode, .ascii] {
-        var state = base
-        state.glyphs = glyphs
-        state.send(.resize(size))
-        prepare(&state)
-        let grid = ExplorerRenderer.render(state, size: size)
-        if glyphs.isASCII {
-          XCTAssertTrue(grid.text.unicodeScalars.allSatisfy(\.isASCII), "\(screen): Unicode on ASCII")
-        }
-        Snapshot.assertMatches(grid, named: "live-\(screen)-\(size.width)x\(size.height)-\(glyphs.name)")
-      }
-    }
+    checkScreens("live-\(screen)", base, prepare: prepare)
   }
 
   private func select(_ path: String) -> (inout ExplorerState) -> Void {

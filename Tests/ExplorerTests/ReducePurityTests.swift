@@ -1,5 +1,6 @@
 import Explorer
 import Models
+import Runtime
 import XCTest
 
 /// Reduce is pure: every action in every context changes the state and returns effects, and never
@@ -66,13 +67,35 @@ final class ReducePurityTests: XCTestCase {
       .run(.started(step: 0), generation: 7), .runElapsed(1.2), .resize(TerminalSize(width: 40, height: 10)),
       .resize(TerminalSize(width: 160, height: 48)), .variantApplied(opened),
       .variantRefused("resnet50: groups=0: must be 1 or more"),
+      .run(.compared(RunComparison(cleanTop: [], kl: 0.5, top1Changed: true)), generation: 0),
+      .lesion(.started(family: "blocks, branch off", total: 5), id: LesionID(generation: 0, serial: 1)),
+      .lesion(.progress(done: 2, total: 5), id: LesionID(generation: 0, serial: 1)),
+      .lesion(.finished(lesionResult), id: LesionID(generation: 0, serial: 1)),
+      .lesion(.failed("failed"), id: LesionID(generation: 0, serial: 1)),
+      .lesion(.progress(done: 1, total: 5), id: LesionID(generation: 3, serial: 9)),
+      .reuse(reuseMaps), .reuseRefused("tinynet has no dense blocks"),
+      .resize(TerminalSize(width: 160, height: 48)),
     ]
   }
+
+  private static let lesionResult = LesionResult(
+    rows: [
+      LesionRow(path: "layer1.0", spec: "layer1.0", kl: 0.2, sameTop1: true, top1: "c", cleanTop1Probability: 0.4),
+      LesionRow(path: "layer2.1", spec: "layer2.1", kl: 2, sameTop1: false, top1: "d", cleanTop1Probability: 0.1),
+    ], fullPassEquivalents: 1.5)
+
+  private static let reuseMaps = ReuseMaps(blocks: [
+    .init(path: "b1", sources: ["input", "l1"], targets: ["l1.conv1", "l2.conv1"], means: [[1, nil], [0.5, 0.2]]),
+    .init(path: "b2", sources: ["input"], targets: ["l1.conv1"], means: [[0.3]]),
+  ])
 
   /// The explorer in each context a key can meet: tree, details, help, run views, picker, compare, prompts.
   private func contexts() -> [ExplorerState] {
     var base = ExplorerState(model: FixtureModel.make())
     base.apply(.measured(ContentHeights(details: 40, overlay: 0)))
+    // `d` takes a block of the fixture (its choices come from the network in a real session).
+    base.live.interventionChoices["layer1.0"] = [.branchOff, .shortcutOff]
+    base.live.plainFirstStep = 1
     let entries = [
       CatalogEntry(spec: ModelSpec(base: Zoo.models[0]), family: "ResNet", inputSize: 224, params: 1, macs: 1)
     ]
@@ -88,6 +111,15 @@ final class ReducePurityTests: XCTestCase {
     compare.apply(.compared([ModelSummary(base.model)], refused: []))
     var running = base
     running.apply(.key(.character("r")))
+    var intervened = base
+    XCTAssertTrue(intervened.select(path: "layer1.0"))
+    intervened.apply(.key(.character("d")))
+    var lesion = base
+    lesion.apply(.key(.character("L")))
+    var lesionDone = lesion
+    lesionDone.apply(.lesion(.finished(Self.lesionResult), id: LesionID(generation: 0, serial: 1)))
+    var reuse = base
+    reuse.apply(.reuse(Self.reuseMaps))
     var tiny = base
     tiny.apply(.resize(TerminalSize(width: 30, height: 8)))
     // A zoo model (with keys to edit), as it is, in the variant editor, and as a variant.
@@ -104,7 +136,10 @@ final class ReducePurityTests: XCTestCase {
     variantCompare.apply(.compared([ModelSummary(base.model)], refused: []))
     var variantPicker = variant
     variantPicker.apply(.catalogue(entries, input: InputChoice(), purpose: .addToCompare))
-    return states + [picker, compare, running, tiny, zoo, editor, edited, variant, variantCompare, variantPicker]
+    return states + [
+      picker, compare, running, intervened, lesion, lesionDone, reuse, tiny, zoo, editor, edited, variant,
+      variantCompare, variantPicker,
+    ]
   }
 
   func testReduceNeverCallsTheServicesForAnyAction() {
@@ -127,5 +162,9 @@ final class ReducePurityTests: XCTestCase {
     XCTAssertTrue(effects.contains { if case .open = $0 { true } else { false } })
     XCTAssertTrue(effects.contains { if case .applyVariant = $0 { true } else { false } })
     XCTAssertTrue(effects.contains { if case .open(ModelSpec(base: Zoo.models[0]), _, _) = $0 { true } else { false } })
+    XCTAssertTrue(effects.contains { if case .run(.configure, _) = $0 { true } else { false } })
+    XCTAssertTrue(effects.contains { if case .startLesion = $0 { true } else { false } })
+    XCTAssertTrue(effects.contains(.cancelLesion))
+    XCTAssertTrue(effects.contains(.reuse))
   }
 }

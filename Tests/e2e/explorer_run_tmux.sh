@@ -9,13 +9,6 @@ set -u
 source "$(dirname "$0")/lib/tmux.sh"
 tmux_harness "e2e live runs" convscope-run-e2e 420 15 "$@"
 
-# open MODEL ARGS...: a fresh 160×48 session running the explorer; its exit status goes to $WORK/status.
-open() {
-  fresh_server
-  tm new-session -d -s e2e -x 160 -y 48 \
-    "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; sleep 600"
-}
-quits() { exit_status_is 0; }
 
 # --- seresnet50: step, run to the selected block, run to the end, views ----------------------
 open seresnet50

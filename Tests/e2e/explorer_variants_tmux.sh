@@ -42,7 +42,7 @@ keys r
 check "r: the variant runs to the end with seeded weights" seen 'top-5 classes \(synthetic input\)' 120
 keys E
 check "E: back to resnet50" seen '┌ resnet50 · 25,557,032 params'
-keys '?'
+keys '?' G
 check "?: help lists e" seen "e +edit the model's keys"
 check "?: help lists E" seen 'E +back to the base of a variant'
 keys q

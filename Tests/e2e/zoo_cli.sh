@@ -40,7 +40,7 @@ check "json root node" grep -q '{"path": "", "kind": "ResNet", "depth": 0, "outp
 check "json deep node" grep -q '"path": "layer4.1.bn2", "kind": "BatchNorm2d", "depth": 3, "output_shape": \[2, 512, 2, 2\]' "$WORK/json"
 
 expect_error "unknown model" "unknown model 'resnet51' (choose from: resnet18, .*resnest269e); did you mean 'resnet50'?$" summary resnet51
-expect_error "bad format" ".*'xml'.*'table', 'markdown' or 'json'" summary resnet50 --format xml
+expect_error "bad format" ".*'xml'.*'table', 'markdown', 'json' or 'csv'" summary resnet50 --format xml
 expect_error "unknown option" "Unknown option '--bogus'.*usage: convscope summary" summary resnet50 --bogus
 expect_error "bad batch" "--batch must be 1 or more, got 0" summary resnet50 --batch 0
 expect_error "too small" "input too small: features.transition3.pool (AvgPool2d) gets 1×512×1×1" summary densenet121 --input-size 16

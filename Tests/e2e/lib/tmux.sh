@@ -6,7 +6,8 @@
 #   tmux_harness NAME SOCKET_PREFIX LIMIT_SECONDS WAIT_SECONDS "$@"
 # NAME prefixes the harness's own messages; WAIT_SECONDS is the default deadline of seen and gone.
 # Provides BIN, WORK (removed on exit), SCREEN, PASS/FAIL and tm, fresh_server, capture, seen, gone,
-# exit_status_is, check and keys. Sessions are named e2e.
+# exit_status_is, check, keys, open (a 160×48 explorer session: open MODEL ARGS...) and quits. Sessions are
+# named e2e.
 
 tmux_harness() {
   E2E_NAME=$1 E2E_SOCKET=$2
@@ -93,3 +94,11 @@ check() {
 }
 
 keys() { tm send-keys -t e2e "$@"; }
+
+# open MODEL ARGS...: a fresh 160×48 session running the explorer; its exit status goes to $WORK/status.
+open() {
+  fresh_server
+  tm new-session -d -s e2e -x 160 -y 48 \
+    "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; sleep 600"
+}
+quits() { exit_status_is 0; }
