@@ -38,6 +38,11 @@ extension Convscope {
     Foundation.exit(1)
   }
 
+  /// Prints `convscope: message` on stderr: what a command wrote besides its report on stdout.
+  static func report(_ message: String) {
+    FileHandle.standardError.write(Data("convscope: \(escapingControls(message))\n".utf8))
+  }
+
   /// Prints `convscope: warning: message` on stderr (the command goes on).
   static func warn(_ message: String) {
     FileHandle.standardError.write(Data("convscope: warning: \(escapingControls(message))\n".utf8))

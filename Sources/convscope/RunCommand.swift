@@ -139,7 +139,11 @@ struct RunCommand: ParsableCommand {
 
     let observations = reports.flatMap(\.observations)
     if let dumpDir { try writeDumps(observations, to: dumpDir) }
-    if let output { try NPYArray(shape: logits.shape, values: logits.array).write(path: output) }
+    if let output {
+      try NPYArray(shape: logits.shape, values: logits.array).write(path: output)
+      let bytes = FileBytes.size(of: output).map { " (\(NumberFormat.grouped($0)) bytes)" } ?? ""
+      Convscope.report("wrote logits \(logits.shape.map(String.init).joined(separator: "×")) to \(output)\(bytes)")
+    }
 
     let result = RunResult(
       model: spec.displayName, inputShape: session.inputShape, weights: weights ?? "seed \(seed)", seconds: seconds,
@@ -159,11 +163,24 @@ struct RunCommand: ParsableCommand {
       if latest[observation.path] == nil { order.append(observation.path) }
       latest[observation.path] = tensor
     }
+    var written: [String] = []
+    var bytes = 0
     for path in order {
       guard let tensor = latest[path] else { continue }
-      let name = path.isEmpty ? "model" : path
-      try NPYArray(shape: tensor.shape, values: tensor.array).write(path: directory + "/" + name + ".npy")
+      let name = (path.isEmpty ? "model" : path) + ".npy"
+      do {
+        try NPYArray(shape: tensor.shape, values: tensor.array).write(path: directory + "/" + name)
+      } catch {
+        // Say what is already there, so a part-way failure leaves no doubt about which files are complete.
+        let done = written.isEmpty ? "none" : "\(written.count) (\(written[0]) … \(written[written.count - 1]))"
+        throw CommandError("--dump: writing \(name) failed after \(done) of \(order.count) files: \(error)")
+      }
+      written.append(name)
+      bytes += FileBytes.size(of: directory + "/" + name) ?? 0
     }
+    Convscope.report(
+      "wrote \(written.count) file\(written.count == 1 ? "" : "s") (\(NumberFormat.grouped(bytes)) bytes) to \(directory)"
+    )
   }
 
   /// `--ablate` specs checked against the network, each error naming its spec.

@@ -70,5 +70,14 @@ expect_error "dump unknown node" "no node 'layer9'" run resnet18 --dump layer9 -
 expect_error "too small input" "input too small: features.transition2.pool (AvgPool2d) gets 1×256×1×1" run densenet121 --input-size 8
 expect_error "export into missing dir" "$WORK/nodir/w.safetensors" export-weights resnet18 "$WORK/nodir/w.safetensors"
 
+# What run writes besides its report is said on stderr: the logits file, the dump count, and where a dump failed.
+timeout 60 "$BIN" run resnet18 --input-size 32 --top 0 --output "$WORK/said.npy" >/dev/null 2>"$WORK/said.err"
+check "--output says what it wrote" grep -qx "convscope: wrote logits 1×1000 to $WORK/said.npy (4,128 bytes)" "$WORK/said.err"
+timeout 60 "$BIN" run resnet18 --input-size 32 --top 0 --dump all --dump-dir "$WORK/said" >/dev/null 2>"$WORK/dump.err"
+check "--dump says how many files" grep -qE "^convscope: wrote [0-9]+ files \([0-9,]+ bytes\) to $WORK/said$" "$WORK/dump.err"
+mkdir -p "$WORK/blocked/layer2.npy"
+expect_error "--dump failing part-way names what it wrote" "--dump: writing layer2.npy failed after [0-9]* (conv1.npy … .*) of [0-9]* files: .*not a regular file" \
+  run resnet18 --input-size 32 --top 0 --dump all --dump-dir "$WORK/blocked"
+
 echo "run_cli: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
