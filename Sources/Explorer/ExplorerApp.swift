@@ -1,10 +1,12 @@
+import Foundation
+
 /// The explorer's run loop: render, present, read input, reduce — until quit or a signal.
 package enum ExplorerApp {
   /// How the loop ended.
   package enum Exit: Equatable, Sendable {
-    /// `q` or Ctrl-C.
+    /// `q`.
     case quit
-    /// A terminating signal (SIGINT, SIGTERM, SIGHUP) arrived.
+    /// A terminating signal (SIGINT, SIGTERM, SIGHUP) arrived, or the Ctrl-C key was pressed (SIGINT).
     case signal(Int32)
 
     /// The process exit status: 0 for a quit, 128 + the signal number otherwise.
@@ -33,6 +35,7 @@ package enum ExplorerApp {
     var state = initial
     state.glyphs = terminal.glyphs
     effects.send(.resize(terminal.size), to: &state)
+    var interrupted = false
     var dirty = true
     var presented = false
     var appliedTheme = state.themeName
@@ -54,6 +57,8 @@ package enum ExplorerApp {
         var timeout = pollMilliseconds
         while !state.shouldQuit, !effects.holdsInput, let event = terminal.nextEvent(timeoutMilliseconds: timeout) {
           effects.send(action(for: event), to: &state)
+          // The Ctrl-C key (ncurses reads it as a key in raw mode) ends the explorer as SIGINT would: 130.
+          if state.shouldQuit, case .key(.control("c")) = event { interrupted = true }
           dirty = true
           timeout = 0
         }
@@ -65,7 +70,7 @@ package enum ExplorerApp {
         appliedTheme = state.themeName
       }
     }
-    return (.quit, state)
+    return (interrupted ? .signal(SIGINT) : .quit, state)
   }
 
   private static func action(for event: InputEvent) -> ExplorerAction {

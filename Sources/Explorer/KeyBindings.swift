@@ -151,7 +151,7 @@ package enum KeyBindings {
       ]),
     row(
       [(.character("q"), .quit), (.control("c"), .quit)], "q Ctrl-C", in: screens.union(views).union(studies),
-      "quit (q from anywhere but a text prompt, Ctrl-C from anywhere)",
+      "quit (q from anywhere but a text prompt; Ctrl-C from anywhere, exiting 130 as SIGINT does)",
       hints: [
         hint(.text("q"), "quit", main, slot: 9, rank: 1), hint(.text("q"), "quit", views.union(studies), slot: 6),
       ]),

@@ -18,6 +18,16 @@ final class ExplorerAppTests: XCTestCase {
     XCTAssertEqual(terminal.frames, 1, "queued keys are all taken before the next frame")
   }
 
+  /// The Ctrl-C key quits as SIGINT does (exit 130, terminal restored); `q` stays 0.
+  func testTheCtrlCKeyExitsAsSIGINT() {
+    let terminal = MemoryTerminal(size: TerminalSize(width: 80, height: 24))
+    terminal.events = [.key(.down), .key(.control("c"))]
+    let (exit, _) = ExplorerApp.run(state(), on: terminal)
+    XCTAssertEqual(exit, .signal(2))
+    XCTAssertEqual(exit.status, 130)
+    XCTAssertTrue(terminal.isShutDown)
+  }
+
   func testPresentsOnlyChangedCells() {
     let terminal = MemoryTerminal(size: TerminalSize(width: 80, height: 24))
     terminal.events = [.key(.down)]

@@ -91,7 +91,7 @@ check "mouse: a click selects the row under it" wait_for '^[│] 4/[0-9]+'
 keys -l $'\e[<65;12;8M'
 check "mouse: the wheel scrolls the tree" wait_gone '▾ resnet50'
 keys C-c
-check "quit with Ctrl-C: exit 0 and terminal restored" wait_exit 0
+check "quit with the Ctrl-C key: exit 130 (as SIGINT) and terminal restored" wait_exit 130
 
 # --- model picker, compare view, input size, themes, mouse in the new views ---------------------
 start 100 30 C.UTF-8 resnet50 --theme dark
