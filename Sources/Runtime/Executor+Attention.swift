@@ -78,30 +78,8 @@ extension Executor {
   /// with R = 1 a sigmoid that keeps the input's shape.
   func radixSoftmax(_ x: Tensor, radix r: Int, cardinality k: Int) throws -> Tensor {
     if r == 1 { return try elementwise(x) { try Ops.sigmoid($0, into: $1) } }
-    let n = x.shape[0]
-    let total = x.sampleCount
-    guard total % (r * k) == 0 else {
-      throw TensorError(op: "RadixSoftmax", "\(total) channels do not split into radix \(r) × cardinality \(k)")
-    }
-    let inner = total / (r * k)
-    let out = try pool.acquire([n, total])
-    for s in 0..<n {
-      let src = x.sample(s)
-      let dst = out.sample(s)
-      for g in 0..<k {
-        for j in 0..<inner {
-          var peak = -Float.infinity
-          for i in 0..<r { peak = max(peak, src[(g * r + i) * inner + j]) }
-          var total: Float = 0
-          for i in 0..<r {
-            let e = Foundation.exp(src[(g * r + i) * inner + j] - peak)
-            dst[(i * k + g) * inner + j] = e
-            total += e
-          }
-          for i in 0..<r { dst[(i * k + g) * inner + j] /= total }
-        }
-      }
-    }
+    let out = try pool.acquire([x.shape[0], x.sampleCount])
+    try Ops.radixSoftmax(x, radix: r, cardinality: k, into: out)
     return out
   }
 
