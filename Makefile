@@ -8,7 +8,7 @@ MODEL ?= resnet50
 BIN := .build/release/convscope
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build build-debug lint unit-tests e2e-tests bench clean
+.PHONY: run test deps build build-debug lint unit-tests e2e-tests gemm-paths-test bench clean
 
 ## Install the system packages that are missing (apt-get update only when something is).
 deps:
@@ -35,6 +35,11 @@ lint:
 unit-tests: deps
 	$(SWIFT) build -c release --build-tests --scratch-path .build-tests
 	$(SWIFT) test -c release --skip-build --disable-swift-testing --scratch-path .build-tests
+
+## The exactness tests once per CONVSCOPE_GEMM path the CPU has (automatic, avx512, avx2, openblas).
+gemm-paths-test: build
+	$(SWIFT) build -c release --build-tests --scratch-path .build-tests
+	bash scripts/test_gemm_paths.sh $(BIN)
 
 e2e-tests: build
 	bash Tests/e2e/run_all.sh $(BIN)

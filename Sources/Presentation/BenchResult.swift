@@ -31,10 +31,14 @@ package struct BenchResult: Sendable {
   package var peakRSSMB: Double
   /// What ran the matrix products (`GEMM.engineName`).
   package var gemm: String
+  /// The CPU's model name and the instruction sets it offers the kernels (`GEMM.cpuModel`,
+  /// `GEMM.cpuInstructionSets`).
+  package var cpu: String
+  package var instructionSets: String
 
   package init(
     model: String, batch: Int, inputSize: Int, threads: Int, warmup: Int, passesMs: [Double], macs: Int,
-    steps: [StepTiming], peakRSSMB: Double, gemm: String
+    steps: [StepTiming], peakRSSMB: Double, gemm: String, cpu: String = "", instructionSets: String = ""
   ) {
     self.model = model
     self.batch = batch
@@ -46,6 +50,8 @@ package struct BenchResult: Sendable {
     self.steps = steps
     self.peakRSSMB = peakRSSMB
     self.gemm = gemm
+    self.cpu = cpu
+    self.instructionSets = instructionSets
   }
 
   package var medianMs: Double { Self.median(passesMs) }
@@ -71,7 +77,7 @@ extension BenchResult {
         + "\(passesMs.count) timed passes after \(warmup) warm-up",
       "median \(f(medianMs)) ms · min \(f(minMs)) ms · max \(f(maxMs)) ms · \(f(gflops)) GFLOP/s · "
         + "peak RSS \(f(peakRSSMB)) MB",
-      "GEMM: \(gemm)",
+      "GEMM: \(gemm) · CPU: \(cpu) (\(instructionSets))",
     ]
     if perBlock {
       let width = max(4, steps.map(\.name.count).max() ?? 0)
@@ -100,6 +106,7 @@ extension BenchResult {
       ("input_size", .integer(Int64(inputSize))), ("peak_rss_mb", .number((peakRSSMB * 10).rounded() / 10)),
       ("macs", .integer(Int64(macs))), ("gflops", .number((gflops * 100).rounded() / 100)),
       ("runs_ms", .array(passesMs.map(ms))), ("gemm", .string(gemm)),
+      ("cpu", .string(cpu)), ("instruction_sets", .string(instructionSets)),
     ]
     if perBlock {
       root.append(

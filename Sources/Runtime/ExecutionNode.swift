@@ -30,8 +30,9 @@ final class ExecutionNode {
   var fusable = true
   /// `weight`, `bias`, `running_mean`, `running_var` once weights are set.
   var tensors: [String: Tensor] = [:]
-  /// This conv folded with the batch norm at path `with` (computed when the weights are set).
-  var folded: (with: String, weight: Tensor, bias: Tensor)?
+  /// The batch norm at path `with` after this conv, as a per-output-channel scale and bias that the conv
+  /// applies as it stores its output (computed when the weights are set; the weights stay as loaded).
+  var folded: (with: String, scale: Tensor, bias: Tensor)?
   /// This batch norm as the input map of the conv after it (computed on first use after weights are set).
   var inputMap: ChannelAffine?
   /// What interventions switch off or fix here (empty, the usual case, costs one check per call).

@@ -327,17 +327,18 @@ extension Executor {
     return fuseReLU ? sum : try runSequence(node.post, sum)
   }
 
-  /// Conv, optionally with a following batch norm folded in and ReLU fused into its output.
+  /// Conv, optionally with a following batch norm applied to its output as it is stored and ReLU fused in.
   func fusedConv(
     _ conv: ExecutionNode, norm: ExecutionNode?, relu: Bool, _ x: Tensor, inputAffine: ChannelAffine? = nil,
     residual: Tensor? = nil
   ) throws -> Tensor {
     guard case .conv2d(let c) = conv.module.layer else { preconditionFailure("fusedConv on \(conv.module.kind)") }
-    var weight = try conv.tensor("weight")
+    let weight = try conv.tensor("weight")
     var bias = conv.tensors["bias"]
+    var scale: Tensor?
     if let norm {
       if conv.folded?.with != norm.path { try fold(conv, into: norm) }
-      if let folded = conv.folded { (weight, bias) = (folded.weight, folded.bias) }
+      if let folded = conv.folded { (scale, bias) = (folded.scale, folded.bias) }
     }
     do {
       let geometry = try Conv2dGeometry(
@@ -346,21 +347,23 @@ extension Executor {
       let out = try pool.acquire(geometry.outputShape)
       try Ops.conv2d(
         x, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups,
-        fusedReLU: relu, inputAffine: inputAffine, residual: residual, into: out, workspace: workspace)
+        fusedReLU: relu, inputAffine: inputAffine, outputScale: scale, residual: residual, into: out,
+        workspace: workspace)
       return out
     } catch let error as TensorError {
       throw ExecutorError.op(path: conv.path, error)
     }
   }
 
-  /// Computes and caches `conv` with `norm` folded in (weight · γ/√(var+eps), bias shifted).
+  /// Computes and caches `norm` as `conv`'s output map (scale γ/√(var+eps) and a shifted bias per channel),
+  /// so that the weights are kept once, as loaded.
   func fold(_ conv: ExecutionNode, into norm: ExecutionNode) throws {
     do {
-      let f = try Ops.foldBatchNorm(
-        convWeight: try conv.tensor("weight"), convBias: conv.tensors["bias"],
+      let f = try Ops.batchNormOutputMap(
+        channels: try conv.tensor("weight").shape[0], convBias: conv.tensors["bias"],
         runningMean: try norm.tensor("running_mean"), runningVar: try norm.tensor("running_var"),
         weight: norm.tensors["weight"], bias: norm.tensors["bias"], eps: norm.module.batchNormEps)
-      conv.folded = (norm.path, f.weight, f.bias)
+      conv.folded = (norm.path, f.scale, f.bias)
     } catch let error as TensorError {
       throw ExecutorError.op(path: norm.path, error)
     }

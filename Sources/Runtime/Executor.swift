@@ -11,7 +11,8 @@ import TensorCore
 /// back to the input, and `cancel()` — from any thread — stops a run in progress between two ops, leaving
 /// the executor at the start of the interrupted step.
 ///
-/// Fast path: a batch norm right after a conv is folded into it (once, when the weights are set), ReLUs
+/// Fast path: a batch norm right after a conv becomes that conv's output scale and bias (once, when the weights
+/// are set; the weights themselves are kept once, as loaded, for the backward pass and exports), ReLUs
 /// after convs, batch norms and residual sums are fused into them, and activation buffers come from a pool
 /// that is refilled at the end of each step, so from the second run on nothing is allocated per op. A node
 /// with an observer is computed unfused, so what it reports equals what the PyTorch module returns.
@@ -67,6 +68,7 @@ package final class Executor: @unchecked Sendable {
   /// Sets every parameter and buffer from float values by state-dict key (counters are ignored).
   package func setWeights(_ values: [String: [Float]]) throws {
     var error = WeightsMismatchError(model: network.root.kind)
+    var tensors: [String: Tensor] = [:]
     for spec in parameterSpecs where !spec.isCounter {
       guard let floats = values[spec.key] else {
         error.missing.append(spec)
@@ -77,14 +79,24 @@ package final class Executor: @unchecked Sendable {
           .init(key: spec.key, expected: ScalarBytes.describe(spec.shape), found: "\(floats.count) values"))
         continue
       }
+      // Scalars ([] in PyTorch) are stored as [1]: TensorCore tensors have rank ≥ 1.
+      tensors[spec.key] = try Tensor(shape: spec.shape.isEmpty ? [1] : spec.shape, data: floats)
+    }
+    guard error.isEmpty else { throw error }
+    try install(tensors)
+  }
+
+  /// Hands each float parameter's tensor (present for every non-counter spec, shapes checked) to its node, then
+  /// prepares the batch norms after convs.
+  private func install(_ tensors: [String: Tensor]) throws {
+    for spec in parameterSpecs where !spec.isCounter {
+      guard let tensor = tensors[spec.key] else { continue }
       let dot = spec.key.lastIndex(of: ".")
       let path = dot.map { String(spec.key[..<$0]) } ?? ""
       let name = dot.map { String(spec.key[spec.key.index(after: $0)...]) } ?? spec.key
       guard let node = nodesByPath[path] else { throw ExecutorError.unknownNode(path) }
-      // Scalars ([] in PyTorch) are stored as [1]: TensorCore tensors have rank ≥ 1.
-      node.tensors[name] = try Tensor(shape: spec.shape.isEmpty ? [1] : spec.shape, data: floats)
+      node.tensors[name] = tensor
     }
-    guard error.isEmpty else { throw error }
     root.walk {
       $0.folded = nil
       $0.inputMap = nil
@@ -93,8 +105,8 @@ package final class Executor: @unchecked Sendable {
     reset()
   }
 
-  /// Folds every batch norm that directly follows a conv (in any op list or child order) into that conv, so
-  /// runs start with the fused weights ready.
+  /// Turns every batch norm that directly follows a conv (in any op list or child order) into that conv's output
+  /// map, so runs start with it ready.
   private func foldBatchNorms() throws {
     var sequences: [[CompiledOp]] = stepOps
     root.walk { node in
@@ -122,10 +134,9 @@ package final class Executor: @unchecked Sendable {
     try setWeights(try file.values(matching: parameterSpecs, model: modelName))
   }
 
-  /// Sets the seeded weights `export-weights --seed` writes (see `WeightInit`).
+  /// Sets the seeded weights `export-weights --seed` writes (see `WeightInit`), drawn straight into the tensors.
   package func setSeededWeights(seed: UInt64, testStatistics: Bool = false) throws {
-    let file = WeightInit.stateDict(specs: parameterSpecs, seed: seed, testStatistics: testStatistics)
-    try setWeights(try file.values(matching: parameterSpecs, model: network.root.kind))
+    try install(try WeightInit.tensors(specs: parameterSpecs, seed: seed, testStatistics: testStatistics))
   }
 
   // MARK: - Input and control

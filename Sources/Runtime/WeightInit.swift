@@ -13,8 +13,15 @@
 // - BatchNorm: γ = 1, β = 0, running mean 0, running var 1, num_batches_tracked 0 — the identity up to
 //   eps. With `testStatistics`, γ ∈ U(0.5, 1.5), β ∈ U(−0.2, 0.2), mean ∈ U(−0.2, 0.2), var ∈ U(0.5, 1.5),
 //   so BN is not the identity and exactness tests exercise every BN term.
+import Dispatch
 import Formats
 import TensorCore
+
+/// Result slots that parallel iterations write, each its own index.
+private struct UncheckedSendableSlots: @unchecked Sendable {
+  let slots: UnsafeMutableBufferPointer<StoredTensor?>
+  init(_ slots: UnsafeMutableBufferPointer<StoredTensor?>) { self.slots = slots }
+}
 
 /// Seeded initial weights for a model's state dict, and seeded inputs.
 package enum WeightInit {
@@ -28,11 +35,15 @@ package enum WeightInit {
     return seed ^ hash
   }
 
-  /// `count` draws from U(low, high) of the stream for `key`, each low + (high − low)·u in Float.
+  /// `count` draws from U(low, high) of the stream for `key`, each low + (high − low)·u in Float (a multiply then
+  /// an add, each rounded: never fused, so every machine gets the same bits).
   package static func uniform(seed: UInt64, key: String, count: Int, low: Float, high: Float) -> [Float] {
     var generator = SeededGenerator(seed: streamSeed(seed, key: key))
     let span = high - low
-    return (0..<count).map { _ in low + span * generator.nextUniform() }
+    return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+      generator.fillUniform(buffer, low: low, span: span)
+      initialized = count
+    }
   }
 
   /// A deterministic input: U(−2, 2) from the stream of key `"input"` under `seed`, in C order.
@@ -40,18 +51,28 @@ package enum WeightInit {
     uniform(seed: seed, key: "input", count: shape.reduce(1, *), low: -2, high: 2)
   }
 
-  /// The state dict for `specs` under `seed`: F32 tensors, counters as I64 zeros, in spec order.
+  /// The state dict for `specs` under `seed`: F32 tensors, counters as I64 zeros, in spec order. Tensors are
+  /// drawn in parallel (each from its own stream, so the values do not depend on the order).
   package static func stateDict(specs: [ParameterSpec], seed: UInt64, testStatistics: Bool = false) -> SafetensorsFile {
     let shapes = Dictionary(specs.map { ($0.key, $0.shape) }, uniquingKeysWith: { a, _ in a })
-    var tensors: [(name: String, tensor: StoredTensor)] = []
-    for spec in specs {
-      if spec.isCounter {
-        tensors.append(
-          (spec.key, StoredTensor(shape: spec.shape, int64s: [Int64](repeating: 0, count: spec.shape.reduce(1, *)))))
-        continue
+    var stored = [StoredTensor?](repeating: nil, count: specs.count)
+    stored.withUnsafeMutableBufferPointer { slots in
+      let out = UncheckedSendableSlots(slots)
+      // One item per tensor: libdispatch hands them out as threads free up, so a few large tensors balance.
+      DispatchQueue.concurrentPerform(iterations: specs.count) { i in
+        let spec = specs[i]
+        let count = spec.shape.reduce(1, *)
+        out.slots[i] =
+          spec.isCounter
+          ? StoredTensor(shape: spec.shape, int64s: [Int64](repeating: 0, count: count))
+          : StoredTensor(
+            shape: spec.shape,
+            floats: initialValues(spec: spec, shapes: shapes, seed: seed, testStatistics: testStatistics))
       }
-      let values = initialValues(spec: spec, shapes: shapes, seed: seed, testStatistics: testStatistics)
-      tensors.append((spec.key, StoredTensor(shape: spec.shape, floats: values)))
+    }
+    let tensors = zip(specs, stored).map { spec, tensor in
+      // Every slot was filled by its iteration above.
+      (name: spec.key, tensor: tensor ?? StoredTensor(shape: [0], floats: []))
     }
     return SafetensorsFile(metadata: [("format", "pt"), ("convscope_seed", String(seed))], tensors: tensors)
   }
@@ -61,32 +82,64 @@ package enum WeightInit {
     -> [Float]
   {
     let count = spec.shape.reduce(1, *)
+    return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+      fill(buffer, spec: spec, shapes: shapes, seed: seed, testStatistics: testStatistics)
+      initialized = count
+    }
+  }
+
+  /// `initialValues` written into `buffer` (spec's element count), so a tensor can be filled where it lives.
+  package static func fill(
+    _ buffer: UnsafeMutableBufferPointer<Float>, spec: ParameterSpec, shapes: [String: [Int]], seed: UInt64,
+    testStatistics: Bool
+  ) {
+    let count = buffer.count
     let dot = spec.key.lastIndex(of: ".")
     let prefix = dot.map { String(spec.key[..<$0]) } ?? ""
     let leaf = dot.map { String(spec.key[spec.key.index(after: $0)...]) } ?? spec.key
     let sibling = { (name: String) in prefix.isEmpty ? name : prefix + "." + name }
     let isBatchNorm = shapes[sibling("running_mean")] != nil
 
-    func constant(_ value: Float, orUniform low: Float, _ high: Float) -> [Float] {
-      testStatistics
-        ? uniform(seed: seed, key: spec.key, count: count, low: low, high: high)
-        : [Float](repeating: value, count: count)
+    func uniform(_ low: Float, _ high: Float) {
+      var generator = SeededGenerator(seed: streamSeed(seed, key: spec.key))
+      generator.fillUniform(buffer, low: low, span: high - low)
+    }
+    func constant(_ value: Float, orUniform low: Float, _ high: Float) {
+      if testStatistics { uniform(low, high) } else { buffer.initialize(repeating: value) }
     }
     switch leaf {
-    case "running_mean": return constant(0, orUniform: -0.2, 0.2)
-    case "running_var": return constant(1, orUniform: 0.5, 1.5)
-    case "weight" where isBatchNorm: return constant(1, orUniform: 0.5, 1.5)
-    case "bias" where isBatchNorm: return constant(0, orUniform: -0.2, 0.2)
+    case "running_mean": constant(0, orUniform: -0.2, 0.2)
+    case "running_var": constant(1, orUniform: 0.5, 1.5)
+    case "weight" where isBatchNorm: constant(1, orUniform: 0.5, 1.5)
+    case "bias" where isBatchNorm: constant(0, orUniform: -0.2, 0.2)
     case "weight" where spec.shape.count >= 2:
       let fanIn = spec.shape.dropFirst().reduce(1, *)
       let bound = spec.shape.count == 2 ? 1 / Float(fanIn).squareRoot() : (3 / Float(fanIn)).squareRoot()
-      return uniform(seed: seed, key: spec.key, count: count, low: -bound, high: bound)
+      uniform(-bound, bound)
     case "bias":
       let fanIn = shapes[sibling("weight")].map { $0.dropFirst().reduce(1, *) } ?? count
       let bound = 1 / Float(max(fanIn, 1)).squareRoot()
-      return uniform(seed: seed, key: spec.key, count: count, low: -bound, high: bound)
+      uniform(-bound, bound)
     default:  // a String key leaf: any other tensor gets a small uniform
-      return uniform(seed: seed, key: spec.key, count: count, low: -0.1, high: 0.1)
+      uniform(-0.1, 0.1)
     }
+  }
+
+  /// The seeded float tensors of `specs` (counters left out), by key, each drawn in place in its own storage and
+  /// in parallel: the values of `stateDict`, without a second copy of the weights.
+  package static func tensors(specs: [ParameterSpec], seed: UInt64, testStatistics: Bool = false) throws
+    -> [String: Tensor]
+  {
+    let shapes = Dictionary(specs.map { ($0.key, $0.shape) }, uniquingKeysWith: { a, _ in a })
+    let floats = specs.filter { !$0.isCounter }
+    // Scalars ([] in PyTorch) are stored as [1]: TensorCore tensors have rank ≥ 1.
+    let made = try floats.map { try Tensor(uninitialized: $0.shape.isEmpty ? [1] : $0.shape) }
+    DispatchQueue.concurrentPerform(iterations: floats.count) { i in
+      let t = made[i]
+      fill(
+        UnsafeMutableBufferPointer(start: t.storage.base, count: t.count), spec: floats[i], shapes: shapes, seed: seed,
+        testStatistics: testStatistics)
+    }
+    return Dictionary(zip(floats.map(\.key), made), uniquingKeysWith: { a, _ in a })
   }
 }

@@ -56,6 +56,26 @@ extension Ops {
     return (folded, newBias)
   }
 
+  /// An inference batch norm after a conv of `oc` output channels as the conv's output map: `bn(conv(x))` =
+  /// scale · (W·x) + bias per output channel (the weights left as they are: `conv2d`'s `outputScale`, so no
+  /// folded copy of the weights is made). scale = γ/√(var+eps), bias = convBias·scale + β − mean·scale.
+  package static func batchNormOutputMap(
+    channels oc: Int, convBias: Tensor? = nil, runningMean: Tensor, runningVar: Tensor, weight: Tensor? = nil,
+    bias: Tensor? = nil, eps: Float = 1e-5
+  ) throws -> (scale: Tensor, bias: Tensor) {
+    let (scale, shift) = try batchNormAffine(
+      channels: oc, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, eps: eps,
+      op: "batchNormOutputMap")
+    if let convBias, convBias.shape != [oc] {
+      throw TensorError.shapes("batchNormOutputMap", "conv bias shape", expected: [oc], got: convBias.shape)
+    }
+    let oldBias = convBias?.array ?? [Float](repeating: 0, count: oc)
+    return (
+      try Tensor(shape: [oc], data: scale),
+      try Tensor(shape: [oc], data: (0..<oc).map { oldBias[$0] * scale[$0] + shift[$0] })
+    )
+  }
+
   /// Per-channel scale γ/sqrt(var+eps) and shift β − mean·scale, after checking every shape is C.
   fileprivate static func batchNormAffine(
     channels c: Int, runningMean: Tensor, runningVar: Tensor, weight: Tensor?, bias: Tensor?, eps: Float, op: String

@@ -10,11 +10,12 @@
 /// C·KH·KW, and no im2col matrix is written or read. The columns per output row that fall on the padding
 /// are dropped on the copy out. Unpadded stride-1 inputs are read where they lie.
 extension Ops {
-  /// y (OC×OH×OW, one sample) = the conv of x (C×H×W) with weight (OC × Cg·KH·KW), stride 1 or 2, plus bias
-  /// and ReLU; x goes through `affine` as it is padded. `scratch` holds `g.implicitCount` floats.
+  /// y (OC×OH×OW, one sample) = the conv of x (C×H×W) with weight (OC × Cg·KH·KW), stride 1 or 2, times scale,
+  /// plus bias, then ReLU; x goes through `affine` as it is padded. `scratch` holds `g.implicitCount` floats.
   static func implicit(
     _ g: Conv2dGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
-    scratch: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool, affine: ChannelAffine?
+    scratch: UnsafeMutablePointer<Float>, scale: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, relu: Bool,
+    affine: ChannelAffine?
   ) {
     let (s, hq, wq) = (g.stride, g.implicitPlaneHeight, g.implicitPlaneWidth)
     let taps = g.kh * g.kw
@@ -44,7 +45,8 @@ extension Ops {
           m: g.ocg, n: q, k: g.k, a: weight + group * g.ocg * g.k, lda: g.k,
           source: GEMMSource(planes + group * g.cg * perChannel, rowOffsets: rows),
           c: sums + group * g.ocg * q, ldc: q,
-          epilogue: GEMMEpilogue(bias: bias.map { $0 + group * g.ocg }, relu: relu))
+          epilogue: GEMMEpilogue(
+            scale: scale.map { $0 + group * g.ocg }, bias: bias.map { $0 + group * g.ocg }, relu: relu))
       }
     }
     // Drop the padding columns: row oh of channel oc is sums[oc·Q + oh·Wq ..< + OW].

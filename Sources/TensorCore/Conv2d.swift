@@ -32,7 +32,8 @@ extension Ops {
   }
 
   /// Convolution writing into `out` (N×OC×OH×OW, contiguous or a channel view of a larger buffer,
-  /// not overlapping `input`); with `residual` (N×OC×OH×OW, each sample contiguous, not overlapping
+  /// not overlapping `input`); with `outputScale` (OC) each output channel is multiplied by its scale before
+  /// the bias is added (a batch norm after the conv, kept out of the weights); with `residual` (N×OC×OH×OW, each sample contiguous, not overlapping
   /// `out`), out = act(conv + residual): a residual block's sum, added as the GEMM stores C where it can.
   /// `workspace` holds the scratch, `Conv2dGeometry.workspaceCount` floats: the im2col tile (K ×
   /// `im2colTile`), then Yᵀ (OH·OW × OCg) for the swapped GEMM, or the grouped kernel's, shifted GEMM's or
@@ -40,7 +41,7 @@ extension Ops {
   package static func conv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
     dilation: Int = 1, groups: Int = 1, fusedReLU: Bool = false, inputAffine: ChannelAffine? = nil,
-    residual: Tensor? = nil, into out: Tensor, workspace: ConvWorkspace? = nil
+    outputScale: Tensor? = nil, residual: Tensor? = nil, into out: Tensor, workspace: ConvWorkspace? = nil
   ) throws {
     let g = try Conv2dGeometry(
       input: input.shape, weight: weight.shape, stride: stride, padding: padding, dilation: dilation, groups: groups)
@@ -49,6 +50,12 @@ extension Ops {
       throw TensorError(
         op: "conv2d",
         "bias must have shape \(g.oc) for weight \(formatShape(weight.shape)), got \(formatShape(bias.shape))")
+    }
+    if let outputScale, outputScale.shape != [g.oc] {
+      throw TensorError(
+        op: "conv2d",
+        "output scale must have shape \(g.oc) for weight \(formatShape(weight.shape)), got \(formatShape(outputScale.shape))"
+      )
     }
     if let inputAffine, inputAffine.channels != g.c {
       throw TensorError(op: "conv2d", "input batch norm must have \(g.c) channels, got \(inputAffine.channels)")
@@ -60,6 +67,7 @@ extension Ops {
     }
     let w = weight.isContiguous ? weight : weight.copy()
     let b = bias.map { $0.isContiguous ? $0 : $0.copy() }
+    let sc = outputScale.map { $0.isContiguous ? $0 : $0.copy() }
     // The GEMM maps B's rows as it packs them (1×1 stride-1) and the implicit path while padding; any
     // other path gets the mapped input as a tensor of its own.
     let affineInKernel = inputAffine != nil && g.mapsInputInGEMM
@@ -69,8 +77,9 @@ extension Ops {
     let owner = workspace ?? ConvWorkspace()
     let scratch = owner.buffer(count: g.workspaceCount)
     // The raw pointers below borrow these buffers: keep them alive until the last GEMM returns.
-    defer { withExtendedLifetime((owner, w, b, source, out, affine, residual)) {} }
+    defer { withExtendedLifetime((owner, w, b, sc, source, out, affine, residual)) {} }
     let biasPointer = b.map { UnsafePointer($0.sample(0)) }
+    let scalePointer = sc.map { UnsafePointer($0.sample(0)) }
     // The direct GEMM adds the residual as it stores C; the other paths add it (and apply the ReLU) after.
     let directGEMM =
       !g.isDepthwise && !g.usesGroupedKernel && !g.usesImplicitGEMM && !g.usesShiftedGEMM
@@ -87,7 +96,9 @@ extension Ops {
       } else if g.usesGroupedKernel {
         grouped(g, x: x, weight: w.sample(0), y: y, planes: scratch)
       } else if g.usesImplicitGEMM {
-        implicit(g, x: x, weight: w.sample(0), y: y, scratch: scratch, bias: biasPointer, relu: relu, affine: affine)
+        implicit(
+          g, x: x, weight: w.sample(0), y: y, scratch: scratch, scale: scalePointer, bias: biasPointer, relu: relu,
+          affine: affine)
         epilogueDone = true
       } else if g.usesShiftedGEMM {
         shifted(g, x: x, weight: w.sample(0), y: y, scratch: scratch)
@@ -99,7 +110,8 @@ extension Ops {
           let yg = y + group * g.ocg * g.ohw  // OCg × OH·OW
           let yT = scratch + g.im2colCount  // OH·OW × OCg, when swapped
           let epilogue = GEMMEpilogue(
-            bias: biasPointer.map { $0 + group * g.ocg }, residual: r.map { $0 + group * g.ocg * g.ohw }, relu: relu)
+            scale: scalePointer.map { $0 + group * g.ocg }, bias: biasPointer.map { $0 + group * g.ocg },
+            residual: r.map { $0 + group * g.ocg * g.ohw }, relu: relu)
           if g.isPointwise {  // B = the group's input planes, Cg × H·W
             let rows = GEMMSource(
               xg, ldb: g.ohw,
@@ -123,9 +135,10 @@ extension Ops {
           if g.usesSwappedGEMM { transpose(yT, rows: g.ohw, columns: g.ocg, into: yg) }
         }
       }
-      // What no GEMM store did: bias (unless done), the residual when it comes after, the ReLU; one pass.
+      // What no GEMM store did: scale and bias (unless done), the residual when it comes after, the ReLU; one pass.
       GEMMEpilogue(
-        bias: epilogueDone ? nil : biasPointer, residual: residualLater ? r : nil,
+        scale: epilogueDone ? nil : scalePointer, bias: epilogueDone ? nil : biasPointer,
+        residual: residualLater ? r : nil,
         relu: fusedReLU && (!epilogueDone || residualLater)
       )
       .apply(m: g.oc, n: g.ohw, c: y, ldc: g.ohw)

@@ -1,34 +1,106 @@
-// The only file that calls BLAS or TensorCore's own AVX-512 GEMM (the CGEMM target).
+// The only file that calls BLAS or TensorCore's own GEMM kernels (the CGEMM target).
 import CBLAS
 import CGEMM
 import Dispatch
 import Foundation
 
-/// Row-major single-precision matrix products: OpenBLAS, or on AVX-512 CPUs TensorCore's own kernel.
+/// Row-major single-precision matrix products: OpenBLAS, or TensorCore's own kernel (AVX-512 or AVX2 + FMA).
 ///
-/// Products whose B is not transposed (every convolution's) run on `CGEMM` when the CPU has
-/// AVX-512: OpenBLAS picks its kernels by CPU model, and environments pin it to AVX2 ones
+/// Products whose B is not transposed (every convolution's) run on `CGEMM` when the CPU has AVX-512 or
+/// AVX2 + FMA: OpenBLAS picks its kernels by CPU model, and environments pin it to AVX2 ones
 /// (`OPENBLAS_CORETYPE=Haswell`) on CPUs it does not know, which halves its speed there
-/// (benchmarks/RESULTS.md). The rest (fully connected layers, Bᵀ) stays on OpenBLAS.
+/// (benchmarks/RESULTS.md); the own kernel also reads conv taps in place and fuses batch norms, bias, ReLU and
+/// residual sums into its packing and stores. The rest (fully connected layers, Bᵀ) stays on OpenBLAS.
 package enum GEMM {
-  /// Which implementation runs the products that `CGEMM` can take.
+  /// Which implementation runs the products that `CGEMM` can take (`CONVSCOPE_GEMM`).
   package enum Backend: String, Sendable, CaseIterable {
-    /// TensorCore's AVX-512 kernel where the CPU has one, OpenBLAS otherwise.
+    /// The widest own kernel the CPU has (AVX-512, else AVX2 + FMA), OpenBLAS on other CPUs.
     case automatic
+    /// The own AVX-512 kernel.
+    case avx512
+    /// The own AVX2 + FMA kernel (also on AVX-512 CPUs, to measure the path AVX2-only machines take).
+    case avx2
     /// OpenBLAS for every product.
     case openBLAS = "openblas"
+
+    /// Whether this CPU can run it.
+    package var isSupported: Bool {
+      switch self {
+      case .automatic, .openBLAS: true
+      case .avx512: GEMM.cpuKernels.contains(.avx512)
+      case .avx2: GEMM.cpuKernels.contains(.avx2)
+      }
+    }
+  }
+
+  /// TensorCore's own micro-kernels.
+  package enum Kernel: Sendable, CaseIterable {
+    /// 12 × 32 tiles in zmm registers.
+    case avx512
+    /// 6 × 16 tiles in ymm registers.
+    case avx2
+
+    var code: Int32 {
+      switch self {
+      case .avx512: Int32(CGEMM_AVX512)
+      case .avx2: Int32(CGEMM_AVX2)
+      }
+    }
+
+    /// The instruction sets the kernel uses.
+    package var instructionSets: String {
+      switch self {
+      case .avx512: "AVX-512F"
+      case .avx2: "AVX2+FMA"
+      }
+    }
+  }
+
+  /// The backends this CPU can run, `automatic` first.
+  package static var supportedBackends: [Backend] { Backend.allCases.filter(\.isSupported) }
+
+  /// A refused `CONVSCOPE_GEMM`.
+  package struct SettingError: Error, CustomStringConvertible {
+    package let description: String
+  }
+
+  /// The backend `CONVSCOPE_GEMM` asks for (case-insensitive); nil when unset or empty. An unknown value, or a
+  /// kernel this CPU lacks, is refused.
+  package static func requested(_ text: String?) throws(SettingError) -> Backend? {
+    guard let text, !text.isEmpty else { return nil }
+    let names = Backend.allCases.map(\.rawValue).joined(separator: ", ")
+    guard let backend = Backend(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+      throw SettingError(description: "CONVSCOPE_GEMM must be one of \(names), got '\(text)'")
+    }
+    guard backend.isSupported else {
+      throw SettingError(
+        description:
+          "CONVSCOPE_GEMM=\(backend.rawValue): this CPU has no \(backend == .avx512 ? "AVX-512F" : "AVX2 + FMA")"
+          + " (it has: \(cpuInstructionSets)); use one of "
+          + supportedBackends.map(\.rawValue).joined(separator: ", "))
+    }
+    return backend
+  }
+
+  /// Refuses an invalid `CONVSCOPE_GEMM` (the command line checks it before any work).
+  package static func checkEnvironment() throws(SettingError) {
+    _ = try requested(ProcessInfo.processInfo.environment["CONVSCOPE_GEMM"])
   }
 
   private static let lock = NSLock()
   nonisolated(unsafe) private static var backendSetting: Backend = {
-    let text = ProcessInfo.processInfo.environment["CONVSCOPE_GEMM"]?.lowercased()
-    return text.flatMap(Backend.init(rawValue:)) ?? .automatic
+    // An invalid setting was refused by the command line already; tests and benchmarks fall back to automatic.
+    (try? requested(ProcessInfo.processInfo.environment["CONVSCOPE_GEMM"])) ?? .automatic
   }()
 
-  /// Whether the CPU and OS support AVX-512F, so that `CGEMM` can run.
-  package static let ownKernelAvailable: Bool = cgemm_available() == 1
+  /// The own kernels this CPU and OS support (cpuid and XCR0).
+  package static let cpuKernels: Set<Kernel> = {
+    let bits = Int(cgemm_features())
+    return Set(Kernel.allCases.filter { bits & Int($0.code) != 0 })
+  }()
 
-  /// The backend setting; starts at `CONVSCOPE_GEMM` (`automatic` or `openblas`), else `automatic`.
+  /// The backend setting; starts at `CONVSCOPE_GEMM`, else `automatic`. A backend the CPU cannot run (set by
+  /// a test) means OpenBLAS.
   package static var backend: Backend {
     get { lock.withLock { backendSetting } }
     set {
@@ -37,13 +109,43 @@ package enum GEMM {
     }
   }
 
+  /// The own kernel that runs products with an untransposed B under the current backend, or nil for OpenBLAS.
+  package static var ownKernel: Kernel? {
+    let kernels = cpuKernels
+    switch backend {
+    case .automatic: return kernels.contains(.avx512) ? .avx512 : kernels.contains(.avx2) ? .avx2 : nil
+    case .avx512: return kernels.contains(.avx512) ? .avx512 : nil
+    case .avx2: return kernels.contains(.avx2) ? .avx2 : nil
+    case .openBLAS: return nil
+    }
+  }
+
   /// Whether products with an untransposed B run on TensorCore's own kernel.
-  package static var usesOwnKernel: Bool { ownKernelAvailable && backend == .automatic }
+  package static var usesOwnKernel: Bool { ownKernel != nil }
 
   /// A description of what runs the products, for benchmark headers.
   package static var engineName: String {
-    usesOwnKernel ? "TensorCore AVX-512 (OpenBLAS \(coreName) for Bᵀ)" : "OpenBLAS \(coreName)"
+    guard let kernel = ownKernel else { return "OpenBLAS \(coreName)" }
+    return "TensorCore \(kernel.instructionSets) (OpenBLAS \(coreName) for Bᵀ)"
   }
+
+  /// The CPU's instruction sets that matter here, e.g. `AVX2 FMA` or `AVX-512F AVX2 FMA`.
+  package static var cpuInstructionSets: String {
+    let names = [cpuKernels.contains(.avx512) ? "AVX-512F" : nil, cpuKernels.contains(.avx2) ? "AVX2 FMA" : nil]
+      .compactMap { $0 }
+    return names.isEmpty ? "no AVX2" : names.joined(separator: " ")
+  }
+
+  /// The CPU's model name from /proc/cpuinfo ("unknown" where there is none).
+  package static let cpuModel: String = {
+    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+    for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+      if let colon = line.firstIndex(of: ":") {
+        return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+      }
+    }
+    return "unknown"
+  }()
 
   /// C = alpha · op(A) · op(B) + beta · C, row-major, where op(A) is M×K, op(B) is K×N, C is M×N.
   ///
@@ -82,9 +184,10 @@ package enum GEMM {
     let threads = Threads.count  // also makes sure OpenBLAS got the configured thread count
     guard m > 0, n > 0 else { return }
     if k == 0 { return scaleC(m: m, n: n, beta: beta, c: c, ldc: ldc, epilogue: epilogue) }
-    if usesOwnKernel {
+    if let kernel = ownKernel {
       ownSgemm(
-        transA: transA, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, source: source, beta: beta, c: c, ldc: ldc,
+        kernel: kernel, transA: transA, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, source: source, beta: beta,
+        c: c, ldc: ldc,
         epilogue: epilogue, threads: threads)
       return
     }
@@ -122,7 +225,8 @@ package enum GEMM {
   /// share out evenly, else by rows in multiples of 4 (the kernel's row granularity); the blocks are
   /// independent, so no thread waits on another.
   private static func ownSgemm(
-    transA: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, source: GEMMSource,
+    kernel: Kernel, transA: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+    source: GEMMSource,
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: GEMMEpilogue, threads: Int
   ) {
     let rowStride = transA ? 1 : lda
@@ -132,11 +236,12 @@ package enum GEMM {
         data: source.data + columns.lowerBound, ldb: source.ldb, row_offsets: source.rowOffsets,
         scale: source.affine?.scale, shift: source.affine?.shift, relu: source.affine?.relu == true ? 1 : 0)
       var e = cgemm_epilogue(
-        bias: epilogue.bias.map { $0 + rows.lowerBound },
+        scale: epilogue.scale.map { $0 + rows.lowerBound }, bias: epilogue.bias.map { $0 + rows.lowerBound },
         residual: epilogue.residual.map { $0 + rows.lowerBound * ldc + columns.lowerBound }, relu: epilogue.relu ? 1 : 0
       )
       cgemm_sgemm(
-        transA ? 1 : 0, rows.count, columns.count, k, alpha, a + rows.lowerBound * rowStride, lda, &b, beta,
+        kernel.code, transA ? 1 : 0, rows.count, columns.count, k, alpha, a + rows.lowerBound * rowStride, lda, &b,
+        beta,
         c + rows.lowerBound * ldc + columns.lowerBound, ldc, &e)
     }
     let parts = threads > 1 && m * n * k >= parallelMinMACs ? threads : 1
@@ -162,7 +267,8 @@ package enum GEMM {
     }
   }
 
-  /// Columns per micro-tile of `CGEMM` (two AVX-512 registers).
+  /// Columns per thread's share of `CGEMM`'s products: a whole micro-tile of either kernel (32 for AVX-512, 16
+  /// for AVX2).
   static let panelWidth = 32
 
   /// OpenBLAS's thread count, from `Threads` and on a backend change: the thread setting on the OpenBLAS
@@ -222,25 +328,34 @@ package struct GEMMSource {
   }
 }
 
-/// What happens to C after the product: a per-row bias (a conv's per-channel bias), a residual matrix with
-/// C's row pitch (a residual connection's shortcut), then ReLU.
+/// What happens to C after the product: a per-row scale (a batch norm after a conv, unfolded), a per-row bias
+/// (a conv's per-channel bias), a residual matrix with C's row pitch (a residual connection's shortcut), then
+/// ReLU: C = act(scale[i]·C + bias[i] + residual).
 package struct GEMMEpilogue {
+  package var scale: UnsafePointer<Float>?
   package var bias: UnsafePointer<Float>?
   package var residual: UnsafePointer<Float>?
   package var relu: Bool
 
-  package init(bias: UnsafePointer<Float>? = nil, residual: UnsafePointer<Float>? = nil, relu: Bool = false) {
-    (self.bias, self.residual, self.relu) = (bias, residual, relu)
+  package init(
+    scale: UnsafePointer<Float>? = nil, bias: UnsafePointer<Float>? = nil, residual: UnsafePointer<Float>? = nil,
+    relu: Bool = false
+  ) {
+    (self.scale, self.bias, self.residual, self.relu) = (scale, bias, residual, relu)
   }
 
   /// Applies the epilogue to C in place, rows split over the threads: for OpenBLAS's products, and for the
   /// convolutions whose output no GEMM stores (the own kernel does it in registers).
   func apply(m: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-    guard bias != nil || residual != nil || relu else { return }
+    guard scale != nil || bias != nil || residual != nil || relu else { return }
     Threads.parallelFor(m, costPerItem: n) { rows in
       for i in rows {
         let row = c + i * ldc
         let add = bias?[i] ?? 0
+        if let scale {
+          let s = scale[i]
+          for j in 0..<n { row[j] *= s }
+        }
         if let residual {
           let r = residual + i * ldc
           for j in 0..<n { row[j] = relu ? max(row[j] + add + r[j], 0) : row[j] + add + r[j] }

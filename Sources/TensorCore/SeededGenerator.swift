@@ -38,6 +38,22 @@ package struct SeededGenerator: RandomNumberGenerator, Sendable {
     Float(next() >> 40) * 0x1p-24
   }
 
+  /// Fills `buffer` with low + span·u for successive uniforms u, as `nextUniform` draws them: the state stays
+  /// in registers through the loop, and the values are the ones `nextUniform` would give.
+  package mutating func fillUniform(_ buffer: UnsafeMutableBufferPointer<Float>, low: Float, span: Float) {
+    var (a, b, c, d) = (s0, s1, s2, s3)
+    for i in buffer.indices {
+      let result = rotl(b &* 5, 7) &* 9
+      let t = b << 17
+      c ^= a; d ^= b; b ^= c; a ^= d
+      c ^= t
+      d = rotl(d, 45)
+      let u = Float(result >> 40) * 0x1p-24
+      buffer[i] = low + span * u
+    }
+    (s0, s1, s2, s3) = (a, b, c, d)
+  }
+
   /// Standard normal (mean 0, std 1) by the Box–Muller transform; values come in pairs.
   package mutating func nextNormal() -> Float {
     if let spare = spareNormal {

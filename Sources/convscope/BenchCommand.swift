@@ -68,7 +68,8 @@ struct BenchCommand: ParsableCommand {
     }
     guard ops else { fail("bench: nothing to time; give a MODEL (`convscope bench resnet50`) or --ops") }
     print(
-      "convscope bench --ops · threads \(Threads.count) · GEMM \(GEMM.engineName) · median of \(`repeat`) runs")
+      "convscope bench --ops · threads \(Threads.count) · GEMM \(GEMM.engineName) · \(GEMM.cpuModel) (\(GEMM.cpuInstructionSets)) · median of \(`repeat`) runs"
+    )
     let rows = try ConvBenchmark(repeats: `repeat`).run(ConvBenchmark.resnet50Layers())
     print(ConvBenchmark.table(rows))
   }

@@ -8,6 +8,7 @@ extension Convscope {
   static func main() {
     do {
       try Threads.checkEnvironment()
+      try GEMM.checkEnvironment()
       try checkHelpTopic(Array(CommandLine.arguments.dropFirst()))
       var command = try parseAsRoot()
       // Headless commands remove their temporary files on a signal; the explorer restores the terminal itself.

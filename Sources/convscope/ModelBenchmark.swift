@@ -42,7 +42,7 @@ struct ModelBenchmark {
       model: session.spec.displayName, batch: session.inputShape[0], inputSize: session.inputShape[2],
       threads: Threads.count, warmup: warmup,
       passesMs: passes, macs: analysis.totalMACs, steps: steps, peakRSSMB: Self.peakRSSMB(),
-      gemm: GEMM.engineName)
+      gemm: GEMM.engineName, cpu: GEMM.cpuModel, instructionSets: GEMM.cpuInstructionSets)
   }
 
   private static func milliseconds(_ duration: Duration) -> Double {

@@ -60,4 +60,52 @@ final class BatchNormTests: XCTestCase {
       XCTAssertEqual(weight.array, original, "folding must not modify the original weight")
     }
   }
+
+  /// A batch norm as the conv's output map (`batchNormOutputMap` → `conv2d`'s `outputScale` and bias) equals BN
+  /// applied after the conv, on every conv path (1×1, im2col, implicit, grouped, depthwise, swapped, shifted)
+  /// and every GEMM path the CPU has, with and without the residual sum and the ReLU.
+  func testOutputMapOnEveryPath() throws {
+    var rng = SeededGenerator(seed: 13)
+    // (input, weight, stride, padding, groups)
+    let shapes: [([Int], [Int], Int, Int, Int)] = [
+      ([2, 16, 9, 9], [24, 16, 1, 1], 1, 0, 1),  // pointwise
+      ([1, 8, 20, 20], [20, 8, 3, 3], 1, 1, 1),  // implicit / shifted
+      ([1, 8, 15, 15], [16, 8, 3, 3], 2, 1, 1),  // strided
+      ([1, 16, 12, 12], [32, 4, 3, 3], 1, 1, 4),  // grouped kernel
+      ([1, 8, 10, 10], [8, 1, 3, 3], 1, 1, 8),  // depthwise
+      ([1, 32, 5, 5], [64, 32, 3, 3], 1, 1, 1),  // swapped on OpenBLAS
+      ([1, 12, 16, 16], [12, 12, 1, 1], 2, 0, 1),  // strided 1×1 (im2col)
+    ]
+    for backend in GEMM.supportedBackends {
+      try onBackend(backend) {
+        for (i, (input, weightShape, stride, padding, groups)) in shapes.enumerated() {
+          let x = try Tensor.normal(input, generator: &rng)
+          let weight = try Tensor.normal(weightShape, generator: &rng)
+          let oc = weightShape[0]
+          let convBias = i % 2 == 0 ? try Tensor.normal([oc], generator: &rng) : nil
+          let s = try stats(oc, &rng)
+          let conv = try Ops.conv2d(x, weight: weight, bias: convBias, stride: stride, padding: padding, groups: groups)
+          let separate = try Ops.batchNorm2d(
+            conv, runningMean: s.mean, runningVar: s.variance, weight: s.gamma, bias: s.beta)
+          let residual = try Tensor.normal(separate.shape, generator: &rng)
+          let map = try Ops.batchNormOutputMap(
+            channels: oc, convBias: convBias, runningMean: s.mean, runningVar: s.variance, weight: s.gamma,
+            bias: s.beta)
+          for (relu, withResidual) in [(false, false), (true, false), (true, true)] {
+            let out = try Tensor(zeros: separate.shape)
+            try Ops.conv2d(
+              x, weight: weight, bias: map.bias, stride: stride, padding: padding, groups: groups, fusedReLU: relu,
+              outputScale: map.scale, residual: withResidual ? residual : nil, into: out)
+            let expected = zip(separate.array, residual.array).map { v, r in
+              let sum = withResidual ? v + r : v
+              return relu ? max(sum, 0) : sum
+            }
+            assertClose(
+              out, Expected(shape: separate.shape, values: expected.map(Double.init)),
+              terms: weight.sampleCount + 4, "\(backend) \(input) \(weightShape) relu \(relu) residual \(withResidual)")
+          }
+        }
+      }
+    }
+  }
 }

@@ -90,14 +90,14 @@ final class GEMMTests: XCTestCase {
     let saved = Threads.count
     defer { Threads.set(saved) }
     Threads.set(1)
-    for backend in GEMM.Backend.allCases { onBackend(backend) { sweep(seed: 1) } }
+    for backend in GEMM.supportedBackends { onBackend(backend) { sweep(seed: 1) } }
   }
 
   func testSweepTwoThreads() {
     let saved = Threads.count
     defer { Threads.set(saved) }
     Threads.set(2)
-    for backend in GEMM.Backend.allCases { onBackend(backend) { sweep(seed: 2) } }
+    for backend in GEMM.supportedBackends { onBackend(backend) { sweep(seed: 2) } }
   }
 
   /// Products large enough to be split over threads, both ways: by 32-column panels (wide N) and by rows
@@ -125,7 +125,7 @@ final class GEMMTests: XCTestCase {
     var rng = SeededGenerator(seed: 5)
     let (m, n, k) = (3, 1000, 300)  // batch 3, 1000 classes, 300 features: above parallelMinMACs
     let a = (0..<(m * k)).map { _ in rng.nextNormal() }, b = (0..<(n * k)).map { _ in rng.nextNormal() }
-    for backend in GEMM.Backend.allCases {
+    for backend in GEMM.supportedBackends {
       for threads in [1, 2, 3] {
         onBackend(backend) {
           Threads.set(threads)
@@ -190,7 +190,7 @@ final class GEMMTests: XCTestCase {
 
   /// K = 0: C = beta · C (the products are empty sums).
   func testEmptyInnerDimension() {
-    for backend in GEMM.Backend.allCases {
+    for backend in GEMM.supportedBackends {
       onBackend(backend) {
         check(Case(m: 5, n: 40, k: 0, beta: 0.5), seed: 1)
         check(Case(m: 5, n: 40, k: 0, beta: 0), seed: 2)
@@ -200,7 +200,33 @@ final class GEMMTests: XCTestCase {
 
   func testBackendSetting() {
     onBackend(.openBLAS) { XCTAssertFalse(GEMM.usesOwnKernel) }
-    onBackend(.automatic) { XCTAssertEqual(GEMM.usesOwnKernel, GEMM.ownKernelAvailable) }
+    onBackend(.automatic) { XCTAssertEqual(GEMM.usesOwnKernel, !GEMM.cpuKernels.isEmpty) }
+    onBackend(.avx2) { XCTAssertEqual(GEMM.ownKernel, GEMM.cpuKernels.contains(.avx2) ? .avx2 : nil) }
+    onBackend(.avx512) { XCTAssertEqual(GEMM.ownKernel, GEMM.cpuKernels.contains(.avx512) ? .avx512 : nil) }
     XCTAssertEqual(GEMM.Backend(rawValue: "openblas"), .openBLAS)
+    XCTAssertEqual(GEMM.supportedBackends.first, .automatic)
+    XCTAssertTrue(GEMM.supportedBackends.contains(.openBLAS))
+  }
+
+  /// `CONVSCOPE_GEMM`: the four names in any case, unset or empty as automatic, anything else refused with the
+  /// list, and a kernel the CPU lacks refused with what it has.
+  func testEnvironmentSetting() throws {
+    XCTAssertNil(try GEMM.requested(nil))
+    XCTAssertNil(try GEMM.requested(""))
+    XCTAssertEqual(try GEMM.requested("OpenBLAS"), .openBLAS)
+    XCTAssertEqual(try GEMM.requested("automatic"), .automatic)
+    XCTAssertThrowsError(try GEMM.requested("avx")) { error in
+      XCTAssertEqual(
+        "\(error)", "CONVSCOPE_GEMM must be one of automatic, avx512, avx2, openblas, got 'avx'")
+    }
+    for backend in [GEMM.Backend.avx512, .avx2] {
+      if backend.isSupported {
+        XCTAssertEqual(try GEMM.requested(backend.rawValue), backend)
+      } else {
+        XCTAssertThrowsError(try GEMM.requested(backend.rawValue)) { error in
+          XCTAssertTrue("\(error)".contains("this CPU has no"), "\(error)")
+        }
+      }
+    }
   }
 }

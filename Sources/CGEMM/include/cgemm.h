@@ -1,4 +1,5 @@
-// TensorCore's own single-precision GEMM for CPUs with AVX-512; only TensorCore/GEMM.swift imports this.
+// TensorCore's own single-precision GEMM for CPUs with AVX-512 or AVX2 + FMA; only TensorCore/GEMM.swift imports
+// this.
 #ifndef CGEMM_H
 #define CGEMM_H
 
@@ -16,11 +17,22 @@ typedef struct cgemm_b {
   int relu;
 } cgemm_b;
 
-/// 1 when the CPU and the operating system support AVX-512F (cpuid and XCR0), else 0.
-int cgemm_available(void);
+/// The micro-kernels, as bits of cgemm_features() and as cgemm_sgemm's `kernel`.
+enum {
+  /// 12 rows × 32 columns of C in 24 zmm registers (AVX-512F).
+  CGEMM_AVX512 = 1,
+  /// 6 rows × 16 columns of C in 12 ymm registers (AVX2 + FMA).
+  CGEMM_AVX2 = 2
+};
 
-/// What happens to C after the product: act(v + bias[i] + residual(i, j)).
+/// The kernels the CPU and the operating system support (cpuid and XCR0): CGEMM_AVX512 and/or CGEMM_AVX2 bits.
+int cgemm_features(void);
+
+/// What happens to C after the product: act(scale[i]·v + bias[i] + residual(i, j)).
 typedef struct cgemm_epilogue {
+  /// Per row of C, or NULL (1): a batch norm after a conv, applied to its output instead of folded into its
+  /// weights, so that no second copy of the weights exists.
+  const float *scale;
   /// Per row of C, or NULL.
   const float *bias;
   /// An M×N matrix with C's row pitch added element by element (a residual connection), or NULL.
@@ -29,11 +41,11 @@ typedef struct cgemm_epilogue {
   int relu;
 } cgemm_epilogue;
 
-/// C = act(alpha · op(A) · B + beta · C + bias + residual) on one thread, row-major: op(A) is M×K (A is
+/// C = act(scale · (alpha · op(A) · B + beta · C) + bias + residual) on one thread, row-major: op(A) is M×K (A is
 /// stored K×M with row pitch lda when trans_a), B is K×N as `b` describes, C is M×N with row pitch ldc.
-/// With beta == 0, C is only written, never read. K must be ≥ 1: with K = 0 nothing is done. Call only
-/// when cgemm_available() returned 1.
-void cgemm_sgemm(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
+/// With beta == 0, C is only written, never read. K must be ≥ 1: with K = 0 nothing is done. `kernel` is
+/// CGEMM_AVX512 or CGEMM_AVX2, and only one whose bit cgemm_features() returned.
+void cgemm_sgemm(int kernel, int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
                  const cgemm_b *b, float beta, float *c, long ldc, const cgemm_epilogue *epilogue);
 
 #endif
