@@ -373,7 +373,7 @@ final class TapeRecorder {
     return tape.record(y, inputs: [x], saving: [x.tensor, weight], parameters: true) { [weak self] g, saved in
       let grads = try Ops.conv2dBackward(
         saved[0], weight: saved[1], gradOutput: g, stride: c.stride, padding: c.padding, dilation: c.dilation,
-        groups: c.groups, inputGradient: needsInput)
+        groups: c.groups, inputGradient: needsInput, workspace: self?.executor.workspace)
       try self?.accumulate(Module.join(path, "weight"), grads.weight)
       if bias != nil { try self?.accumulate(Module.join(path, "bias"), grads.bias) }
       return [grads.input]

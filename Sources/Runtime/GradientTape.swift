@@ -90,9 +90,7 @@ final class GradientTape {
       for (id, grad) in zip(entry.inputs, inputGrads) where id >= 0 {
         guard let grad else { continue }
         if let existing = grads[id] {
-          let sum = existing.copy()  // gradients may share storage (a sum passes one to both inputs)
-          try Ops.accumulate(grad, into: sum)
-          grads[id] = sum
+          grads[id] = try Ops.add(existing, grad)  // a new tensor: gradients may share storage (a sum passes one on twice)
         } else {
           grads[id] = grad
         }

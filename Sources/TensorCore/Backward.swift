@@ -306,12 +306,31 @@ extension Ops {
     }
   }
 
-  /// The L2 norm √Σ x², accumulated in Double.
+  /// The L2 norm √Σ x²: float partial sums of 1024 elements, eight lanes wide, accumulated in Double (a
+  /// partial's relative error ≲ √128 · ε, far below what a norm is read for).
   package static func l2Norm(_ t: Tensor) -> Double {
     var sum = 0.0
+    let per = t.sampleCount
     for n in 0..<t.shape[0] {
       let p = t.sample(n)
-      for j in 0..<t.sampleCount { sum += Double(p[j]) * Double(p[j]) }
+      var start = 0
+      while start < per {
+        let end = min(per, start + 1024)
+        var lanes = SIMD8<Float>()
+        var j = start
+        while j + 8 <= end {
+          let v = UnsafeRawPointer(p + j).loadUnaligned(as: SIMD8<Float>.self)
+          lanes += v * v
+          j += 8
+        }
+        var partial = Double(lanes.sum())
+        while j < end {
+          partial += Double(p[j]) * Double(p[j])
+          j += 1
+        }
+        sum += partial
+        start = end
+      }
     }
     return sum.squareRoot()
   }
