@@ -18,6 +18,19 @@ package struct BenchResult: Sendable {
     }
   }
 
+  /// `bench MODEL --backward`: each timed pass's taped forward and backward, and what the tape kept.
+  package struct BackwardTiming: Sendable {
+    package var tapedForwardMs: [Double]
+    package var backwardMs: [Double]
+    package var savedBytes: Int
+
+    package init(tapedForwardMs: [Double], backwardMs: [Double], savedBytes: Int) {
+      self.tapedForwardMs = tapedForwardMs
+      self.backwardMs = backwardMs
+      self.savedBytes = savedBytes
+    }
+  }
+
   package var model: String
   package var batch: Int
   package var inputSize: Int
@@ -35,11 +48,14 @@ package struct BenchResult: Sendable {
   /// `GEMM.cpuInstructionSets`).
   package var cpu: String
   package var instructionSets: String
+  package var backward: BackwardTiming?
 
   package init(
     model: String, batch: Int, inputSize: Int, threads: Int, warmup: Int, passesMs: [Double], macs: Int,
-    steps: [StepTiming], peakRSSMB: Double, gemm: String, cpu: String = "", instructionSets: String = ""
+    steps: [StepTiming], peakRSSMB: Double, gemm: String, cpu: String = "", instructionSets: String = "",
+    backward: BackwardTiming? = nil
   ) {
+    self.backward = backward
     self.model = model
     self.batch = batch
     self.inputSize = inputSize
@@ -79,6 +95,13 @@ extension BenchResult {
         + "peak RSS \(f(peakRSSMB)) MB",
       "GEMM: \(gemm) · CPU: \(cpu) (\(instructionSets))",
     ]
+    if let backward {
+      let ms = Self.median(backward.backwardMs)
+      lines.insert(
+        "backward median \(f(ms)) ms (\(f(medianMs > 0 ? ms / medianMs : 0))× the forward) · taped forward "
+          + "\(f(Self.median(backward.tapedForwardMs))) ms · kept for backward "
+          + "\(f(Double(backward.savedBytes) / 1_048_576)) MiB", at: 2)
+    }
     if perBlock {
       let width = max(4, steps.map(\.name.count).max() ?? 0)
       func left(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
@@ -108,6 +131,18 @@ extension BenchResult {
       ("runs_ms", .array(passesMs.map(ms))), ("gemm", .string(gemm)),
       ("cpu", .string(cpu)), ("instruction_sets", .string(instructionSets)),
     ]
+    if let backward {
+      let median = Self.median(backward.backwardMs)
+      root.append(
+        (
+          "backward",
+          .object([
+            ("median_ms", ms(median)), ("ratio", .number((medianMs > 0 ? median / medianMs * 1000 : 0).rounded() / 1000)),
+            ("taped_forward_median_ms", ms(Self.median(backward.tapedForwardMs))),
+            ("saved_bytes", .integer(Int64(backward.savedBytes))), ("runs_ms", .array(backward.backwardMs.map(ms))),
+          ])
+        ))
+    }
     if perBlock {
       root.append(
         (

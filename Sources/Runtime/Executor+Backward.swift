@@ -6,14 +6,20 @@ import TensorCore
 
 extension Executor {
   /// One forward and backward pass over the executor's weights, input and interventions (observers are not
-  /// used; the fused forward's state is left as it was). Throws `ExecutorError.cancelled` on `cancel()`.
-  package func backward(_ objective: GradientObjective, camLayer: CAMLayer? = nil) throws -> GradientReport {
+  /// used; the fused forward's state is left as it was). Throws `ExecutorError.cancelled` on `cancel()`, and then
+  /// reports nothing: no gradient of a cancelled pass leaves it. `inputGradient: false` skips ∂L/∂input (the
+  /// report's is then zeros), as PyTorch does for an input that does not require grad. `progress` is called on
+  /// the running thread after each op of the backward with (ops done, ops recorded).
+  package func backward(
+    _ objective: GradientObjective, camLayer: CAMLayer? = nil, inputGradient: Bool = true,
+    progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+  ) throws -> GradientReport {
     guard let input else { throw ExecutorError.noInput }
     cancellation.set(false)
     let clock = ContinuousClock()
     let start = clock.now
     let recorder = TapeRecorder(executor: self, cam: camLayer)
-    let x = recorder.tape.leaf(input)
+    let x = inputGradient ? recorder.tape.leaf(input) : recorder.tape.constant(input)
     var value = x
     var stepOutputs: [TapeValue] = []
     for (index, step) in network.steps.enumerated() {
@@ -32,12 +38,13 @@ extension Executor {
     let recordedOps = recorder.tape.count
     let (seed, loss, target) = try objective.seed(logits)
     let camNode = recorder.camValue
-    let grads = try recorder.tape.backward(from: value, seed: seed) {
+    let grads = try recorder.tape.backward(from: value, seed: seed) { done in
+      progress?(done, recordedOps)
       if cancellation.isSet { throw ExecutorError.cancelled(step: "backward") }
     }
     let end = clock.now
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-    let inputGradient = try grads[x.id] ?? Tensor(zeros: input.shape)
+    let inputGradient = try (x.isConstant ? nil : grads[x.id]) ?? Tensor(zeros: input.shape)
     var parameters: [ParameterGradient] = []
     for spec in parameterSpecs where !spec.isCounter {
       let dot = spec.key.lastIndex(of: ".")
@@ -362,10 +369,11 @@ final class TapeRecorder {
       x.tensor, weight: weight, bias: bias, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups
     )
     let path = node.path
+    let needsInput = !x.isConstant  // the network's input, unless asked for: no ∂L/∂x to compute
     return tape.record(y, inputs: [x], saving: [x.tensor, weight], parameters: true) { [weak self] g, saved in
       let grads = try Ops.conv2dBackward(
         saved[0], weight: saved[1], gradOutput: g, stride: c.stride, padding: c.padding, dilation: c.dilation,
-        groups: c.groups)
+        groups: c.groups, inputGradient: needsInput, workspace: self?.executor.workspace)
       try self?.accumulate(Module.join(path, "weight"), grads.weight)
       if bias != nil { try self?.accumulate(Module.join(path, "bias"), grads.bias) }
       return [grads.input]
@@ -456,13 +464,8 @@ final class TapeRecorder {
   /// Concatenation along dimension 1.
   private func concat(_ parts: [TapeValue]) throws -> TapeValue {
     let y = try Ops.concat(channels: parts.map(\.tensor))
-    var ranges: [Range<Int>] = []
-    var start = 0
-    for p in parts {
-      ranges.append(start..<(start + p.shape[1]))
-      start += p.shape[1]
-    }
-    return tape.record(y, inputs: parts) { g, _ in try ranges.map { try g.channels($0).copy() } }
+    let channels = parts.map { $0.shape[1] }
+    return tape.record(y, inputs: parts) { g, _ in try Ops.concatBackward(g, channels: channels) }
   }
 
   private func add(_ a: TapeValue, _ b: TapeValue) throws -> TapeValue {

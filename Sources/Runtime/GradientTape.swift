@@ -74,22 +74,23 @@ final class GradientTape {
   var count: Int { entries.count }
 
   /// Runs the backward from ∂L/∂`output` = `seed`, freeing each op's saved tensors once it has run; returns
-  /// the gradients of the leaves. `cancelled` is polled between ops.
-  func backward(from output: TapeValue, seed: Tensor, cancelled: () throws -> Void) throws -> [Int: Tensor] {
+  /// the gradients of the leaves. `checkpoint` is called before each op with the ops done so far, and stops the
+  /// pass by throwing.
+  func backward(from output: TapeValue, seed: Tensor, checkpoint: (_ done: Int) throws -> Void) throws -> [Int: Tensor]
+  {
     var grads: [Int: Tensor] = [:]
     guard !output.isConstant else { return grads }
     grads[output.id] = seed
+    let total = entries.count
     while let entry = entries.popLast() {
-      try cancelled()
+      try checkpoint(total - entries.count - 1)
       guard let g = grads.removeValue(forKey: entry.output) else { continue }
       watchers[entry.output]?(g)
       let inputGrads = try entry.backward(g, entry.saved)
       for (id, grad) in zip(entry.inputs, inputGrads) where id >= 0 {
         guard let grad else { continue }
         if let existing = grads[id] {
-          let sum = existing.copy()  // gradients may share storage (a sum passes one to both inputs)
-          try Ops.accumulate(grad, into: sum)
-          grads[id] = sum
+          grads[id] = try Ops.add(existing, grad)  // a new tensor: gradients may share storage (a sum passes one on twice)
         } else {
           grads[id] = grad
         }

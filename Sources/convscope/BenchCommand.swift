@@ -36,6 +36,9 @@ struct BenchCommand: ParsableCommand {
   @Option(name: .long, help: "Output format of bench MODEL: table or json.")
   var format: Format = .table
 
+  @Flag(name: .long, help: "Also time a backward pass after each forward pass (as `grad`, without the input gradient).")
+  var backward = false
+
   @Flag(name: .long, help: "Time every distinct ResNet-50 convolution (224×224, batch 1) against a bare sgemm.")
   var ops = false
 
@@ -56,13 +59,14 @@ struct BenchCommand: ParsableCommand {
       Threads.set(min(threads, Threads.cores))  // more threads than cores only contend
     }
     if model == nil && !variant.settings.isEmpty { fail("bench: --set needs a MODEL") }
+    if model == nil && backward { fail("bench: --backward needs a MODEL") }
     if let model {
       guard !ops else { fail("bench: give a MODEL or --ops, not both") }
       guard batch >= 1 else { fail("bench: --batch must be at least 1, got \(batch)") }
       guard warmup >= 0 else { fail("bench: --warmup must be 0 or more, got \(warmup)") }
       if let inputSize, inputSize < 1 { fail("bench: --input-size must be at least 1, got \(inputSize)") }
       let session = Session(spec: try variant.spec(model), batch: batch, size: inputSize)
-      let result = try ModelBenchmark(session: session, repeats: `repeat`, warmup: warmup).run()
+      let result = try ModelBenchmark(session: session, repeats: `repeat`, warmup: warmup, backward: backward).run()
       print(format == .json ? result.json(perBlock: perBlock) : result.table(perBlock: perBlock), terminator: "")
       return
     }

@@ -8,12 +8,15 @@ import Session
 import TensorCore
 
 /// Times whole forward passes of a zoo model (`convscope bench MODEL`): seeded weights, the synthetic
-/// input, `warmup` untimed passes (BN folding, buffer pool filling), then `repeats` timed passes.
+/// input, `warmup` untimed passes (BN folding, buffer pool filling), then `repeats` timed passes. With
+/// `backward`, each timed forward pass is followed by a backward pass (`grad`'s, L = Σₙ logit[n, top-1], no
+/// input gradient, as PyTorch's `loss.backward()` on an input without requires_grad), so load hits both alike.
 struct ModelBenchmark {
   /// Seeded weights (seed 0) and the synthetic input, at the session's batch and size.
   let session: Session
   let repeats: Int
   let warmup: Int
+  var backward = false
 
   func run() throws -> BenchResult {
     let network = session.network
@@ -23,16 +26,24 @@ struct ModelBenchmark {
     for _ in 0..<warmup {
       executor.reset()
       try executor.runToEnd()
+      if backward { _ = try executor.backward(.classLogit(nil), inputGradient: false) }
     }
     let clock = ContinuousClock()
     var passes: [Double] = []
     var stepSeconds = [[Double]](repeating: [], count: network.steps.count)
+    var (tapedMs, backwardMs, savedBytes) = ([Double](), [Double](), 0)
     for _ in 0..<repeats {
       executor.reset()
       let start = clock.now
       let reports = try executor.runToEnd()
       passes.append(Self.milliseconds(start.duration(to: clock.now)))
       for report in reports { stepSeconds[report.index].append(report.seconds) }
+      if backward {
+        let report = try executor.backward(.classLogit(nil), inputGradient: false)
+        tapedMs.append(report.forwardSeconds * 1000)
+        backwardMs.append(report.backwardSeconds * 1000)
+        savedBytes = report.savedBytes
+      }
     }
     let steps = zip(network.steps, stepSeconds).map { step, seconds in
       BenchResult.StepTiming(
@@ -42,7 +53,9 @@ struct ModelBenchmark {
       model: session.spec.displayName, batch: session.inputShape[0], inputSize: session.inputShape[2],
       threads: Threads.count, warmup: warmup,
       passesMs: passes, macs: analysis.totalMACs, steps: steps, peakRSSMB: Self.peakRSSMB(),
-      gemm: GEMM.engineName, cpu: GEMM.cpuModel, instructionSets: GEMM.cpuInstructionSets)
+      gemm: GEMM.engineName, cpu: GEMM.cpuModel, instructionSets: GEMM.cpuInstructionSets,
+      backward: backward
+        ? BenchResult.BackwardTiming(tapedForwardMs: tapedMs, backwardMs: backwardMs, savedBytes: savedBytes) : nil)
   }
 
   private static func milliseconds(_ duration: Duration) -> Double {

@@ -173,4 +173,46 @@ final class GradientTests: XCTestCase {
     executor.cancel()
     XCTAssertEqual(try executor.backward(.classLogit(nil)).target, report.target)
   }
+
+  /// A cancel halfway through the backward stops it there: the pass throws `cancelled` and reports nothing (no
+  /// gradient of it leaves the call), the ops after the cancel never run, and the next pass starts clean and
+  /// gives exactly the gradients of a pass that was never interrupted.
+  func testCancelMidBackwardStopsCleanly() throws {
+    let manifest = try Self.manifest.get()
+    let executor = try executor("resnet18", size: 32, manifest)
+    let clean = try executor.backward(.crossEntropy(label: 3))
+    var calls: [(Int, Int)] = []
+    var returned: GradientReport?
+    XCTAssertThrowsError(
+      returned = try executor.backward(.crossEntropy(label: 3)) { done, total in
+        calls.append((done, total))
+        if done == total / 2 { executor.cancel() }
+      }
+    ) { error in
+      guard case ExecutorError.cancelled(let step) = error else { return XCTFail("threw \(error), not cancelled") }
+      XCTAssertEqual(step, "backward")
+    }
+    XCTAssertNil(returned)
+    let total = try XCTUnwrap(calls.first?.1)
+    XCTAssertEqual(total, clean.recordedOps)
+    XCTAssertEqual(calls.map(\.0), Array(0...(total / 2)), "ops after the cancel ran")
+    let again = try executor.backward(.crossEntropy(label: 3))
+    XCTAssertEqual(again.loss, clean.loss)
+    XCTAssertEqual(again.inputGradient.array, clean.inputGradient.array)
+    XCTAssertEqual(again.parameters.map(\.key), clean.parameters.map(\.key))
+    for (a, b) in zip(again.parameters, clean.parameters) { XCTAssertEqual(a.gradient.array, b.gradient.array, a.key) }
+    XCTAssertEqual(again.steps.map(\.norm), clean.steps.map(\.norm))
+  }
+
+  /// Without the input's gradient (`inputGradient: false`, PyTorch's input without requires_grad) every
+  /// parameter gradient is the same and the report's input gradient is zeros.
+  func testBackwardWithoutInputGradientKeepsParameterGradients() throws {
+    let manifest = try Self.manifest.get()
+    let executor = try executor("densenet121", size: 32, manifest)
+    let full = try executor.backward(.classLogit(nil))
+    let lean = try executor.backward(.classLogit(nil), inputGradient: false)
+    XCTAssertGreaterThan(Ops.l2Norm(full.inputGradient), 0)
+    XCTAssertEqual(Ops.l2Norm(lean.inputGradient), 0)
+    for (a, b) in zip(lean.parameters, full.parameters) { XCTAssertEqual(a.gradient.array, b.gradient.array, a.key) }
+  }
 }

@@ -15,16 +15,18 @@ final class BackwardTests: XCTestCase {
     let cases = [
       (2, 3, 9, 8, 4, 3, 1, 1, 1, 1), (1, 4, 10, 10, 6, 3, 2, 1, 1, 2), (2, 4, 7, 9, 4, 3, 1, 2, 2, 4),
       (1, 8, 6, 6, 8, 1, 1, 0, 1, 1), (2, 6, 11, 11, 4, 1, 2, 0, 1, 2), (1, 3, 13, 12, 5, 7, 2, 3, 1, 1),
-      (2, 8, 8, 8, 16, 3, 1, 1, 1, 8),
+      (2, 8, 8, 8, 16, 3, 1, 1, 1, 8), (2, 8, 5, 5, 6, 1, 1, 0, 1, 2), (2, 8, 5, 5, 6, 1, 1, 0, 1, 1),
     ]
-    for (n, c, h, w, oc, k, s, p, d, g) in cases {
+    let workspace = ConvWorkspace()  // shared, so each case starts on the previous one's leftovers
+    for (index, (n, c, h, w, oc, k, s, p, d, g)) in cases.enumerated() {
       let x = try Tensor.normal([n, c, h, w], generator: &rng)
       let weight = try Tensor.normal([oc, c / g, k, k], generator: &rng)
       let geometry = try Conv2dGeometry(
         input: x.shape, weight: weight.shape, stride: s, padding: p, dilation: d, groups: g)
       let dy = try Tensor.normal(geometry.outputShape, generator: &rng)
       let grads = try Ops.conv2dBackward(
-        x, weight: weight, gradOutput: dy, stride: s, padding: p, dilation: d, groups: g)
+        x, weight: weight, gradOutput: dy, stride: s, padding: p, dilation: d, groups: g,
+        workspace: index % 2 == 0 ? workspace : nil)
       var dx = [Double](repeating: 0, count: x.count), dw = [Double](repeating: 0, count: weight.count)
       var db = [Double](repeating: 0, count: oc)
       let (xv, wv, gv) = (values(x), values(weight), values(dy))
@@ -145,6 +147,33 @@ final class BackwardTests: XCTestCase {
     assertClose(
       global, Expected(shape: x.shape, values: (0..<x.count).map { Double(dy.array[$0 / 20]) / 20 }), terms: 1, "global"
     )
+  }
+
+  /// concat's gradient: each input's channels of ∂L/∂y, by index; flatten's: ∂L/∂y in the input's shape.
+  func testConcatAndFlattenBackwardMatchPlainLoops() throws {
+    var rng = SeededGenerator(seed: 15)
+    let (n, h, w) = (2, 3, 2)
+    let widths = [3, 1, 4]
+    let dy = try Tensor.normal([n, widths.reduce(0, +), h, w], generator: &rng)
+    let parts = try Ops.concatBackward(dy, channels: widths)
+    let gv = values(dy)
+    var start = 0
+    for (part, width) in zip(parts, widths) {
+      var want: [Double] = []
+      for i in 0..<n {
+        for c in start..<(start + width) {
+          for j in 0..<(h * w) { want.append(gv[((i * 8 + c) * h * w) + j]) }
+        }
+      }
+      assertClose(part, Expected(shape: [n, width, h, w], values: want), terms: 1, "concat part at \(start)")
+      start += width
+    }
+    XCTAssertThrowsError(try Ops.concatBackward(dy, channels: [3, 3]))
+    let flat = try Tensor.normal([n, 8 * h * w], generator: &rng)
+    assertClose(
+      try Ops.flattenBackward(flat, inputShape: [n, 8, h, w]),
+      Expected(shape: [n, 8, h, w], values: values(flat)), terms: 1, "flatten")
+    XCTAssertThrowsError(try Ops.flattenBackward(flat, inputShape: [n, 8, h, h]))
   }
 
   /// Activations by the chain rule on their outputs; the softmaxes against the Jacobian written out.
