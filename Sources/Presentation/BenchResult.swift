@@ -125,11 +125,12 @@ extension BenchResult {
     ]
     if let backward {
       let median = Self.median(backward.backwardMs)
+      let ratio = medianMs > 0 ? median / medianMs : 0
       root.append(
         (
           "backward",
           .object([
-            ("median_ms", ms(median)), ("ratio", .number((medianMs > 0 ? median / medianMs * 1000 : 0).rounded() / 1000)),
+            ("median_ms", ms(median)), ("ratio", .number((ratio * 1000).rounded() / 1000)),
             ("taped_forward_median_ms", ms(Self.median(backward.tapedForwardMs))),
             ("saved_bytes", .integer(Int64(backward.savedBytes))), ("runs_ms", .array(backward.backwardMs.map(ms))),
           ])
