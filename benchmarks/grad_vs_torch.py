@@ -11,7 +11,8 @@ For each model, `--rounds` rounds run, in turn:
   an inference forward under `torch.no_grad()`, then a forward with autograd and `loss.backward()` timed apart,
   L = Σₙ logit[n, top-1] as `grad`'s default; the input does not require grad; OMP_WAIT_POLICY=PASSIVE.
 so background load hits both alike. Cells are medians over all timed passes of all rounds; the ratio is median
-backward / median inference forward of the same program.
+backward / median inference forward of the same program; convscope's CPU-time ratio (all threads, which load from
+other processes does not inflate; `bench --backward`'s `cpu_ratio`, median over the rounds) is given beside it.
 
 Peak RSS: `convscope grad MODEL` (input gradient included) and a PyTorch process doing the same forward +
 backward with `x.requires_grad_()`, each a child whose ru_maxrss os.wait4 reports, measured before this process
@@ -65,7 +66,7 @@ def ours_times(binary, name, threads, repeat, size, batch):
          "--input-size", str(size), "--batch", str(batch), "--format", "json"],
         check=True, capture_output=True, text=True).stdout
     result = json.loads(out)
-    return result["runs_ms"], result["backward"]["runs_ms"], result["gemm"]
+    return result["runs_ms"], result["backward"]["runs_ms"], result["gemm"], result["backward"]["cpu_ratio"]
 
 
 def peak_rss_mb(command, env=None):
@@ -122,23 +123,26 @@ def main():
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__} · threads {args.threads} · input {args.batch}×3×{args.size}×{args.size} · "
           f"{args.rounds} rounds × {args.repeat} passes, interleaved", flush=True)
-    print("| model | ours fwd ms | ours bwd ms | ours bwd/fwd | torch fwd ms | torch bwd ms | torch bwd/fwd "
-          "| ours bwd / torch bwd | grad peak RSS MB, ours | torch |")
-    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    print("| model | ours fwd ms | ours bwd ms | ours bwd/fwd | ours bwd/fwd, CPU time | torch fwd ms | torch bwd ms "
+          "| torch bwd/fwd | ours bwd / torch bwd | grad peak RSS MB, ours | torch |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     gemm = ""
     for name in args.models:
         model = build(name)
         x = torch.randn(args.batch, 3, args.size, args.size)
         torch_times(model, x, 1)  # warm-up
         times = {k: [] for k in ("of", "ob", "tf", "tb")}
+        cpu_ratios = []
         for _ in range(args.rounds):
-            of, ob, gemm = ours_times(args.convscope, name, args.threads, args.repeat, args.size, args.batch)
+            of, ob, gemm, cpu = ours_times(args.convscope, name, args.threads, args.repeat, args.size, args.batch)
+            cpu_ratios.append(cpu)
             tf, tb = torch_times(model, x, args.repeat)
             for key, values in zip(("of", "ob", "tf", "tb"), (of, ob, tf, tb)):
                 times[key] += values
         m = {k: statistics.median(v) for k, v in times.items()}
         ours_rss, torch_rss = rss[name]
-        print(f"| {name} | {m['of']:.1f} | {m['ob']:.1f} | {m['ob'] / m['of']:.2f}× | {m['tf']:.1f} | {m['tb']:.1f} | "
+        print(f"| {name} | {m['of']:.1f} | {m['ob']:.1f} | {m['ob'] / m['of']:.2f}× | "
+              f"{statistics.median(cpu_ratios):.2f}× | {m['tf']:.1f} | {m['tb']:.1f} | "
               f"{m['tb'] / m['tf']:.2f}× | {m['ob'] / m['tb']:.2f}× | {ours_rss:.0f} | {torch_rss:.0f} |", flush=True)
     print(f"\nconvscope GEMM: {gemm}; PyTorch process with torch, timm and resnet18 built, no pass: {baseline:.0f} MB")
 
