@@ -18,16 +18,29 @@ package struct BenchResult: Sendable {
     }
   }
 
-  /// `bench MODEL --backward`: each timed pass's taped forward and backward, and what the tape kept.
+  /// `bench MODEL --backward`: each timed pass's taped forward and backward (wall time), the CPU time of all
+  /// threads during the fused forward and during the backward, and what the tape kept.
   package struct BackwardTiming: Sendable {
     package var tapedForwardMs: [Double]
     package var backwardMs: [Double]
+    package var forwardCPUMs: [Double]
+    package var backwardCPUMs: [Double]
     package var savedBytes: Int
 
-    package init(tapedForwardMs: [Double], backwardMs: [Double], savedBytes: Int) {
+    package init(
+      tapedForwardMs: [Double], backwardMs: [Double], forwardCPUMs: [Double], backwardCPUMs: [Double], savedBytes: Int
+    ) {
       self.tapedForwardMs = tapedForwardMs
       self.backwardMs = backwardMs
+      self.forwardCPUMs = forwardCPUMs
+      self.backwardCPUMs = backwardCPUMs
       self.savedBytes = savedBytes
+    }
+
+    /// Median backward CPU time over median fused-forward CPU time.
+    package var cpuRatio: Double {
+      let forward = BenchResult.median(forwardCPUMs)
+      return forward > 0 ? BenchResult.median(backwardCPUMs) / forward : 0
     }
   }
 
@@ -101,6 +114,9 @@ extension BenchResult {
         "backward median \(f(ms)) ms (\(f(medianMs > 0 ? ms / medianMs : 0))× the forward) · taped forward "
           + "\(f(Self.median(backward.tapedForwardMs))) ms · kept for backward "
           + "\(f(Double(backward.savedBytes) / 1_048_576)) MiB", at: 2)
+      lines.insert(
+        "CPU time, all threads: forward \(f(Self.median(backward.forwardCPUMs))) ms · backward "
+          + "\(f(Self.median(backward.backwardCPUMs))) ms (\(f(backward.cpuRatio))× the forward)", at: 3)
     }
     if perBlock {
       let width = max(4, steps.map(\.name.count).max() ?? 0)
@@ -133,13 +149,17 @@ extension BenchResult {
     ]
     if let backward {
       let median = Self.median(backward.backwardMs)
+      let ratio = medianMs > 0 ? median / medianMs : 0
       root.append(
         (
           "backward",
           .object([
-            ("median_ms", ms(median)), ("ratio", .number((medianMs > 0 ? median / medianMs * 1000 : 0).rounded() / 1000)),
+            ("median_ms", ms(median)), ("ratio", .number((ratio * 1000).rounded() / 1000)),
             ("taped_forward_median_ms", ms(Self.median(backward.tapedForwardMs))),
             ("saved_bytes", .integer(Int64(backward.savedBytes))), ("runs_ms", .array(backward.backwardMs.map(ms))),
+            ("forward_cpu_median_ms", ms(Self.median(backward.forwardCPUMs))),
+            ("cpu_median_ms", ms(Self.median(backward.backwardCPUMs))),
+            ("cpu_ratio", .number((backward.cpuRatio * 1000).rounded() / 1000)),
           ])
         ))
     }

@@ -18,6 +18,7 @@ extension Executor {
     cancellation.set(false)
     let clock = ContinuousClock()
     let start = clock.now
+    let startCPU = processCPUSeconds()
     let recorder = TapeRecorder(executor: self, cam: camLayer)
     let x = inputGradient ? recorder.tape.leaf(input) : recorder.tape.constant(input)
     var value = x
@@ -34,6 +35,7 @@ extension Executor {
       throw ExecutorError.badInput(expected: "a network ending in N×classes", got: logits.shape)
     }
     let forwardEnd = clock.now
+    let forwardEndCPU = processCPUSeconds()
     let savedBytes = recorder.tape.savedBytes
     let recordedOps = recorder.tape.count
     let (seed, loss, target) = try objective.seed(logits)
@@ -43,6 +45,7 @@ extension Executor {
       if cancellation.isSet { throw ExecutorError.cancelled(step: "backward") }
     }
     let end = clock.now
+    let endCPU = processCPUSeconds()
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
     let inputGradient = try (x.isConstant ? nil : grads[x.id]) ?? Tensor(zeros: input.shape)
     var parameters: [ParameterGradient] = []
@@ -73,8 +76,17 @@ extension Executor {
       },
       parameters: parameters, inputGradient: inputGradient, residuals: residuals, cam: cam, savedBytes: savedBytes,
       recordedOps: recordedOps, forwardSeconds: seconds(start.duration(to: forwardEnd)),
-      backwardSeconds: seconds(forwardEnd.duration(to: end)))
+      backwardSeconds: seconds(forwardEnd.duration(to: end)), forwardCPUSeconds: forwardEndCPU - startCPU,
+      backwardCPUSeconds: endCPU - forwardEndCPU)
   }
+}
+
+/// CPU time of every thread of this process so far (CLOCK_PROCESS_CPUTIME_ID): a pass's cost that other processes'
+/// load on shared cores does not inflate as it does wall time.
+package func processCPUSeconds() -> Double {
+  var t = timespec()
+  guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t) == 0 else { return 0 }
+  return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
 
 /// Records the tape of one forward: each function computes what its `Executor` twin computes, unfused.

@@ -125,4 +125,7 @@ package struct GradientReport {
   package let recordedOps: Int
   package let forwardSeconds: Double
   package let backwardSeconds: Double
+  /// CPU time of all threads (`processCPUSeconds`) during the taped forward and during the backward.
+  package let forwardCPUSeconds: Double
+  package let backwardCPUSeconds: Double
 }

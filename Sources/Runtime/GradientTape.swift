@@ -90,7 +90,8 @@ final class GradientTape {
       for (id, grad) in zip(entry.inputs, inputGrads) where id >= 0 {
         guard let grad else { continue }
         if let existing = grads[id] {
-          grads[id] = try Ops.add(existing, grad)  // a new tensor: gradients may share storage (a sum passes one on twice)
+          // A new tensor: gradients may share storage (a sum passes one on twice).
+          grads[id] = try Ops.add(existing, grad)
         } else {
           grads[id] = grad
         }

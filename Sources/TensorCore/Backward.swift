@@ -280,8 +280,8 @@ extension Ops {
     return try gradOutput.contiguous.reshaped(inputShape)
   }
 
-  /// ∂L/∂xᵢ of `concat(channels:)` over inputs of `channels[i]` channels each: the output gradient's channel
-  /// slices, as contiguous tensors.
+  /// ∂L/∂xᵢ of `concat(channels:)` over inputs of `channels[i]` channels each: views of the output gradient's
+  /// channel slices (no copy, as PyTorch's `narrow`; contiguous at batch 1, and ops take views).
   package static func concatBackward(_ gradOutput: Tensor, channels: [Int]) throws -> [Tensor] {
     guard gradOutput.rank >= 2, channels.allSatisfy({ $0 >= 0 }), channels.reduce(0, +) == gradOutput.shape[1] else {
       throw TensorError(
@@ -292,7 +292,7 @@ extension Ops {
     var start = 0
     return try channels.map { count in
       defer { start += count }
-      return try gradOutput.channels(start..<(start + count)).copy()
+      return try gradOutput.channels(start..<(start + count))
     }
   }
 

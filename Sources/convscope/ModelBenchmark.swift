@@ -32,16 +32,20 @@ struct ModelBenchmark {
     var passes: [Double] = []
     var stepSeconds = [[Double]](repeating: [], count: network.steps.count)
     var (tapedMs, backwardMs, savedBytes) = ([Double](), [Double](), 0)
+    var (forwardCPUMs, backwardCPUMs) = ([Double](), [Double]())
     for _ in 0..<repeats {
       executor.reset()
       let start = clock.now
+      let startCPU = processCPUSeconds()
       let reports = try executor.runToEnd()
       passes.append(Self.milliseconds(start.duration(to: clock.now)))
+      forwardCPUMs.append((processCPUSeconds() - startCPU) * 1000)
       for report in reports { stepSeconds[report.index].append(report.seconds) }
       if backward {
         let report = try executor.backward(.classLogit(nil), inputGradient: false)
         tapedMs.append(report.forwardSeconds * 1000)
         backwardMs.append(report.backwardSeconds * 1000)
+        backwardCPUMs.append(report.backwardCPUSeconds * 1000)
         savedBytes = report.savedBytes
       }
     }
@@ -55,7 +59,9 @@ struct ModelBenchmark {
       passesMs: passes, macs: analysis.totalMACs, steps: steps, peakRSSMB: Self.peakRSSMB(),
       gemm: GEMM.engineName, cpu: GEMM.cpuModel, instructionSets: GEMM.cpuInstructionSets,
       backward: backward
-        ? BenchResult.BackwardTiming(tapedForwardMs: tapedMs, backwardMs: backwardMs, savedBytes: savedBytes) : nil)
+        ? BenchResult.BackwardTiming(
+          tapedForwardMs: tapedMs, backwardMs: backwardMs, forwardCPUMs: forwardCPUMs, backwardCPUMs: backwardCPUMs,
+          savedBytes: savedBytes) : nil)
   }
 
   private static func milliseconds(_ duration: Duration) -> Double {

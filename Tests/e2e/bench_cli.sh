@@ -20,6 +20,20 @@ check "bench json steps" test "$(grep -o '"path":' "$WORK/bench.json" | wc -l)" 
 timeout 60 "$BIN" bench resnet18 --input-size 32 --repeat 1 --per-block >"$WORK/blocks"
 check "per-block rows" test "$(grep -cE '^(stem|layer[1-4]\.[01]|head) +[0-9.]+ ' "$WORK/blocks")" -eq 10
 
+# --backward: a backward pass after each forward pass, its median and ratio to the forward's, and what the tape kept.
+timeout 60 "$BIN" bench resnet18 --input-size 32 --repeat 2 --warmup 0 --backward >"$WORK/backward"
+check "bench --backward exits 0" test $? -eq 0
+check "bench --backward line" grep -qE \
+  "^backward median [0-9.]+ ms \([0-9.]+× the forward\) · taped forward [0-9.]+ ms · kept for backward [0-9.]+ MiB$" \
+  "$WORK/backward"
+check "bench --backward CPU line" grep -qE \
+  "^CPU time, all threads: forward [0-9.]+ ms · backward [0-9.]+ ms \([0-9.]+× the forward\)$" "$WORK/backward"
+timeout 60 "$BIN" bench resnet18 --input-size 32 --repeat 2 --warmup 0 --backward --format json >"$WORK/backward.json"
+check "bench --backward json" grep -qE \
+  '"backward":\{"median_ms":[0-9.]+,"ratio":[0-9.]+,"taped_forward_median_ms":[0-9.]+,"saved_bytes":[0-9]+,"runs_ms":\[[0-9.]+,[0-9.]+\],"forward_cpu_median_ms":[0-9.]+,"cpu_median_ms":[0-9.]+,"cpu_ratio":[0-9.]+\}' \
+  "$WORK/backward.json"
+expect_error "bench --backward without a model" "--backward needs a MODEL" bench --backward
+
 expect_error "bench unknown model" "unknown model 'resnet19'" bench resnet19
 expect_error "bench repeat" "--repeat must be at least 1" bench resnet18 --repeat 0
 # Negative numbers are values, not options: each names its range.
