@@ -67,6 +67,11 @@ let package = Package(
       name: "ExplorerTests",
       dependencies: ["TensorCore", "Graph", "Analysis", "Formats", "Runtime", "Models", "Session", "Presentation", "Explorer", "TestSupport"],
       exclude: ["Snapshots"]),
+
+    // MARK: - Fuzzing (make fuzz): libFuzzer targets over every reader bytes can reach; a plain build replays corpora
+    .executableTarget(
+      name: "convscope-fuzz", dependencies: ["Formats", "Models", "Session", "Explorer"], path: "Tests/Fuzz",
+      exclude: ["Corpus"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -185,13 +185,34 @@ static void jpeg_on_error(j_common_ptr cinfo) {
 }
 
 static void jpeg_on_message(j_common_ptr cinfo, int level) {
-  // libjpeg pads a file that ends early with grey and only warns; PIL refuses such a file
-  // ("image file is truncated"), so do we. Other warnings (e.g. extraneous bytes) are ignored
-  // as PIL ignores them.
-  if (level == -1 && cinfo->err->msg_code == JWRN_JPEG_EOF) {
-    jpeg_error_handler *handler = (jpeg_error_handler *)cinfo->err;
-    set_error(handler->out, "file ends early (truncated or corrupt JPEG)");
-    longjmp(handler->jump, 1);
+  // libjpeg recovers from corrupt data with a warning and decodes grey or smeared blocks; Pillow
+  // refuses such files ("broken data stream", "image file is truncated"), and so do we: a file that
+  // ends early and every "Corrupt JPEG data" warning end the decode. Trace messages (level > 0) and
+  // harmless warnings (an unknown JFIF revision or Adobe transform) are ignored.
+  if (level != -1) return;
+  switch (cinfo->err->msg_code) {
+    case JWRN_JPEG_EOF:
+    case JWRN_HIT_MARKER:
+    case JWRN_HUFF_BAD_CODE:
+    case JWRN_ARITH_BAD_CODE:
+    case JWRN_MUST_RESYNC:
+    case JWRN_EXTRANEOUS_DATA:
+    case JWRN_NOT_SEQUENTIAL:
+    case JWRN_BOGUS_PROGRESSION:
+    case JWRN_BOGUS_ICC:
+    {
+      jpeg_error_handler *handler = (jpeg_error_handler *)cinfo->err;
+      char message[JMSG_LENGTH_MAX];
+      (*cinfo->err->format_message)(cinfo, message);
+      if (cinfo->err->msg_code == JWRN_JPEG_EOF) {
+        set_error(handler->out, "file ends early (truncated or corrupt JPEG)");
+      } else {
+        set_error(handler->out, "invalid JPEG: %s", message);
+      }
+      longjmp(handler->jump, 1);
+    }
+    default:  // a libjpeg message code (a C int): warnings that do not mean corrupt pixels
+      return;
   }
 }
 

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// Why a theme cannot be used, as the one line a user sees.
@@ -64,19 +65,26 @@ package struct ThemeCatalog: Sendable {
     return theme
   }
 
-  /// Reads and parses one theme file; missing keys come from the built-in default.
+  /// Reads and parses one theme file; missing keys come from the built-in default. A file over
+  /// ``ThemeFile/maxFileBytes`` is not read: the theme is the default one with a warning. Only regular files
+  /// are read (a FIFO or device is refused at once, never waited on).
   package static func load(path: String, name: String) throws -> Theme {
-    let text: String
-    do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
+    if let size = FileBytes.size(of: path), size > ThemeFile.maxFileBytes {
+      return Theme(
+        name: name, source: path, file: ThemeFile(oversize: size, file: path), fallback: .builtInDefault)
+    }
+    let bytes: [UInt8]
+    do { bytes = try FileBytes.read(path) } catch {
       var isDirectory: ObjCBool = false
       let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
       let reason =
-        !exists ? "no such file" : isDirectory.boolValue ? "a directory, not a .theme file" : "not readable UTF-8 text"
+        !exists ? "no such file" : isDirectory.boolValue ? "a directory, not a .theme file" : error.reason
       throw ThemeError.unreadable(path: path, reason: reason)
     }
-    return Theme(name: name, source: path, file: ThemeFile(parsing: text, file: path), fallback: .builtInDefault)
+    guard String(validating: bytes, as: UTF8.self) != nil else {
+      throw ThemeError.unreadable(path: path, reason: "not readable UTF-8 text")
+    }
+    return Theme(name: name, source: path, file: ThemeFile(parsing: bytes, file: path), fallback: .builtInDefault)
   }
 
   /// The folders searched, in order, for this process's environment.

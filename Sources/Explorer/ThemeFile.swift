@@ -11,25 +11,69 @@ package struct ThemeFile: Equatable, Sendable {
   /// One line per malformed line: `FILE:LINE: what is wrong`.
   package var warnings: [String]
 
+  /// The largest theme file read: btop's themes are a few KB, so anything near this is not a theme.
+  package static let maxFileBytes = 1 << 20
+  /// The longest line parsed; a longer one is skipped with a warning, unread, so parsing stays linear.
+  package static let maxLineBytes = 1024
+  /// Warnings listed one by one; the rest are counted in a last line.
+  package static let maxWarnings = 100
+
   /// Parses `text`; `file` names it in warnings.
   package init(parsing text: String, file: String) {
+    self.init(parsing: Array(text.utf8), file: file)
+  }
+
+  /// Parses the bytes of a theme file in one pass (lines end at LF, CRLF or CR); `file` names it in warnings.
+  package init(parsing bytes: [UInt8], file: String) {
     values = [:]
     warnings = []
-    for (number, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-      let line = String(raw).trimmed(" \t")
-      if line.isEmpty || line.hasPrefix("#") { continue }
-      switch Self.parseLine(line) {
-      case .success(let (key, colour)): values[key] = colour
-      case .failure(let problem): warnings.append("\(file):\(number + 1): \(problem.text)")
+    var unlisted = 0
+    var number = 0
+    var start = 0
+    while start <= bytes.count {
+      var end = start
+      while end < bytes.count && bytes[end] != 10 && bytes[end] != 13 { end += 1 }
+      number += 1
+      let next =
+        end < bytes.count && bytes[end] == 13 && end + 1 < bytes.count && bytes[end + 1] == 10 ? end + 2 : end + 1
+      let problem: String?
+      if end - start > Self.maxLineBytes {
+        problem = "a line of \(end - start) bytes is over the \(Self.maxLineBytes)-byte limit of a theme line"
+      } else {
+        let line = String(decoding: bytes[start..<end], as: UTF8.self).trimmed(" \t")
+        if line.isEmpty || line.hasPrefix("#") {
+          problem = nil
+        } else {
+          switch Self.parseLine(line) {
+          case .success(let (key, colour)):
+            values[key] = colour
+            problem = nil
+          case .failure(let failure): problem = failure.text
+          }
+        }
       }
+      if let problem {
+        if warnings.count < Self.maxWarnings { warnings.append("\(file):\(number): \(problem)") } else { unlisted += 1 }
+      }
+      start = next
     }
+    if unlisted > 0 { warnings.append("\(file): \(unlisted) more malformed lines not listed") }
+  }
+
+  /// A file too large to be a theme: no colours, one warning.
+  package init(oversize bytes: Int, file: String) {
+    values = [:]
+    warnings = [
+      "\(file): \(bytes) bytes is over the \(Self.maxFileBytes)-byte limit of a theme file; its colours are not used"
+    ]
   }
 
   /// Why a line was skipped.
   private struct Problem: Error { var text: String }
 
   private static func parseLine(_ line: String) -> Result<(String, TermColor), Problem> {
-    let expected = "expected theme[key]=\"#RRGGBB\", got: \(line)"
+    let shown = line.count > 60 ? line.prefix(60) + "…" : line
+    let expected = "expected theme[key]=\"#RRGGBB\", got: \(shown)"
     guard line.hasPrefix("theme["), let close = line.firstIndex(of: "]") else {
       return .failure(Problem(text: expected))
     }

@@ -23,14 +23,15 @@ package enum FileBytes {
   /// The file's size in bytes, or nil when it cannot be stat'ed.
   package static func size(of path: String) -> Int? {
     var info = stat()
-    guard stat(path, &info) == 0 else { return nil }
+    guard stat(RawPaths.cString(path), &info) == 0 else { return nil }
     return Int(info.st_size)
   }
 
   /// Reads the whole file; the allocation is bounded by the file's real size. Anything but a regular file
   /// (a FIFO, a device, a directory) is refused at once: opened non-blocking, so a FIFO never waits for a writer.
+  /// A name that is not UTF-8 is opened by its bytes (``RawPaths``).
   package static func read(_ path: String) throws(FileIOError) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    let fd = open(RawPaths.cString(path), O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else { throw FileIOError(path: path, reason: systemReason()) }
     defer { close(fd) }
     var info = stat()

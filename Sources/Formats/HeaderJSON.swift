@@ -210,6 +210,8 @@ package struct JSONParser {
     let text = String(decoding: bytes[start..<position], as: UTF8.self)
     if isInteger, let value = Int64(text) { return .integer(value) }
     guard let value = Double(text) else { throw error("unreadable number \(text)") }
+    // 1e400 reads as infinity, which no JSON writer can show again (it would be reported as null).
+    guard value.isFinite else { throw error("number \(text) is out of the range of a double") }
     return .number(value)
   }
 }

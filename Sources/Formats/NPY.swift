@@ -203,9 +203,13 @@ private struct PythonLiteralLexer {
     while try peek() != ")" {
       let start = position
       while position < bytes.count, (0x30...0x39).contains(bytes[position]) { position += 1 }
-      guard position > start, position - start <= 18,
-        let value = Int(String(decoding: bytes[start..<position], as: UTF8.self))
-      else { throw .badHeader("expected a dimension at byte \(start)") }
+      guard position > start else { throw .badHeader("expected a dimension at byte \(start)") }
+      let digits = String(decoding: bytes[start..<position], as: UTF8.self)
+      // 18 digits keep every product of a few dimensions far from overflowing; no real array comes near.
+      guard position - start <= 18, let value = Int(digits) else {
+        let shown = digits.count > 40 ? digits.prefix(40) + "…" : Substring(digits)
+        throw .badHeader("dimension \(shown) at byte \(start) is too large")
+      }
       if position < bytes.count, bytes[position] == UInt8(ascii: "L") { position += 1 }  // Python 2 longs
       values.append(value)
       if try peek() == "," { position += 1 } else { break }

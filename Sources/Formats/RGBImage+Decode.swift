@@ -5,11 +5,12 @@ import Foundation
 extension RGBImage {
   /// Reads and decodes a PNG or JPEG file (format chosen by its first bytes, not its name).
   package init(contentsOfFile path: String) throws(ImageError) {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw .unreadable(path: path, reason: "no such file")
+    // stat by the path's bytes (a name that is not UTF-8 still opens); FileBytes refuses other non-regular files.
+    var info = stat()
+    guard stat(RawPaths.cString(path), &info) == 0 else {
+      throw .unreadable(path: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
     }
-    guard !isDirectory.boolValue else { throw .unreadable(path: path, reason: "is a directory") }
+    guard (info.st_mode & S_IFMT) != S_IFDIR else { throw .unreadable(path: path, reason: "is a directory") }
     let bytes: [UInt8]
     do { bytes = try FileBytes.read(path) } catch { throw .unreadable(path: path, reason: error.reason) }
     try self.init(decoding: bytes, name: path)

@@ -88,6 +88,49 @@ final class ThemeTests: XCTestCase {
     XCTAssertNil(file.values["title"])
   }
 
+  func testAnOverlongLineIsSkippedUnreadAndTheRestApplies() {
+    let long = "theme[main_fg]=\"" + String(repeating: "x", count: 3_000_000) + "\""
+    let file = ThemeFile(parsing: long + "\ntheme[title]=\"#010203\"\n", file: "long.theme")
+    XCTAssertEqual(
+      file.warnings, ["long.theme:1: a line of 3000017 bytes is over the 1024-byte limit of a theme line"])
+    XCTAssertEqual(file.values, ["title": .rgb(1, 2, 3)])
+  }
+
+  func testWarningsQuoteABadLineShortlyAndStopListingAfterAHundred() {
+    let bad = String(repeating: "y", count: 1000)
+    let file = ThemeFile(parsing: Array(repeating: bad, count: 250).joined(separator: "\n"), file: "b.theme")
+    XCTAssertEqual(file.warnings.count, ThemeFile.maxWarnings + 1)
+    XCTAssertEqual(file.warnings[0], "b.theme:1: expected theme[key]=\"#RRGGBB\", got: \(bad.prefix(60))…")
+    XCTAssertEqual(file.warnings.last, "b.theme: 150 more malformed lines not listed")
+  }
+
+  func testCarriageReturnsAloneEndLinesToo() {
+    let file = ThemeFile(parsing: "theme[title]=\"#01\"\rbad\r\ntheme[hi_fg]=\"#02\"", file: "cr.theme")
+    XCTAssertEqual(file.values, ["title": .rgb(1, 1, 1), "hi_fg": .rgb(2, 2, 2)])
+    XCTAssertEqual(file.warnings.map { $0.prefix(11) }, ["cr.theme:2:"])
+  }
+
+  func testAFileOverTheLimitIsNotReadAndWarns() throws {
+    let path = NSTemporaryDirectory() + "/big-\(getpid()).theme"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try Data(count: ThemeFile.maxFileBytes + 1).write(to: URL(fileURLWithPath: path))
+    let theme = try ThemeCatalog.load(path: path, name: "big")
+    XCTAssertEqual(theme.warnings.count, 1)
+    XCTAssertTrue(
+      theme.warnings[0].hasSuffix(
+        "1048577 bytes is over the 1048576-byte limit of a theme file; its colours are not used"))
+    XCTAssertEqual(theme.colours, Theme.builtInDefault.colours)
+  }
+
+  func testAFIFOIsRefusedAtOnce() throws {
+    let path = NSTemporaryDirectory() + "/fifo-\(getpid()).theme"
+    defer { unlink(path) }
+    XCTAssertEqual(mkfifo(path, 0o600), 0)
+    XCTAssertThrowsError(try ThemeCatalog.load(path: path, name: "fifo")) { error in
+      XCTAssertEqual("\(error)", "cannot read theme file \(path): not a regular file")
+    }
+  }
+
   func testAnEmptyFileIsTheDefaultTheme() {
     for text in ["", "\n\n", "# only a comment\n"] {
       let file = ThemeFile(parsing: text, file: "empty.theme")

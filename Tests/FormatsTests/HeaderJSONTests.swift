@@ -27,4 +27,11 @@ final class HeaderJSONTests: XCTestCase {
     }
     XCTAssertThrowsError(try JSONParser.parse([0x22, 0xFF, 0x22]))  // invalid UTF-8 in a string
   }
+
+  func testANumberBeyondADoubleIsRefusedByItsText() {
+    XCTAssertThrowsError(try parse("[1e400]")) { error in
+      XCTAssertEqual("\(error)", "invalid JSON at byte 6: number 1e400 is out of the range of a double")
+    }
+    XCTAssertThrowsError(try parse("-1E+999"))
+  }
 }

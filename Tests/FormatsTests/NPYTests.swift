@@ -109,4 +109,12 @@ final class NPYTests: XCTestCase {
       try NPYArray.decode(npy("{'descr':'<f4','fortran_order':False,'shape':(1L, 1)}", data: [0, 0, 128, 63])),
       NPYArray(shape: [1, 1], values: [1]))
   }
+
+  func testANineteenDigitDimensionIsTooLargeNotMissing() {
+    let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1234567890123456789,)}"
+    guard case .badHeader(let reason) = decodeError(npy(header, data: [0, 0, 0, 0])) else {
+      return XCTFail("accepted a 19-digit dimension")
+    }
+    XCTAssertEqual(reason, "dimension 1234567890123456789 at byte 51 is too large")
+  }
 }

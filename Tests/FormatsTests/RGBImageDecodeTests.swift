@@ -119,4 +119,13 @@ final class RGBImageDecodeTests: XCTestCase {
       XCTAssertEqual(String(describing: error), "cannot read image /tmp: is a directory")
     }
   }
+
+  func testCorruptJPEGDataIsRefusedAsPillowRefusesIt() throws {
+    for name in ["corrupt_grey_marker_in_scan", "corrupt_photo_marker_in_scan", "corrupt_photo_random_run"] {
+      let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("hostile/\(name).jpg")))
+      XCTAssertThrowsError(try RGBImage(decoding: [UInt8](bytes), name: name), name) { error in
+        XCTAssertTrue("\(error)".contains("invalid JPEG: Corrupt JPEG data"), "\(error)")
+      }
+    }
+  }
 }

@@ -62,5 +62,37 @@ for delay in 0.3 0.8 1.3; do
 done
 check "no temporary files left" test -z "$(find "$WORK" -name '.*tmp-*')"
 
+# Corrupt JPEGs (libjpeg only warns and pads with grey; Pillow refuses them): refused with one line.
+for jpeg in "$HOSTILE"/corrupt_*.jpg; do
+  expect_error "$(basename "$jpeg")" "invalid JPEG: Corrupt JPEG data\\|truncated or corrupt JPEG" \
+    run resnet18 --input-size 32 --image "$jpeg"
+done
+
+# A file name that is not UTF-8 (Latin-1 é) is opened by its bytes.
+IMAGES=$(realpath "$(dirname "$0")/../Fixtures/images")
+latin1="$WORK/caf$(printf '\xe9')"
+cp "$IMAGES/photo_120x90.jpg" "$latin1.jpg"
+cp "$(dirname "$0")/../Fixtures/io/f4.npy" "$latin1.npy"
+timeout 60 "$BIN" run resnet18 --input-size 32 --top 1 --image "$latin1.jpg" >/dev/null 2>"$WORK/latin1.err"
+check "--image with a Latin-1 name opens (got $(cat "$WORK/latin1.err"))" test ! -s "$WORK/latin1.err"
+timeout 60 "$BIN" run resnet18 --input-size 32 --top 1 --image="$latin1.jpg" >/dev/null 2>"$WORK/latin1.err"
+check "--image=NAME with a Latin-1 name opens" test ! -s "$WORK/latin1.err"
+timeout 60 "$BIN" run resnet18 --input "$latin1.npy" >/dev/null 2>"$WORK/latin1.err"
+check "--input with a Latin-1 name is read, not missing ($(cat "$WORK/latin1.err"))" \
+  bash -c "! grep -qi 'no such file' '$WORK/latin1.err'"
+
+# Exit codes (README's table): 130 SIGINT, 143 SIGTERM, 129 SIGHUP for run, bench and export-weights.
+for pair in INT:130 TERM:143 HUP:129; do
+  sig=${pair%%:*} code=${pair##*:}
+  for command in "run resnet152 --batch 8 --top 0" "bench resnet152 --repeat 50" \
+    "export-weights resnet152 $WORK/sig.safetensors"; do
+    # shellcheck disable=SC2086
+    timeout --preserve-status -s "$sig" 1 "$BIN" $command >/dev/null 2>&1
+    status=$?
+    check "SIG$sig during ${command%% *}: exit $code (got $status)" test "$status" -eq "$code"
+  done
+done
+check "no temporary files left after the signals" test -z "$(find "$WORK" -name '.*tmp-*')"
+
 echo "hostile_cli: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
