@@ -6,7 +6,7 @@
 # (BINARY, default .build/release/convscope, tells which paths the CPU supports).
 set -u
 bin=${1:-.build/release/convscope}
-filter='GEMMTests|Conv2dTests|ExecutorExactnessTests|ExecutorTests'
+filter='GEMMTests|Conv2dTests|BatchNormTests|ExecutorExactnessTests|ExecutorTests'
 status=0
 for path in automatic avx512 avx2 openblas; do
   if ! CONVSCOPE_GEMM=$path "$bin" list >/dev/null 2>&1; then
