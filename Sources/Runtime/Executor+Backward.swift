@@ -7,12 +7,16 @@ import TensorCore
 extension Executor {
   /// One forward and backward pass over the executor's weights, input and interventions (observers are not
   /// used; the fused forward's state is left as it was). Throws `ExecutorError.cancelled` on `cancel()`.
-  package func backward(_ objective: GradientObjective, camLayer: CAMLayer? = nil) throws -> GradientReport {
+  /// `nodeGradients`: also measure ‖∂L/∂output‖₂ of every node run (the explorer's details; off for `grad`).
+  package func backward(
+    _ objective: GradientObjective, camLayer: CAMLayer? = nil, nodeGradients: Bool = false
+  ) throws -> GradientReport {
     guard let input else { throw ExecutorError.noInput }
     cancellation.set(false)
     let clock = ContinuousClock()
     let start = clock.now
     let recorder = TapeRecorder(executor: self, cam: camLayer)
+    recorder.measuresNodes = nodeGradients
     let x = recorder.tape.leaf(input)
     var value = x
     var stepOutputs: [TapeValue] = []
@@ -59,7 +63,7 @@ extension Executor {
       let gradient = try recorder.camGradient ?? Tensor(zeros: activation.shape)
       cam = CAMGradient(layer: path, activation: activation.tensor, gradient: gradient)
     }
-    return GradientReport(
+    var report = GradientReport(
       logits: logits, target: target, loss: loss,
       steps: network.steps.indices.map { recorder.stepNorms[$0] ?? (network.steps[$0].name, 0) }.map {
         StepGradient(name: $0.0, norm: $0.1)
@@ -67,6 +71,8 @@ extension Executor {
       parameters: parameters, inputGradient: inputGradient, residuals: residuals, cam: cam, savedBytes: savedBytes,
       recordedOps: recordedOps, forwardSeconds: seconds(start.duration(to: forwardEnd)),
       backwardSeconds: seconds(forwardEnd.duration(to: end)))
+    report.nodeOutputs = recorder.nodeNorms
+    return report
   }
 }
 
@@ -84,6 +90,9 @@ final class TapeRecorder {
   var camValue: (String, TapeValue)?
   var camGradient: Tensor?
   private var camWatch = 0
+  /// Whether every node's output gradient is measured, into `nodeNorms` (by module path; the last run wins).
+  var measuresNodes = false
+  var nodeNorms: [String: Double] = [:]
   private var running: Set<ObjectIdentifier> = []
 
   init(executor: Executor, cam: CAMLayer?) {
@@ -140,6 +149,10 @@ final class TapeRecorder {
       throw ExecutorError.op(path: node.path, error)
     }
     if let cam, case .path(let path) = cam, path == node.path { y = mark(y, path) }
+    if measuresNodes {
+      let path = node.path
+      y = tape.watch(y) { [weak self] g in self?.nodeNorms[path] = Ops.l2Norm(g) }
+    }
     running.remove(ObjectIdentifier(node))
     return containerOutputs(of: node, y)
   }

@@ -125,4 +125,6 @@ package struct GradientReport {
   package let recordedOps: Int
   package let forwardSeconds: Double
   package let backwardSeconds: Double
+  /// ‖∂L/∂output‖₂ per module path, when the pass measured every node (`nodeGradients`; else empty).
+  package var nodeOutputs: [String: Double] = [:]
 }
