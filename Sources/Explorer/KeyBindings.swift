@@ -135,7 +135,7 @@ package enum KeyBindings {
       "reuse view (DenseNet): per dense block, how strongly each layer reads each earlier one"),
     row(
       [(.character("b"), .ablation(.gradient))], "b", in: main.union([.gradient]),
-      "backward pass for a class: gradient view, gradients in the details",
+      "backward pass for a class, then the gradient view",
       hints: [hint(.text("b"), "class", [.gradient], slot: 1)]),
     row(
       [(.enter, .accept)], "Enter", in: [.lesion], "lesion view: select the table's block in the tree",
