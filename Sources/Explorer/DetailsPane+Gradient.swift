@@ -26,8 +26,18 @@ extension DetailsPane {
       return out
     }
     var any = false
-    if let norm = digest.outputs[node.path] {
+    // A Sequential stage that steps run child by child outputs its last child's tensor.
+    var source = state.selected
+    while digest.outputs[state.model.nodes[source].path] == nil, state.model.nodes[source].kind == "Sequential",
+      let last = state.model.nodes[source].children.last
+    {
+      source = last
+    }
+    if let norm = digest.outputs[state.model.nodes[source].path] {
       out.append(row("‖∂L/∂output‖₂", norm))
+      if source != state.selected {
+        out.append(StyledLine("  (its last child's, \(state.model.nodes[source].path))", .dim))
+      }
       any = true
     }
     if let layer = digest.curves.layers.first(where: { $0.path == node.path }) {

@@ -132,6 +132,11 @@ final class ExplorerGradientTests: XCTestCase {
     // Node details: the block's output gradient is the step's.
     XCTAssertEqual(
       try XCTUnwrap(digest.outputs["layer3.1"]), report.steps[k].norm, accuracy: 1e-9 * report.steps[k].norm)
+    // A stage run block by block shows its last block's output gradient.
+    XCTAssertTrue(state.select(path: "layer3"))
+    let stage = DetailsPane.lines(for: state, width: 60).map(\.plainText).joined(separator: "\n")
+    XCTAssertTrue(stage.contains(GradientView.sci(report.steps[k].norm)), stage)
+    XCTAssertTrue(stage.contains("its last child's, layer3.1"), stage)
 
     // Plain mode: the intervened curve and the clean one, for the same class.
     state.send(.key(.escape), controller)
