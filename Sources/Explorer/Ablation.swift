@@ -13,6 +13,8 @@ package enum AblationCommand: Hashable, Sendable {
   case lesionView
   /// `u`: the DenseNet reuse view.
   case reuseView
+  /// `b`: a backward pass (after the class prompt) and the gradient view.
+  case gradient
 }
 
 /// After a full pass with interventions: how far its prediction is from the clean pass's.

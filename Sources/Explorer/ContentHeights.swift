@@ -23,6 +23,8 @@ package struct ContentHeights: Equatable, Sendable {
     case .picker, .variant, nil: overlay = 0
     case .lesion(let view): overlay = LesionView.lines(for: state, view, width: boxWidth).count
     case .reuse(let view): overlay = ReuseView.lines(for: state, view, width: boxWidth).lines.count
+    case .gradient: overlay = GradientView.lines(for: state, width: boxWidth, layout: layout).count
+    case .classPrompt: overlay = 0
     case .picker, nil: overlay = 0
     }
     return ContentHeights(details: DetailsPane.lines(for: state, width: layout.detailsWidth).count, overlay: overlay)

@@ -15,6 +15,7 @@ package enum DetailsPane {
     guard width > 0 else { return [] }
     let node = state.selectedNode
     var out = heading(state, width: width)
+    out += gradientLines(for: state, width: width)
     out += runLines(for: state, width: width)
     out += interventionLines(for: state, width: width)
     if node.path.isEmpty { out += familyText(state.model, glyphs: state.glyphs, width: width) }

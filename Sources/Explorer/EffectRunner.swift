@@ -115,6 +115,14 @@ package final class EffectRunner: @unchecked Sendable {
     case .cancelLesion:
       controller?.lesions.cancel()
       return []
+    case .startGradient(let id, let target, let interventions, let plain):
+      guard let controller else { return [.gradient(.failed("no forward pass in this explorer"), id: id)] }
+      controller.gradients.start(
+        controller.currentSession, id: id, target: target, interventions: interventions, plain: plain)
+      return []
+    case .cancelGradient:
+      controller?.gradients.cancel()
+      return []
     case .reuse:
       guard let session = controller?.currentSession else { return [.reuseRefused("no session to read weights from")] }
       do {

@@ -27,6 +27,11 @@ package enum ExplorerEffect: Equatable, Sendable {
   case cancelLesion
   /// The shown model's feature-reuse matrices (off the UI thread).
   case reuse
+  /// Start backward pass `id` of the shown model for class `target` (nil: sample 0's top-1), with
+  /// `interventions` and plain mode (the worker runs the clean network's too when any are on).
+  case startGradient(GradientID, target: Int?, interventions: [Intervention], plain: Bool)
+  /// Stop the backward pass in progress (`x`).
+  case cancelGradient
 
   /// Whether the runner does this off the UI thread (keys wait for its result, frames do not).
   package var isSlow: Bool {
@@ -34,7 +39,7 @@ package enum ExplorerEffect: Equatable, Sendable {
     case .loadCatalogue, .compare: true
     case .open, .changeInput, .addToCompare, .run, .applyVariant: false
     case .loadCatalogue, .compare, .reuse: true
-    case .open, .changeInput, .addToCompare, .run, .startLesion, .cancelLesion: false
+    case .open, .changeInput, .addToCompare, .run, .startLesion, .cancelLesion, .startGradient, .cancelGradient: false
     }
   }
 }

@@ -86,7 +86,12 @@ extension ExplorerRenderer {
         &grid, title: " feature reuse (u or Esc closes) ", lines: shown,
         scroll: max(0, cursor - layout.helpVisibleRows + 2), glyphs: glyphs, layout: layout)
       return
-    case .help, .picker: return  // drawn by their own functions
+    case .gradient(let s):
+      (title, lines, scroll) = (
+        " gradients along depth (Esc closes) ", GradientView.lines(for: state, width: rect.width - 4, layout: layout),
+        s
+      )
+    case .classPrompt: return  // drawn by its own function
     }
     drawScrollingBox(&grid, title: title, lines: lines, scroll: scroll, glyphs: glyphs, layout: layout)
   }
@@ -95,8 +100,16 @@ extension ExplorerRenderer {
 extension StatusBar {
   /// `step 3/18 layer1.1 · 1.2 s · x cancels` while a run is going on.
   static func runProgress(_ state: ExplorerState) -> StyledLine? {
-    guard let progress = state.live.progress else { return nil }
     let live = state.live, sep = " \(state.glyphs.separator) "
+    guard let progress = state.live.progress else {
+      // A backward pass (`b`) runs on its own worker: say so, and how to stop it.
+      guard let backward = live.backward else { return nil }
+      var line = StyledLine("backward pass for \(state.glyphs.text(backward.objective)) running", .message)
+      line.append(sep, .dim)
+      line.append("x", .key)
+      line.append(" cancels", .status)
+      return line
+    }
     var line = StyledLine("step \(progress.current + 1)/\(live.stepNames.count) ", .message)
     if progress.current < live.stepNames.count { line.append(live.stepNames[progress.current], .running) }
     line.append(sep, .dim)

@@ -23,7 +23,9 @@ package enum ExplorerRenderer {
     case .picker(let picker):
       PickerOverlay.draw(&grid, picker: picker, current: state.model.name, glyphs: state.glyphs, layout: layout)
     case .variant(let editor): VariantEditorOverlay.draw(&grid, editor: editor, glyphs: state.glyphs, layout: layout)
-    case .activations, .attention, .lesion, .reuse:
+    case .classPrompt(let chooser):
+      ClassPromptOverlay.draw(&grid, chooser: chooser, glyphs: state.glyphs, layout: layout)
+    case .activations, .attention, .lesion, .reuse, .gradient:
       if let overlay = state.overlay { drawRunView(&grid, overlay, state: state, layout: layout) }
     case nil: break
     }

@@ -37,6 +37,8 @@ extension ExplorerState {
       return [.startLesion(id, base: live.interventions, plain: live.plain)]
     case .reuseView:
       return [.reuse]
+    case .gradient:
+      return askForGradientClass()
     }
   }
 

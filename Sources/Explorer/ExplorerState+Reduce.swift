@@ -50,6 +50,8 @@ extension ExplorerState {
         case .variant(let editor): return handleVariantKey(key, editor: editor)
         case .lesion(let view): return handleLesionKey(key, view)
         case .reuse(let view): return handleReuseKey(key, view)
+        case .classPrompt(let chooser): return handleClassPromptKey(key, chooser)
+        case .gradient(let scroll): return handleGradientKey(key, scroll: scroll)
         }
       } else if let command = KeyBindings.command(for: key, in: keyContext) {
         return compare != nil ? runInCompare(command) : run(command)
@@ -79,6 +81,7 @@ extension ExplorerState {
     case .lesion(let event, let id): mergeLesion(event, id: id)
     case .reuse(let maps): overlay = .reuse(ReuseOverlay(maps: maps))
     case .reuseRefused(let reason): notice = Notice(text: reason, isWarning: true)
+    case .gradient(let event, let id): mergeGradient(event, id: id)
     }
     return []
   }
@@ -220,7 +223,8 @@ extension ExplorerState {
     case .help(let scroll): overlay = .help(scroll: clampOverlayScroll(scroll))
     case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll))
     case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll))
-    case .picker, .variant, .lesion, .reuse, nil: break
+    case .gradient(let scroll): overlay = .gradient(scroll: clampOverlayScroll(scroll))
+    case .picker, .variant, .lesion, .reuse, .classPrompt, nil: break
     }
   }
 

@@ -6,6 +6,8 @@ import Analysis
 extension ExplorerState {
   /// Handles `s`, `.`, `r` and `x`.
   package mutating func runForward(_ command: ExplorerCommand) -> [ExplorerEffect] {
+    // x stops a backward pass first (the forward's results stay).
+    if command == .reset, live.backward != nil { return cancelBackward() }
     if command == .reset {
       let hadAnything = live.isRunning || !live.completed.isEmpty
       live.generation += 1
@@ -47,14 +49,7 @@ extension ExplorerState {
       }
       return []
     }
-    let needed = model.runMemoryEstimate
-    guard needed <= live.memoryBudget else {
-      notice = Notice(
-        text: "a forward pass at \(inputText) needs about \(Self.gigabytes(needed)) of memory, more than the "
-          + "\(Self.gigabytes(live.memoryBudget)) it may use: i picks a smaller input",
-        isWarning: true)
-      return []
-    }
+    guard fitsInMemory(model.runMemoryEstimate, "a forward pass") else { return [] }
     live.failure = nil
     if live.progress != nil {
       live.progress?.target = target
@@ -88,6 +83,16 @@ extension ExplorerState {
       if live.completed.count > nextStep { live.completed.removeLast(live.completed.count - nextStep) }
       if let failure { notice = Notice(text: failure, isWarning: true) }
     }
+  }
+
+  /// Whether `pass` (`a forward pass`) needing `needed` bytes fits the memory budget; if not, a notice says so.
+  mutating func fitsInMemory(_ needed: Int, _ pass: String) -> Bool {
+    guard needed > live.memoryBudget else { return true }
+    notice = Notice(
+      text: "\(pass) at \(inputText) needs about \(Self.gigabytes(needed)) of memory, more than the "
+        + "\(Self.gigabytes(live.memoryBudget)) it may use: i picks a smaller input",
+      isWarning: true)
+    return false
   }
 
   /// `bytes` in gigabytes with one decimal, for notices.
@@ -172,7 +177,7 @@ extension ExplorerState {
     switch view {
     case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll + delta))
     case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll + delta))
-    case .help, .picker, .variant, .lesion, .reuse: break
+    case .help, .picker, .variant, .lesion, .reuse, .classPrompt, .gradient: break
     }
   }
 }

@@ -20,6 +20,10 @@ package enum Overlay: Equatable, Sendable {
   case lesion(LesionOverlay)
   /// `u`: DenseNet feature reuse.
   case reuse(ReuseOverlay)
+  /// `b`: the class the backward pass differentiates, being chosen.
+  case classPrompt(ClassChooser)
+  /// The gradient view of the last backward pass.
+  case gradient(scroll: Int)
 }
 
 /// A one-line notice in the status bar, cleared by the next key.

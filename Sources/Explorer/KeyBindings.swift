@@ -53,11 +53,11 @@ package enum KeyBindings {
   private static let main: Set<KeyContext> = [.tree, .details]
   private static let runViews: Set<KeyContext> = [.activations, .attention]
   /// The overlays that scroll.
-  private static let views: Set<KeyContext> = [.help, .activations, .attention]
+  private static let views: Set<KeyContext> = [.help, .activations, .attention, .gradient]
   /// The lesion and reuse views (`L`, `u`).
   private static let studies: Set<KeyContext> = [.lesion, .reuse]
   /// Where typed characters are text.
-  private static let textEntry: Set<KeyContext> = [.picker, .search, .inputSize, .variantEditor]
+  private static let textEntry: Set<KeyContext> = [.picker, .search, .inputSize, .variantEditor, .classPrompt]
 
   /// Every binding of every context: the main screen's in the order help lists them, then the
   /// picker's and the text prompts'.
@@ -68,7 +68,7 @@ package enum KeyBindings {
       "move the selection (scroll the details pane when it has the focus)",
       hints: [
         hint(.upDown, "move", main, slot: 0, rank: 2), hint(.upDown, "scroll", [.help, .attention], slot: 0),
-        hint(.upDown, "step", [.activations], slot: 0), hint(.upDown, "choose", [.lesion], slot: 0),
+        hint(.upDown, "step", [.activations, .gradient], slot: 0), hint(.upDown, "choose", [.lesion], slot: 0),
         hint(.upDown, "target", [.reuse], slot: 0),
       ]),
     row(
@@ -114,7 +114,10 @@ package enum KeyBindings {
     row([(.character("s"), .step)], "s", in: screens.union(runViews), "step the forward pass one block"),
     row([(.character("."), .runToSelected)], ".", in: screens.union(runViews), "run up to the selected block"),
     row([(.character("r"), .runToEnd)], "r", in: screens.union(runViews), "run to the end"),
-    row([(.character("x"), .reset)], "x", in: screens.union(runViews), "reset / cancel the run"),
+    row(
+      [(.character("x"), .reset)], "x", in: screens.union(runViews).union([.gradient]),
+      "reset / cancel the run (or a backward pass)",
+      hints: [hint(.text("x"), "cancel", [.gradient], slot: 2)]),
     row([(.character("v"), .activationView)], "v", in: screens.union(runViews), "activation view"),
     row([(.character("a"), .attentionView)], "a", in: screens.union(runViews), "attention view"),
     row(
@@ -130,6 +133,10 @@ package enum KeyBindings {
     row(
       [(.character("u"), .ablation(.reuseView))], "u", in: main.union([.reuse]),
       "reuse view (DenseNet): per dense block, how strongly each layer reads each earlier one"),
+    row(
+      [(.character("b"), .ablation(.gradient))], "b", in: main.union([.gradient]),
+      "backward pass for a class, then the gradient view",
+      hints: [hint(.text("b"), "class", [.gradient], slot: 1)]),
     row(
       [(.enter, .accept)], "Enter", in: [.lesion], "lesion view: select the table's block in the tree",
       hints: [hint(.text("Enter"), "select", [.lesion], slot: 2)]),
@@ -147,7 +154,7 @@ package enum KeyBindings {
       [(.escape, .escape)], "Esc", in: Set(KeyContext.allCases), "close the topmost overlay or cancel a prompt",
       hints: [
         hint(.text("Esc"), "close", views.union(studies).union([.compare, .picker]), slot: 4),
-        hint(.text("Esc"), "cancel", [.search, .inputSize, .variantEditor], slot: 4),
+        hint(.text("Esc"), "cancel", [.search, .inputSize, .variantEditor, .classPrompt], slot: 4),
       ]),
     row(
       [(.character("q"), .quit), (.control("c"), .quit)], "q Ctrl-C", in: screens.union(views).union(studies),
@@ -159,7 +166,8 @@ package enum KeyBindings {
     row(
       [], "characters", in: textEntry, "add to the picker's filter or the prompt (every character not bound there)",
       hints: [
-        hint(.text("type"), "to filter", [.picker], slot: 0), hint(.text("type"), "to edit", [.variantEditor], slot: 0),
+        hint(.text("type"), "to filter", [.picker, .classPrompt], slot: 0),
+        hint(.text("type"), "to edit", [.variantEditor], slot: 0),
       ]),
     row(
       [(.up, .moveUp), (.down, .moveDown), (.tab, .moveDown)], "↑↓ Tab", "Up Down Tab", in: [.picker],
@@ -170,13 +178,22 @@ package enum KeyBindings {
       in: [.variantEditor], "choose a key (the first character typed replaces its value)",
       hints: [hint(.upDown, "key", [.variantEditor], slot: 1)]),
     row(
+      [
+        (.up, .moveUp), (.down, .moveDown), (.tab, .moveDown), (.backTab, .moveUp), (.pageUp, .pageUp),
+        (.pageDown, .pageDown),
+      ], "↑↓ Tab PgUp PgDn", "Up Down Tab PgUp PgDn", in: [.classPrompt],
+      "choose a class (typed text filters names and indices)",
+      hints: [hint(.upDown, "choose", [.classPrompt], slot: 1)]),
+    row(
       [(.enter, .accept)], "Enter", in: textEntry,
-      "open or add the chosen model; keep the search; apply the input size or the variant",
+      "open or add the chosen model; keep the search; apply the input size or the variant; run the backward pass "
+        + "for the chosen class",
       hints: [
         hint(.text("Enter"), "open", [.picker], slot: 2, when: .pickerOpens),
         hint(.text("Enter"), "add", [.picker], slot: 2, when: .pickerAdds),
         hint(.text("Enter"), "keep", [.search], slot: 2),
         hint(.text("Enter"), "apply", [.inputSize, .variantEditor], slot: 2),
+        hint(.text("Enter"), "run", [.classPrompt], slot: 2),
       ]),
     row(
       [(.backspace, .deleteBackward), (.delete, .deleteBackward)], "Backspace", in: textEntry,

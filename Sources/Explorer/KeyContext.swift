@@ -16,6 +16,8 @@ package enum KeyContext: Hashable, Sendable, CaseIterable {
   case search, inputSize
   /// The variant editor (`e`).
   case variantEditor
+  /// The class prompt of `b` and the gradient view.
+  case classPrompt, gradient
 
   /// The context's name in the README's key tables.
   package var title: String {
@@ -32,6 +34,8 @@ package enum KeyContext: Hashable, Sendable, CaseIterable {
     case .search: "search (`/`)"
     case .inputSize: "input size (`i`)"
     case .variantEditor: "variant editor (`e`)"
+    case .classPrompt: "class prompt (`b`)"
+    case .gradient: "gradient view"
     }
   }
 }
@@ -47,6 +51,8 @@ extension Overlay {
     case .variant: .variantEditor
     case .lesion: .lesion
     case .reuse: .reuse
+    case .classPrompt: .classPrompt
+    case .gradient: .gradient
     }
   }
 }

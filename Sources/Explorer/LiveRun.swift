@@ -84,6 +84,10 @@ package struct LiveRun: Equatable, Sendable {
   package var comparison: RunComparison?
   /// Lesion studies started on this session (a study's ``LesionID``).
   package var lesionSerial = 0
+  /// The last finished backward pass (`b`), the one asked for and not yet back, and how many were asked for.
+  package var gradient: GradientDigest?
+  package var backward: BackwardProgress?
+  package var gradientSerial = 0
 
   package init(stepNames: [String], source: String, inputIsReal: Bool = false, attentionPaths: [String] = []) {
     self.stepNames = stepNames

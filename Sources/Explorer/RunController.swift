@@ -38,6 +38,8 @@ package final class RunController: @unchecked Sendable {
   package let sessions: SessionFactory
   /// The lesion studies of the shown model (their own worker, so the live pass goes on beside them).
   package let lesions = LesionWorker()
+  /// The backward passes of `b` (their own worker, so the live pass goes on beside them).
+  package let gradients = GradientWorker()
   /// The interventions and plain mode the executor runs with (touched only on `queue`).
   private var interventions: [Intervention] = []
   private var plain = false
@@ -67,6 +69,7 @@ package final class RunController: @unchecked Sendable {
       clean = nil
     }
     lesions.cancel()
+    gradients.cancel()
     startedAt = nil
     generation = newGeneration
     session = newSession
@@ -121,6 +124,7 @@ package final class RunController: @unchecked Sendable {
       }
     }
     actions += lesions.takeActions()
+    actions += gradients.takeActions()
     if let startedAt {
       let elapsed = startedAt.duration(to: .now)
       let tenths = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * 10
@@ -156,9 +160,10 @@ package final class RunController: @unchecked Sendable {
       latestGeneration = Int.max
       running?.cancel()
     }
+    let backwardStopped = gradients.stop(waitingAtMost: seconds)
     let idle = DispatchSemaphore(value: 0)
     queue.async { idle.signal() }
-    return idle.wait(timeout: .now() + seconds) == .success
+    return idle.wait(timeout: .now() + seconds) == .success && backwardStopped
   }
 
   /// Waits until the worker has nothing queued (tests and the benchmark).

@@ -59,7 +59,7 @@ package enum StatusBar {
     line.append(sep, .dim)
     let room = room(width)
     var used = 0
-    if state.prompt != nil || state.notice != nil || state.live.isRunning {
+    if state.prompt != nil || state.notice != nil || state.live.isRunning || state.live.backward != nil {
       // A prompt or notice is cut with an ellipsis when it does not fit.
       for segment in middle.segments where used < room {
         let text = TextFit.truncate(segment.text, to: room - used, ellipsis: glyphs.ellipsis)

@@ -9,10 +9,11 @@ extension Executor {
   /// used; the fused forward's state is left as it was). Throws `ExecutorError.cancelled` on `cancel()`, and then
   /// reports nothing: no gradient of a cancelled pass leaves it. `inputGradient: false` skips ∂L/∂input (the
   /// report's is then zeros), as PyTorch does for an input that does not require grad. `progress` is called on
-  /// the running thread after each op of the backward with (ops done, ops recorded).
+  /// the running thread after each op of the backward with (ops done, ops recorded). `nodeGradients`: also
+  /// measure ‖∂L/∂output‖₂ of every node run (the explorer's details; off for `grad`).
   package func backward(
     _ objective: GradientObjective, camLayer: CAMLayer? = nil, inputGradient: Bool = true,
-    progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+    nodeGradients: Bool = false, progress: ((_ done: Int, _ total: Int) -> Void)? = nil
   ) throws -> GradientReport {
     guard let input else { throw ExecutorError.noInput }
     cancellation.set(false)
@@ -20,6 +21,7 @@ extension Executor {
     let start = clock.now
     let startCPU = processCPUSeconds()
     let recorder = TapeRecorder(executor: self, cam: camLayer)
+    recorder.measuresNodes = nodeGradients
     let x = inputGradient ? recorder.tape.leaf(input) : recorder.tape.constant(input)
     var value = x
     var stepOutputs: [TapeValue] = []
@@ -69,7 +71,7 @@ extension Executor {
       let gradient = try recorder.camGradient ?? Tensor(zeros: activation.shape)
       cam = CAMGradient(layer: path, activation: activation.tensor, gradient: gradient)
     }
-    return GradientReport(
+    var report = GradientReport(
       logits: logits, target: target, loss: loss,
       steps: network.steps.indices.map { recorder.stepNorms[$0] ?? (network.steps[$0].name, 0) }.map {
         StepGradient(name: $0.0, norm: $0.1)
@@ -78,6 +80,8 @@ extension Executor {
       recordedOps: recordedOps, forwardSeconds: seconds(start.duration(to: forwardEnd)),
       backwardSeconds: seconds(forwardEnd.duration(to: end)), forwardCPUSeconds: forwardEndCPU - startCPU,
       backwardCPUSeconds: endCPU - forwardEndCPU)
+    report.nodeOutputs = recorder.nodeNorms
+    return report
   }
 }
 
@@ -103,6 +107,9 @@ final class TapeRecorder {
   var camValue: (String, TapeValue)?
   var camGradient: Tensor?
   private var camWatch = 0
+  /// Whether every node's output gradient is measured, into `nodeNorms` (by module path; the last run wins).
+  var measuresNodes = false
+  var nodeNorms: [String: Double] = [:]
   private var running: Set<ObjectIdentifier> = []
 
   init(executor: Executor, cam: CAMLayer?) {
@@ -159,6 +166,10 @@ final class TapeRecorder {
       throw ExecutorError.op(path: node.path, error)
     }
     if let cam, case .path(let path) = cam, path == node.path { y = mark(y, path) }
+    if measuresNodes {
+      let path = node.path
+      y = tape.watch(y) { [weak self] g in self?.nodeNorms[path] = Ops.l2Norm(g) }
+    }
     running.remove(ObjectIdentifier(node))
     return containerOutputs(of: node, y)
   }

@@ -128,4 +128,6 @@ package struct GradientReport {
   /// CPU time of all threads (`processCPUSeconds`) during the taped forward and during the backward.
   package let forwardCPUSeconds: Double
   package let backwardCPUSeconds: Double
+  /// ‖∂L/∂output‖₂ per module path, when the pass measured every node (`nodeGradients`; else empty).
+  package var nodeOutputs: [String: Double] = [:]
 }

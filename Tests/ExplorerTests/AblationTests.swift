@@ -8,19 +8,6 @@ import XCTest
 /// Interventions in the explorer: `d` cycles per node kind, a change reruns from its first step only and
 /// compares with the clean pass, `D` and `P`, the lesion view and the reuse view (with text snapshots).
 final class AblationTests: XCTestCase {
-  /// Ticks the controller until `condition` holds (or fails after `timeout` seconds).
-  private func tick(
-    _ state: inout ExplorerState, _ controller: RunController, timeout: Double = 120,
-    file: StaticString = #filePath, line: UInt = #line, until condition: (ExplorerState) -> Bool
-  ) {
-    let deadline = Date().addingTimeInterval(timeout)
-    while !condition(state) && Date() < deadline {
-      if controller.tick(&state) { state.apply(.measured(ContentHeights.measure(state))) }
-      usleep(2_000)
-    }
-    XCTAssertTrue(condition(state), "condition not reached within \(timeout) s", file: file, line: line)
-  }
-
   private func check(_ screen: String, _ base: ExplorerState, prepare: (inout ExplorerState) -> Void = { _ in }) {
     checkScreens("ablate-\(screen)", base, prepare: prepare)
   }

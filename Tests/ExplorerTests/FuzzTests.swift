@@ -78,6 +78,10 @@ final class FuzzTests: XCTestCase {
       XCTAssertGreaterThanOrEqual(view.selected, 0, "lesion selection: \(context())")
     case .reuse(let view):
       XCTAssertTrue(view.maps.blocks.indices.contains(view.block), "reuse block: \(context())")
+    case .classPrompt(let chooser):
+      XCTAssertTrue(chooser.entries.isEmpty || chooser.entries.indices.contains(chooser.choice), context())
+    case .gradient(let scroll):
+      XCTAssertGreaterThanOrEqual(scroll, 0, "gradient view scroll: \(context())")
     case nil: break
     }
     if let view = state.compare {

@@ -142,6 +142,8 @@ final class KeyBindingsTests: XCTestCase {
     XCTAssertEqual(hints(.search), ["Enter keep", "Esc cancel"])
     XCTAssertEqual(hints(.inputSize), ["Enter apply", "Esc cancel"])
     XCTAssertEqual(hints(.variantEditor), ["type to edit", "↑↓ key", "Enter apply", "Esc cancel"])
+    XCTAssertEqual(hints(.classPrompt), ["type to filter", "↑↓ choose", "Enter run", "Esc cancel"])
+    XCTAssertEqual(hints(.gradient), ["↑↓ step", "b class", "x cancel", "Esc close", "q quit"])
   }
 
   /// Which context keys act in follows what is open: prompt, overlay, compare view, focus.

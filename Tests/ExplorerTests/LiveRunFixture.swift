@@ -19,6 +19,19 @@ func openForLiveRun(_ name: String, size: Int? = nil, source: SessionSource = Se
   return (state, controller)
 }
 
+/// Ticks `controller` into `state` (measuring after each batch) until `condition` holds, or fails after `timeout` s.
+func tick(
+  _ state: inout ExplorerState, _ controller: RunController, timeout: Double = 120,
+  file: StaticString = #filePath, line: UInt = #line, until condition: (ExplorerState) -> Bool
+) {
+  let deadline = Date().addingTimeInterval(timeout)
+  while !condition(state) && Date() < deadline {
+    if controller.tick(&state) { state.apply(.measured(ContentHeights.measure(state))) }
+    usleep(2_000)
+  }
+  XCTAssertTrue(condition(state), "condition not reached within \(timeout) s", file: file, line: line)
+}
+
 /// Holds the run's worker at the start of one step: `held` is signalled when it gets there, and it
 /// waits there until `release` is signalled, so a test can act while a step is in progress.
 struct HeldStep {
