@@ -10,10 +10,12 @@ package enum AttentionView {
       return TextFit.wrap(text, width: width).map { StyledLine($0, .dim) }
     }
     var out: [StyledLine] = []
+    let colour = state.attentionPlotsInColour
     let header =
       "\(live.attentionPaths.count) attention blocks, \(live.attention.count) run"
-      + " \(glyphs.separator) colours: low \(glyphs.text("→")) high"
+      + " \(glyphs.separator) \(glyphs.keyLeftRight) channel cursor"
     out.append(StyledLine(header, .dim))
+    out.append(AttentionStrip.legend(glyphs: glyphs, colour: colour))
     if live.attention.isEmpty {
       for piece in TextFit.wrap("None has run yet: s steps the forward pass, r runs it to the end.", width: width) {
         out.append(StyledLine(piece, .dim))
@@ -26,7 +28,8 @@ package enum AttentionView {
       var title = StyledLine(digest.path, digest.step == selectedStep ? .match : .title)
       title.append("  \(glyphs.separator) \(glyphs.text(Self.title(of: digest)))", .dim)
       out.append(title)
-      out += summary(digest, model: state.model, glyphs: glyphs, width: width, colour: state.attentionPlotsInColour)
+      out += summary(
+        digest, model: state.model, glyphs: glyphs, width: width, colour: colour, cursor: state.attentionChannel)
     }
     return out
   }
@@ -43,32 +46,49 @@ package enum AttentionView {
     }
   }
 
-  /// The numbers and the strip of one block (also shown in the details pane of the attention node).
+  /// The numbers and the strip of one block. With a `cursor` (the attention view) the strip has a cell per
+  /// channel, wrapped in rows under a channel axis, and reads out the cursor's channel; without one (the
+  /// details pane) it is squeezed into one line with the channel range under it.
   package static func summary(
-    _ digest: AttentionDigest, model: ExplorerModel, glyphs: GlyphSet, width: Int, colour: Bool = true
+    _ digest: AttentionDigest, model: ExplorerModel, glyphs: GlyphSet, width: Int, colour: Bool = true,
+    cursor: Int? = nil
   ) -> [StyledLine] {
     var out: [StyledLine] = []
     let strip = max(1, width - 2)
+    let labels = branchLabels(digest, model: model)
+    /// The per-channel strip of `values`, as the caller asked for it.
+    func channelStrip(_ values: [Double]) -> [StyledLine] {
+      guard let cursor else {
+        var heat = StyledLine("  ")
+        heat.segments += Plots.heatStrip(values, width: strip, glyphs: glyphs, colour: colour).segments
+        return [heat, AttentionStrip.squeezedAxis(channels: values.count, cells: min(strip, values.count))]
+      }
+      let c = min(max(0, cursor), digest.channels - 1)
+      let parts = digest.weights.indices.map { k in
+        (digest.weights.count == 1 ? "" : glyphs.text(labels[k]) + " ") + Plots.number(digest.weights[k][c])
+      }
+      let readout = "c\(c) " + parts.joined(separator: " \(glyphs.separator) ")
+      return AttentionStrip.lines(values, width: width, cursor: c, readout: readout, glyphs: glyphs, colour: colour)
+    }
+    typealias Segment = StyledLine.Segment
     if digest.kind == .squeezeExcite || digest.weights.count == 1 {
-      var line = StyledLine("  mean ", .label)
-      line.append(Plots.number(digest.mean), .number)
-      line.append("  spread ", .label)
-      line.append("\(glyphs.text("±"))\(Plots.number(digest.spread))", .number)
-      line.append("  (std over channels)", .dim)
-      out.append(line)
-      var heat = StyledLine("  ")
-      heat.segments += Plots.heatStrip(digest.weights[0], width: strip, glyphs: glyphs, colour: colour).segments
-      out.append(heat)
+      out += flow(
+        [
+          [Segment(text: "mean ", role: .label), Segment(text: Plots.number(digest.mean), role: .number)],
+          [
+            Segment(text: "spread ", role: .label),
+            Segment(text: "\(glyphs.text("±"))\(Plots.number(digest.spread))", role: .number),
+          ],
+          [Segment(text: "(std over channels)", role: .dim)],
+        ], separator: Segment(text: "  ", role: .normal), width: width)
+      out += channelStrip(digest.weights[0])
       return out
     }
-    let labels = branchLabels(digest, model: model)
-    var shares = StyledLine(digest.kind == .selectiveKernel ? "  branch share " : "  weights ", .label)
-    for (k, share) in digest.rowMeans.enumerated() {
-      if k > 0 { shares.append(" \(glyphs.separator) ", .dim) }
-      shares.append(glyphs.text(labels[k]) + " ", .kind)
-      shares.append(Plots.number(share), .number)
+    let title = Segment(text: digest.kind == .selectiveKernel ? "branch share" : "weights", role: .label)
+    let shares = digest.rowMeans.enumerated().map { k, share in
+      [Segment(text: glyphs.text(labels[k]) + " ", role: .kind), Segment(text: Plots.number(share), role: .number)]
     }
-    out.append(shares)
+    out += flow([[title]] + shares, separator: Segment(text: " \(glyphs.separator) ", role: .dim), width: width)
     // The mean split as one bar: the first branch's share filled, the rest empty.
     let bar = glyphs.bar(fraction: digest.rowMeans.first ?? 0, width: max(1, strip))
     var barLine = StyledLine("  ")
@@ -76,12 +96,33 @@ package enum AttentionView {
     barLine.append(
       bar.empty.isEmpty ? "" : String(repeating: glyphs.isASCII ? "." : "░", count: bar.empty.count), .barEmpty)
     out.append(barLine)
-    var heat = StyledLine("  ")
-    heat.segments += Plots.heatStrip(digest.selection, width: strip, glyphs: glyphs, colour: colour).segments
-    out.append(heat)
+    out += channelStrip(digest.selection)
     let first = labels.first ?? "1", last = labels.last ?? "2"
-    out.append(StyledLine("  per channel: low = \(glyphs.text(first)), high = \(glyphs.text(last))", .dim))
+    let legend = "per channel: low = \(glyphs.text(first)), high = \(glyphs.text(last))"
+    out += TextFit.wrap(legend, width: max(1, width - 2)).map { StyledLine("  " + $0, .dim) }
     return out
+  }
+
+  /// Groups of segments on one line after a 2-column indent, `separator` between them (a space after the
+  /// first, a label); a group that does not fit starts a new line indented by 4, so nothing is cut.
+  private static func flow(
+    _ groups: [[StyledLine.Segment]], separator: StyledLine.Segment, width: Int
+  ) -> [StyledLine] {
+    var lines: [StyledLine] = []
+    var line = StyledLine("  ")
+    for (k, group) in groups.enumerated() {
+      let joint = k == 0 ? "" : k == 1 && groups.count > 2 && group.first?.role == .kind ? " " : separator.text
+      let w = group.reduce(0) { $0 + DisplayWidth.of($1.text) }
+      if k > 0, line.width + DisplayWidth.of(joint) + w > width {
+        lines.append(line)
+        line = StyledLine("    ")
+      } else if k > 0 {
+        line.append(joint, k == 1 && joint == " " ? .normal : separator.role)
+      }
+      line.segments += group
+    }
+    lines.append(line)
+    return lines
   }
 
   /// Names of an SK block's branches from its convs' kernels (`3×3`, `3×3 d2`), or `split 1`, `split 2`.

@@ -42,7 +42,17 @@ enum BlockFacts {
     var facts: [(String, String)] = [
       ("channels", "\(first.config.inChannels) → \(out)"), ("width", "\(width)"), ("stride", "\(stride)"),
     ]
-    if groups > 1 { facts.append(("groups (cardinality)", "\(groups)")) }
+    // A split-attention conv's groups are radix × cardinality (resnest50d: 2 = radix 2, cardinality 1).
+    let split = block.walk().lazy.compactMap { entry -> SplitAttentionConfig? in
+      if case .splitAttention(let c) = entry.module.layer { return c }
+      return nil
+    }.first
+    if let split {
+      facts.append(("cardinality", "\(split.cardinality)"))
+      facts.append(("radix", "\(split.radix)"))
+    } else if groups > 1 {
+      facts.append(("groups (cardinality)", "\(groups)"))
+    }
     if groups == 1 && width != out && width > 0 && out % width == 0 {
       facts.append(("expansion", "\(out / width)"))
     }

@@ -18,6 +18,7 @@ package struct ContentHeights: Equatable, Sendable {
     let overlay: Int
     switch state.overlay {
     case .help: overlay = HelpOverlay.lines(glyphs: state.glyphs, width: boxWidth).count
+    case .notices: overlay = NoticeLog.lines(for: state, width: boxWidth).count
     case .activations: overlay = ActivationView.lines(for: state, width: boxWidth).count
     case .attention: overlay = AttentionView.lines(for: state, width: boxWidth).count
     case .picker, .variant, nil: overlay = 0

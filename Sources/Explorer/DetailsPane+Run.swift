@@ -13,8 +13,12 @@ extension DetailsPane {
     let node = state.selectedNode, glyphs = state.glyphs
     var out = [StyledLine(), StyledLine("forward pass", .heading)]
     let stepIndex = state.stepIndex(forNode: state.selected)
+    if node.path.isEmpty, let preparation = live.preparation {
+      // Before the stem, apart from it: seeding or loading the weights and making the input.
+      out += pair("preparation", milliseconds(preparation.seconds), nil, nil, width: width, note: preparation.what)
+    }
     if node.path.isEmpty || node.step == "head", !live.top.isEmpty {
-      out.append(StyledLine(live.inputIsReal ? "top-5 classes" : "top-5 classes (synthetic input)", .heading))
+      out += headingLines(live.inputIsReal ? "top-5 classes" : "top-5 classes (synthetic input)", width: width)
       for p in live.top {
         var line = StyledLine(TextFit.padLeft(Plots.percent(p.probability), to: 9), .number)
         let name = TextFit.truncate(
@@ -38,18 +42,19 @@ extension DetailsPane {
       return out
     }
     let s = digest.statistics
-    out.append(pair("output", glyphs.shape(digest.shape), nil, nil, width: width))
-    out.append(pair("min", Plots.number(Double(s.min)), "max", Plots.number(Double(s.max)), width: width))
-    out.append(pair("mean", Plots.number(s.mean), "std", Plots.number(s.std), width: width))
-    out.append(pair("zeros", Plots.percent(s.zeroFraction), nil, nil, width: width))
+    out += pair("output", glyphs.shape(digest.shape), nil, nil, width: width)
+    out += pair("min", Plots.number(Double(s.min)), "max", Plots.number(Double(s.max)), width: width)
+    out += pair("mean", Plots.number(s.mean), "std", Plots.number(s.std), width: width)
+    out += pair("zeros", Plots.percent(s.zeroFraction), nil, nil, width: width)
     if let step = node.step, step == node.path || node.path.isEmpty, let ran = live.completedStep(named: step) {
-      out.append(pair("step time", milliseconds(ran.seconds), nil, nil, width: width))
+      out += pair("step time", milliseconds(ran.seconds), nil, nil, width: width)
     }
+
     if let shortcut = digest.shortcutNorm, let branch = digest.branchNorm {
-      out.append(StyledLine("residual (L2 norms)", .heading))
-      out.append(pair("shortcut", Plots.number(shortcut), "branch", Plots.number(branch), width: width))
+      out += headingLines("residual (L2 norms)", width: width)
+      out += pair("shortcut", Plots.number(shortcut), "branch", Plots.number(branch), width: width)
       if let ratio = digest.residualRatio {
-        out.append(pair("ratio", Plots.number(ratio), nil, nil, width: width, note: "branch / shortcut"))
+        out += pair("ratio", Plots.number(ratio), nil, nil, width: width, note: "branch / shortcut")
       }
     }
     if node.kind == "_DenseLayer", node.outputShape.count > 1, let step = live.completedStep(named: node.path),
@@ -60,14 +65,14 @@ extension DetailsPane {
       for piece in TextFit.wrap(text, width: width) { out.append(StyledLine(piece, .number)) }
     }
     if let attention = live.attention.first(where: { $0.path == node.path }) {
-      out.append(StyledLine(glyphs.text(AttentionView.title(of: attention)), .heading))
+      out += headingLines(glyphs.text(AttentionView.title(of: attention)), width: width)
       out += AttentionView.summary(
         attention, model: state.model, glyphs: glyphs, width: width, colour: state.attentionPlotsInColour)
     }
-    out.append(StyledLine("histogram (64 bins, log counts)", .heading))
+    out += headingLines("histogram (64 bins, log counts)", width: width)
     out += Plots.histogram(s, height: histogramHeight, width: width, glyphs: glyphs)
     if !digest.thumbnails.isEmpty {
-      out.append(StyledLine("most active feature maps", .heading))
+      out += headingLines("most active feature maps", width: width)
       out += Plots.thumbnails(digest.thumbnails, width: width, glyphs: glyphs, colour: state.activationPlotsInColour)
     }
     return out
@@ -92,18 +97,38 @@ extension DetailsPane {
     return out
   }
 
-  /// `  label  value   label  value` in two columns when it fits, else the first pair only.
+  /// `  label  value   label  value` in two columns when both fit, else stacked on two lines: a
+  /// narrow pane never loses the second value. A note goes beside the value, or on a line of its own.
   private static func pair(
     _ a: String, _ av: String, _ b: String?, _ bv: String?, width: Int, note: String? = nil
-  ) -> StyledLine {
-    var line = StyledLine(TextFit.padRight("  " + a, to: 12), .label)
-    line.append(TextFit.padLeft(av, to: 8), .number)
-    if let b, let bv, line.width + 14 + DisplayWidth.of(bv) <= width {
-      line.append(TextFit.padRight("   " + b, to: 12), .label)
-      line.append(TextFit.padLeft(bv, to: 8), .number)
+  ) -> [StyledLine] {
+    func single(_ label: String, _ value: String) -> StyledLine {
+      var line = StyledLine(TextFit.padRight("  " + label, to: max(12, DisplayWidth.of(label) + 3)), .label)
+      line.append(TextFit.padLeft(value, to: 8), .number)
+      return line
     }
-    if let note, line.width + 2 + DisplayWidth.of(note) <= width { line.append("  " + note, .dim) }
-    return line
+    var lines = [single(a, av)]
+    if let b, let bv {
+      if lines[0].width + 14 + DisplayWidth.of(bv) <= width {
+        lines[0].append(TextFit.padRight("   " + b, to: 12), .label)
+        lines[0].append(TextFit.padLeft(bv, to: 8), .number)
+      } else {
+        lines.append(single(b, bv))
+      }
+    }
+    if let note {
+      if lines[lines.count - 1].width + 2 + DisplayWidth.of(note) <= width {
+        lines[lines.count - 1].append("  " + note, .dim)
+      } else {
+        for piece in TextFit.wrap(note, width: max(1, width - 4)) { lines.append(StyledLine("    " + piece, .dim)) }
+      }
+    }
+    return lines
+  }
+
+  /// A heading, wrapped at words so a narrow pane never cuts it.
+  static func headingLines(_ text: String, width: Int) -> [StyledLine] {
+    TextFit.wrap(text, width: width).map { StyledLine($0, .heading) }
   }
 
   /// `41.2 ms`, `1.23 s`.

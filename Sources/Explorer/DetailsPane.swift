@@ -150,8 +150,8 @@ package enum DetailsPane {
     [(format(value), .number), (DisplayFormat.percent(value, of: total), .dim)]
   }
 
-  /// `label  part  part…`: the parts on one line when they fit; else the `compact` form when that
-  /// fits; else trailing dim annotations are dropped, and what is left flows onto indented lines.
+  /// `label  part  part…`: the parts on one line when they fit; else the `compact` form, whose parts
+  /// flow onto indented lines when it does not fit either (no value is ever dropped).
   private static func field(
     _ label: String, _ parts: [Part], width: Int, labelColumns column: Int = labelWidth, compact: [Part]? = nil
   ) -> [StyledLine] {
@@ -160,9 +160,9 @@ package enum DetailsPane {
     func fits(_ list: [Part]) -> Bool {
       list.reduce(0) { $0 + DisplayWidth.of($1.text) } + 2 * (list.count - 1) <= valueWidth
     }
+    // Nothing is dropped: what does not fit flows onto the next lines.
     var chosen = parts
-    if !fits(chosen), let compact, fits(compact) { chosen = compact }
-    while chosen.count > 1, !fits(chosen), chosen[chosen.count - 1].role == .dim { chosen.removeLast() }
+    if !fits(chosen), let compact { chosen = compact }
 
     let indent = String(repeating: " ", count: labelColumns)
     var lines: [StyledLine] = []

@@ -24,13 +24,11 @@ package enum DisplayFormat {
     return significant(p, maxDecimals: 2) + " %"
   }
 
-  /// Bytes in binary units: `784 KiB`, `3.06 MiB`.
+  /// Bytes as `summary` writes them, so a figure reads the same in both: megabytes of 10⁶ with two
+  /// decimals from 1 MB up (`102.23 MB`, as torchinfo), else `802.8 kB` or `12 B`.
   package static func bytes(_ value: Int) -> String {
-    let units: [(Double, String)] = [(1_073_741_824, "GiB"), (1_048_576, "MiB"), (1024, "KiB")]
-    let magnitude = Double(value)
-    for (scale, suffix) in units where magnitude >= scale {
-      return significant(magnitude / scale) + " " + suffix
-    }
+    if value >= 1_000_000 { return NumberFormat.megabytes(value) }
+    if value >= 1000 { return NumberFormat.fixed(Double(value) / 1000, 1) + " kB" }
     return "\(value) B"
   }
 

@@ -71,6 +71,9 @@ package struct InputChange: Equatable, Sendable {
 
 /// What the worker reports about a forward pass.
 package enum RunEvent: Equatable, Sendable {
+  /// The executor was built: weights seeded or loaded, the input made (`what`), in `seconds`; the first
+  /// step's clock starts after it, so the stem's time is the stem's only.
+  case prepared(seconds: Double, what: String)
   case started(step: Int)
   case finished(StepDigest)
   case top([ClassPrediction])

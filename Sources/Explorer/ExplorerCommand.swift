@@ -15,6 +15,8 @@ package enum ExplorerCommand: Hashable, Sendable {
   /// `d` `D` `P` `L` `u`: interventions and the views of what they do.
   case ablation(AblationCommand)
   case help
+  /// `!`: the last notices, whole, in a box.
+  case notices
   case escape
   case quit
   /// Enter in the picker or a text prompt: take the chosen model, keep the search, apply the size.

@@ -28,7 +28,8 @@ extension ExplorerRenderer {
     let live = state.live
     guard !live.completed.isEmpty || live.isRunning, let index = stepIndexIfStepNode(node, state: state) else { return }
     let entry = state.model.nodes[node]
-    let used = 1 + TreePane.indent(of: entry) + 2 + DisplayWidth.of(entry.name)
+    let nameRoom = max(1, nameWidth - TreePane.indent(of: entry) - 2)
+    let used = 1 + TreePane.indent(of: entry) + 2 + min(nameRoom, DisplayWidth.of(entry.name))
     if let progress = live.progress, progress.current == index, index >= live.completed.count {
       let text = " running"
       if used + DisplayWidth.of(text) < nameWidth {
@@ -73,7 +74,7 @@ extension ExplorerRenderer {
       (title, lines, scroll) = (
         " attention (a or Esc closes) ", AttentionView.lines(for: state, width: rect.width - 4), s
       )
-    case .help, .picker, .variant: return  // drawn by their own functions
+    case .help, .picker, .variant, .notices: return  // drawn by their own functions
     case .lesion(let view):
       let shown = LesionView.lines(for: state, view, width: rect.width - 4)
       drawScrollingBox(
@@ -101,13 +102,25 @@ extension StatusBar {
   /// `step 3/18 layer1.1 · 1.2 s · x cancels` while a run is going on.
   static func runProgress(_ state: ExplorerState) -> StyledLine? {
     let live = state.live, sep = " \(state.glyphs.separator) "
+    func cancelHint(_ line: inout StyledLine) {
+      line.append(sep, .dim)
+      line.append("x", .key)
+      line.append(" cancels", .status)
+    }
     guard let progress = state.live.progress else {
       // A backward pass (`b`) runs on its own worker: say so, and how to stop it.
       guard let backward = live.backward else { return nil }
       var line = StyledLine("backward pass for \(state.glyphs.text(backward.objective)) running", .message)
+      cancelHint(&line)
+      return line
+    }
+    if live.isPreparing {
+      // Weights seeded or loaded and the input made, before step 1: a phase with its own time.
+      var line = StyledLine("preparing ", .message)
+      line.append("weights and input", .running)
       line.append(sep, .dim)
-      line.append("x", .key)
-      line.append(" cancels", .status)
+      line.append(NumberFormat.fixed(progress.elapsed, 1) + " s", .number)
+      cancelHint(&line)
       return line
     }
     var line = StyledLine("step \(progress.current + 1)/\(live.stepNames.count) ", .message)
@@ -118,9 +131,7 @@ extension StatusBar {
       line.append(sep, .dim)
       line.append("to \(progress.target + 1)", .dim)
     }
-    line.append(sep, .dim)
-    line.append("x", .key)
-    line.append(" cancels", .status)
+    cancelHint(&line)
     return line
   }
 }

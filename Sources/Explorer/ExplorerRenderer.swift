@@ -20,6 +20,11 @@ package enum ExplorerRenderer {
     }
     switch state.overlay {
     case .help(let scroll): drawHelp(&grid, scroll: scroll, state: state, layout: layout)
+    case .notices(let scroll):
+      drawScrollingBox(
+        &grid, title: " last notices (! or Esc closes) ",
+        lines: NoticeLog.lines(for: state, width: layout.helpRect.width - 4),
+        scroll: scroll, glyphs: state.glyphs, layout: layout)
     case .picker(let picker):
       PickerOverlay.draw(&grid, picker: picker, current: state.model.name, glyphs: state.glyphs, layout: layout)
     case .variant(let editor): VariantEditorOverlay.draw(&grid, editor: editor, glyphs: state.glyphs, layout: layout)

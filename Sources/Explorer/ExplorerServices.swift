@@ -47,11 +47,13 @@ package struct ExplorerServices: Sendable {
           let analysis = try spec.analyze(batch: input.batch, size: input.size)
           out.append(
             CatalogEntry(
-              spec: spec, family: family.rawValue, inputSize: size, params: analysis.totalParams,
+              spec: spec, family: family.rawValue, inputSize: size, batch: input.batch, params: analysis.totalParams,
               macs: analysis.totalMACs))
         } catch {
           out.append(
-            CatalogEntry(spec: spec, family: family.rawValue, inputSize: size, params: 0, macs: 0, refusal: "\(error)"))
+            CatalogEntry(
+              spec: spec, family: family.rawValue, inputSize: size, batch: input.batch, params: 0, macs: 0,
+              refusal: "\(error)"))
         }
       }
     }

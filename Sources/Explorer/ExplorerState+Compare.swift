@@ -11,19 +11,22 @@ extension ExplorerState {
     return [.compare(input: input)]
   }
 
-  /// Opens the compare view on `summaries`, the open model selected when it is one of them. An open variant
-  /// joins them beside its base (whose summary is asked for when the set lacks it).
+  /// Opens the compare view on `summaries` with the open model among them, selected: a model outside the
+  /// default set (resnet152) joins at the end, an open variant beside its base (whose summary is asked
+  /// for when the set lacks it).
   mutating func showCompare(_ summaries: [ModelSummary], refused: [String]) -> [ExplorerEffect] {
     var summaries = summaries
     var effects: [ExplorerEffect] = []
-    if let spec = model.spec, !spec.overrides.isEmpty, !summaries.contains(where: { $0.spec == spec }) {
+    if let spec = model.spec, !summaries.contains(where: { $0.spec == spec }) {
       summaries.insert(ModelSummary(model), at: CompareView.place(of: spec, in: summaries))
-      if !summaries.contains(where: { $0.spec == spec.plain }) {
+      if !spec.overrides.isEmpty, !summaries.contains(where: { $0.spec == spec.plain }) {
         effects.append(.addToCompare(spec.plain, input: input))
       }
     }
     var view = CompareView(models: summaries)
-    view.select(summaries.firstIndex { $0.name == model.name } ?? 0, visible: ExplorerLayout(size: size).compareColumns)
+    let bySpec = summaries.firstIndex { model.spec != nil && $0.spec == model.spec }
+    let open = bySpec ?? summaries.firstIndex { $0.name == model.name }
+    view.select(open ?? 0, visible: ExplorerLayout(size: size).compareColumns)
     compare = view
     if !refused.isEmpty {
       notice = Notice(
@@ -64,7 +67,7 @@ extension ExplorerState {
     case .compare, .escape:
       compare = nil
       return []
-    case .quit, .help, .nextTheme, .inputSize, .modelPicker:
+    case .quit, .help, .nextTheme, .inputSize, .modelPicker, .notices:
       return run(command)
     case .switchFocus, .search, .nextMatch, .previousMatch, .step, .runToSelected, .runToEnd, .reset, .activationView,
       .attentionView, .accept, .deleteBackward, .editVariant, .baseModel, .ablation:

@@ -39,13 +39,23 @@ extension ExplorerState {
   /// Shows the open model and the compared ones re-analysed at a new input, with a fresh run.
   mutating func showInputChange(_ change: InputChange) {
     // Same model, same tree: expansion, selection and scroll positions stay valid.
-    let colour = live.terminalHasColour
+    let colour = live.terminalHasColour, hadFile = live.inputIsReal
     live = change.live
     live.terminalHasColour = colour
     model = change.model
     input = change.input
     compare?.models = change.compared
-    notice = Notice(text: "input is now \(glyphs.shape(model.inputShape)): every figure recomputed", isWarning: false)
+    let shape = glyphs.shape(model.inputShape)
+    // An --input array fixes its shape: say at once when it stops (or starts again) being used.
+    if hadFile && !live.inputIsReal {
+      notice = Notice(
+        text: "input is now \(shape): the --input file no longer fits, so the synthetic input is used "
+          + "(every figure recomputed)", isWarning: true)
+    } else if !hadFile && live.inputIsReal {
+      notice = Notice(text: "input is now \(shape): the --input file fits again and is used", isWarning: false)
+    } else {
+      notice = Notice(text: "input is now \(shape): every figure recomputed", isWarning: false)
+    }
   }
 
   /// The open model's input shape, as messages write it.

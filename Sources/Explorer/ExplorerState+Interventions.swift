@@ -130,7 +130,7 @@ extension ExplorerState {
       return []
     case nil, .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .nextTheme, .help, .deleteBackward, .ablation, .editVariant, .baseModel:
+      .attentionView, .nextTheme, .help, .deleteBackward, .ablation, .editVariant, .baseModel, .notices:
       notice = Notice(text: "\(Self.describe(key)) does nothing here: Esc closes the view", isWarning: false)
       return []
     }
@@ -175,7 +175,7 @@ extension ExplorerState {
     case .switchFocus: view.nextBlock()
     case nil, .toggle, .top, .bottom, .pageUp, .pageDown, .search, .nextMatch, .previousMatch, .modelPicker,
       .compare, .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .nextTheme, .help, .accept, .deleteBackward, .ablation, .editVariant, .baseModel:
+      .attentionView, .nextTheme, .help, .accept, .deleteBackward, .ablation, .editVariant, .baseModel, .notices:
       notice = Notice(text: "\(Self.describe(key)) does nothing here: Esc closes the view", isWarning: false)
       return []
     }

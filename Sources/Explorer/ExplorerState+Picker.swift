@@ -17,7 +17,8 @@ extension ExplorerState {
       let size = model.inputShape.count == 4 ? model.inputShape[2] : entries[base].inputSize
       entries.insert(
         CatalogEntry(
-          spec: spec, family: entries[base].family, inputSize: size, params: model.totalParams, macs: model.totalMACs),
+          spec: spec, family: entries[base].family, inputSize: size, batch: entries[base].batch,
+          params: model.totalParams, macs: model.totalMACs),
         at: base + 1)
     }
     var picker = ModelPicker(purpose: purpose, entries: entries, current: model.name)
@@ -49,7 +50,7 @@ extension ExplorerState {
       picker.setFilter(picker.filter + String(c), visibleRows: rows)
     case .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .nextTheme, .help, .editVariant, .baseModel, .ablation:
+      .attentionView, .nextTheme, .help, .editVariant, .baseModel, .ablation, .notices:
       break  // not bound in the picker
     }
     if case .picker = overlay { overlay = .picker(picker) }

@@ -45,6 +45,7 @@ extension ExplorerState {
       } else if let overlay {
         switch overlay {
         case .help(let scroll): handleHelpKey(key, scroll: scroll)
+        case .notices(let scroll): handleNoticesKey(key, scroll: scroll)
         case .activations, .attention: return handleRunViewKey(key, overlay)
         case .picker(let picker): return handlePickerKey(key, picker: picker)
         case .variant(let editor): return handleVariantKey(key, editor: editor)
@@ -92,6 +93,7 @@ extension ExplorerState {
     switch command {
     case .quit: shouldQuit = true
     case .help: overlay = .help(scroll: 0)
+    case .notices: overlay = .notices(scroll: 0)
     case .escape:
       if search != nil { search = nil } else { overlay = nil }
     case .switchFocus:
@@ -221,6 +223,7 @@ extension ExplorerState {
   mutating func clampOverlayScroll() {
     switch overlay {
     case .help(let scroll): overlay = .help(scroll: clampOverlayScroll(scroll))
+    case .notices(let scroll): overlay = .notices(scroll: clampOverlayScroll(scroll))
     case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll))
     case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll))
     case .gradient(let scroll): overlay = .gradient(scroll: clampOverlayScroll(scroll))
@@ -239,6 +242,7 @@ extension ExplorerState {
     switch KeyBindings.command(for: key, in: .help) {
     case .quit: shouldQuit = true
     case .escape, .help: overlay = nil
+    case .notices: overlay = .notices(scroll: 0)
     case .moveUp: overlay = .help(scroll: clampOverlayScroll(scroll - 1))
     case .moveDown: overlay = .help(scroll: clampOverlayScroll(scroll + 1))
     case .pageUp: overlay = .help(scroll: clampOverlayScroll(scroll - pageSize))
@@ -249,6 +253,25 @@ extension ExplorerState {
       .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
       .attentionView, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel, .ablation:
       notice = Notice(text: "help is open: Esc or ? closes it", isWarning: false)
+    }
+  }
+
+  /// Keys in the notice log (`!`): scrolling as in help; `!`, Esc close it, `?` shows help instead.
+  private mutating func handleNoticesKey(_ key: Key, scroll: Int) {
+    switch KeyBindings.command(for: key, in: .help) {
+    case .quit: shouldQuit = true
+    case .escape, .notices: overlay = nil
+    case .help: overlay = .help(scroll: 0)
+    case .moveUp: overlay = .notices(scroll: clampOverlayScroll(scroll - 1))
+    case .moveDown: overlay = .notices(scroll: clampOverlayScroll(scroll + 1))
+    case .pageUp: overlay = .notices(scroll: clampOverlayScroll(scroll - pageSize))
+    case .pageDown: overlay = .notices(scroll: clampOverlayScroll(scroll + pageSize))
+    case .top: overlay = .notices(scroll: 0)
+    case .bottom: overlay = .notices(scroll: clampOverlayScroll(Int.max / 2))
+    case nil, .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
+      .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
+      .attentionView, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel, .ablation:
+      notice = Notice(text: "the notices are open: Esc or ! closes them", isWarning: false)
     }
   }
 

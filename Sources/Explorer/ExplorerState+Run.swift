@@ -27,7 +27,7 @@ extension ExplorerState {
     case .runToSelected, .reset, .moveUp, .moveDown, .collapse, .expand, .toggle, .top, .bottom, .pageUp, .pageDown,
       .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare, .inputSize, .compareAdd,
       .compareRemove, .activationView, .attentionView, .nextTheme, .help, .escape, .quit, .accept, .deleteBackward,
-      .editVariant, .baseModel, .ablation:
+      .editVariant, .baseModel, .ablation, .notices:
       guard let index = stepIndex(forNode: selected) else {
         notice = Notice(text: "\(selectedNode.path) is not part of a forward step", isWarning: false)
         return []
@@ -62,6 +62,8 @@ extension ExplorerState {
   /// Merges what the worker reports about the current run.
   mutating func merge(_ event: RunEvent) {
     switch event {
+    case .prepared(let seconds, let what):
+      live.preparation = Preparation(seconds: seconds, what: what)
     case .started(let step):
       live.progress?.current = step
     case .finished(let digest):
@@ -127,7 +129,8 @@ extension ExplorerState {
 
   // MARK: - Run views
 
-  /// Keys while the activation or attention view is open: scrolling, the run keys, close, quit.
+  /// Keys while the activation or attention view is open: scrolling, the run keys, close, quit; ←→ move
+  /// the attention view's channel cursor.
   mutating func handleRunViewKey(_ key: Key, _ view: Overlay) -> [ExplorerEffect] {
     let context = view.keyContext
     guard let command = KeyBindings.command(for: key, in: context) else {
@@ -140,6 +143,7 @@ extension ExplorerState {
     case .activationView: overlay = context == .activations ? nil : .activations(scroll: 0)
     case .attentionView: overlay = context == .attention ? nil : .attention(scroll: 0)
     case .help: overlay = .help(scroll: 0)
+    case .notices: overlay = .notices(scroll: 0)
     case .step, .runToSelected, .runToEnd, .reset: return runForward(command)
     case .moveUp, .moveDown:
       // In the activation view ↑↓ move the highlighted step (and the tree's selection with it).
@@ -149,9 +153,17 @@ extension ExplorerState {
     case .pageDown: scrollView(view, by: pageSize)
     case .top: scrollView(view, by: -Int.max / 2)
     case .bottom: scrollView(view, by: Int.max / 2)
-    case .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
+    case .collapse, .expand:
+      // ←→ move the attention view's channel cursor (up to the widest block's last channel).
+      guard context == .attention else {
+        nothingHere(key)
+        return []
+      }
+      let widest = live.attention.map(\.channels).max() ?? 1
+      attentionChannel = min(max(0, attentionChannel + (command == .collapse ? -1 : 1)), max(0, widest - 1))
+    case .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel,
-      .ablation:
+      .ablation, .notices:
       nothingHere(key)  // not bound in the run views
     }
     return []
@@ -177,7 +189,7 @@ extension ExplorerState {
     switch view {
     case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll + delta))
     case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll + delta))
-    case .help, .picker, .variant, .lesion, .reuse, .classPrompt, .gradient: break
+    case .help, .picker, .variant, .lesion, .reuse, .classPrompt, .gradient, .notices: break
     }
   }
 }

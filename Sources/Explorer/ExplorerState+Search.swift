@@ -19,7 +19,8 @@ extension ExplorerState {
         notice = Notice(text: matchNotice(result), isWarning: false)
       } else {
         notice = Notice(text: "no node's path or kind contains \"\(current.text)\"", isWarning: true)
-        search = nil
+        // Kept, empty, so that `n` can say what found nothing.
+        search = SearchResult(query: current.text, matches: [], current: nil)
       }
     case .edit(let text):
       current.text = text
@@ -45,6 +46,10 @@ extension ExplorerState {
       select(current.savedSelection)
       return
     }
+    // The tree opens to every match, however deep, not only to the one selected; a match inside another
+    // stays under it (`layer2.0` does not open the block for its own children).
+    let matched = Set(matches)
+    revealAll(matches.filter { !model.ancestors(of: $0).contains(where: matched.contains) })
     let first = matches.firstIndex { $0 >= current.savedSelection } ?? 0
     jump(toMatch: first)
   }
@@ -66,8 +71,12 @@ extension ExplorerState {
 
   /// `n` / `N`: the next or previous match after the selection, wrapping around.
   mutating func stepMatch(forward: Bool) {
-    guard let result = search, !result.matches.isEmpty else {
+    guard let result = search else {
       notice = Notice(text: "no search yet: / starts one", isWarning: true)
+      return
+    }
+    guard !result.matches.isEmpty else {
+      notice = Notice(text: "no match for \"\(result.query)\": / starts another search", isWarning: true)
       return
     }
     let target: Int

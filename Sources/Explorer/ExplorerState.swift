@@ -24,6 +24,8 @@ package enum Overlay: Equatable, Sendable {
   case classPrompt(ClassChooser)
   /// The gradient view of the last backward pass.
   case gradient(scroll: Int)
+  /// `!`: the last notices, newest first.
+  case notices(scroll: Int)
 }
 
 /// A one-line notice in the status bar, cleared by the next key.
@@ -66,9 +68,21 @@ package struct ExplorerState: Equatable, Sendable {
   package var overlay: Overlay?
   package var prompt: Prompt?
   package var search: SearchResult?
-  package var notice: Notice?
+  package var notice: Notice? {
+    didSet {
+      // Each new notice is kept for `!`, the last ``noticeLogLimit`` of them.
+      guard let notice, notice != noticeLog.last else { return }
+      noticeLog.append(notice)
+      if noticeLog.count > Self.noticeLogLimit { noticeLog.removeFirst(noticeLog.count - Self.noticeLogLimit) }
+    }
+  }
+  /// The last notices, oldest first (what `!` shows).
+  package var noticeLog: [Notice] = []
+  package static let noticeLogLimit = 20
   /// Set by `q` / Ctrl-C; the run loop ends when it is.
   package var shouldQuit = false
+  /// The channel the attention view's cursor reads out (←→ there), clamped to each block's channels.
+  package var attentionChannel = 0
   /// The live forward pass: steps that ran, what was observed, a run in progress.
   package var live: LiveRun
   /// Per node: the end (exclusive) of its subtree in pre-order.
@@ -142,6 +156,18 @@ package struct ExplorerState: Equatable, Sendable {
     for ancestor in model.ancestors(of: node) where !expanded[ancestor] {
       expanded[ancestor] = true
       changed = true
+    }
+    if changed { refreshRows() }
+  }
+
+  /// Expands the ancestors of every node in `nodes`, refreshing the rows once.
+  package mutating func revealAll(_ nodes: [Int]) {
+    var changed = false
+    for node in nodes {
+      for ancestor in model.ancestors(of: node) where !expanded[ancestor] {
+        expanded[ancestor] = true
+        changed = true
+      }
     }
     if changed { refreshRows() }
   }

@@ -73,12 +73,12 @@ package enum KeyBindings {
       ]),
     row(
       [(.left, .collapse), (.right, .expand), (.character("h"), .collapse), (.character("l"), .expand)],
-      "←→ h l", "Left Right h l", in: screens.union([.reuse]),
+      "←→ h l", "Left Right h l", in: screens.union([.reuse, .attention]),
       "collapse / expand the selected node (collapse on a leaf goes to its parent); compare view: previous / next column; reuse view: "
-        + "previous / next source",
+        + "previous / next source; attention view: the channel cursor (reads out the channel's values)",
       hints: [
         hint(.leftRight, "fold", main, slot: 1, rank: 4), hint(.leftRight, "column", [.compare], slot: 0),
-        hint(.leftRight, "source", [.reuse], slot: 1),
+        hint(.leftRight, "source", [.reuse], slot: 1), hint(.leftRight, "channel", [.attention], slot: 1),
       ]),
     row(
       [(.enter, .toggle), (.character(" "), .toggle)], "Enter Space", in: screens,
@@ -148,7 +148,8 @@ package enum KeyBindings {
       [(.character("E"), .baseModel)], "E", in: main, "back to the base of a variant",
       hints: [hint(.text("E"), "base", main, slot: 10, when: .variant)]),
     row(
-      [(.character("?"), .help)], "?", in: screens.union(views), "show / hide this help",
+      [(.character("?"), .help), (.character("!"), .notices)], "? !", in: screens.union(views),
+      "show / hide this help; ! the last notices, whole",
       hints: [hint(.text("?"), "help", main, slot: 8, rank: 0), hint(.text("?"), "help", [.compare], slot: 5)]),
     row(
       [(.escape, .escape)], "Esc", in: Set(KeyContext.allCases), "close the topmost overlay or cancel a prompt",

@@ -44,7 +44,7 @@ extension Overlay {
   /// The context whose keys act while this overlay is open.
   package var keyContext: KeyContext {
     switch self {
-    case .help: .help
+    case .help, .notices: .help
     case .activations: .activations
     case .attention: .attention
     case .picker: .picker

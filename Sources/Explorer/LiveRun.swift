@@ -29,6 +29,18 @@ package struct RunProgress: Equatable, Sendable {
   }
 }
 
+/// The phase before the first step: weights seeded or loaded, the input made.
+package struct Preparation: Equatable, Sendable {
+  package var seconds: Double
+  /// What was prepared, as the header says it (`seeded weights (seed 0) · synthetic input`).
+  package var what: String
+
+  package init(seconds: Double, what: String) {
+    self.seconds = seconds
+    self.what = what
+  }
+}
+
 /// One class of the network's prediction.
 package struct ClassPrediction: Equatable, Sendable {
   package var index: Int
@@ -62,6 +74,8 @@ package struct LiveRun: Equatable, Sendable {
   package var attentionPaths: [String] = []
   /// Set while a run is going on.
   package var progress: RunProgress?
+  /// The preparation of this session's executor, once done (it is kept across resets and reruns).
+  package var preparation: Preparation?
   /// Bumped by every reset so results of a cancelled run are recognised and dropped.
   package var generation = 0
   /// The five most likely classes, once the pass is complete.
@@ -114,6 +128,9 @@ package struct LiveRun: Equatable, Sendable {
 
   /// Whether any intervention or plain mode is on.
   package var isIntervened: Bool { !interventions.isEmpty || plain }
+
+  /// Whether a run is going on and still preparing its executor (no step started yet).
+  package var isPreparing: Bool { progress != nil && preparation == nil }
 
   /// Whether a run is in progress or requested.
   package var isRunning: Bool { progress != nil }

@@ -4,7 +4,7 @@ package enum PickerOverlay {
   static let nameWidth = 20
   static let paramsWidth = 12
   static let macsWidth = 8
-  static let inputWidth = 9
+  static let inputWidth = 12
 
   /// The picker's list line `line` (a family heading or a model), `width` columns wide.
   package static func line(
@@ -25,7 +25,10 @@ package enum PickerOverlay {
       }
       out.append(TextFit.padLeft(DisplayFormat.grouped(entry.params), to: paramsWidth), .number)
       out.append(TextFit.padLeft(DisplayFormat.compact(entry.macs), to: macsWidth + 1), .number)
-      out.append(TextFit.padLeft("\(entry.inputSize)\(glyphs.times)\(entry.inputSize)", to: inputWidth + 1), .shape)
+      // S×S at batch 1; the whole input shape (2×3×160×160) when the batch is not 1.
+      let x = glyphs.times, square = "\(entry.inputSize)\(x)\(entry.inputSize)"
+      let input = entry.batch == 1 ? square : "\(entry.batch)\(x)3\(x)\(square)"
+      out.append(TextFit.padLeft(input, to: inputWidth + 1), .shape)
       if entry.name == current { out.append("  (open)", .dim) }
       return out
     }

@@ -58,7 +58,7 @@ extension Prompt {
     case .moveUp, .moveDown, .collapse, .expand, .toggle, .top, .bottom, .pageUp, .pageDown, .switchFocus, .search,
       .nextMatch, .previousMatch, .modelPicker, .compare, .inputSize, .compareAdd, .compareRemove, .step,
       .runToSelected, .runToEnd, .reset, .activationView, .attentionView, .nextTheme, .help, .editVariant, .baseModel,
-      .ablation:
+      .ablation, .notices:
       return .ignore  // not bound in a text prompt
     }
   }

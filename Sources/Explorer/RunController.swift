@@ -116,6 +116,11 @@ package final class RunController: @unchecked Sendable {
     var actions: [ExplorerAction] = []
     for (eventGeneration, event) in events {
       actions.append(.run(event, generation: eventGeneration))
+      // The step clock starts once the executor is ready: preparation has its own time.
+      if case .prepared = event, eventGeneration == generation, startedAt != nil {
+        startedAt = .now
+        shownElapsed = nil
+      }
       // The run is over unless a later request extended it (its work item follows).
       if case .ended(let nextStep, let failure) = event, eventGeneration == generation,
         failure != nil || target < nextStep || nextStep >= session.network.steps.count
@@ -148,7 +153,8 @@ package final class RunController: @unchecked Sendable {
   /// Builds the executor now (loading weights), so a bad weights file is reported before the screen opens.
   package func prepare() throws {
     let session = session
-    try queue.sync { _ = try prepared(session) }
+    let generation = generation
+    try queue.sync { _ = try prepared(session, generation: generation) }
   }
 
   /// Cancels what runs and waits (up to `seconds`) for the worker to finish its current op and drop
@@ -181,7 +187,7 @@ package final class RunController: @unchecked Sendable {
     do {
       // Work queued before a reset or a stop is dropped before building anything.
       guard lock.withLock({ latestGeneration }) == generation else { throw ExecutorError.cancelled(step: "") }
-      let executor = try prepared(session)
+      let executor = try prepared(session, generation: generation)
       lock.withLock { running = executor }
       defer { lock.withLock { running = nil } }
       while executor.nextStep <= target, !executor.isComplete {
@@ -211,9 +217,11 @@ package final class RunController: @unchecked Sendable {
     }
   }
 
-  /// The executor with weights, input and observers set (built at the first run).
-  private func prepared(_ session: Session) throws -> Executor {
+  /// The executor with weights, input and observers set (built at the first run), its preparation posted
+  /// as a phase of its own.
+  private func prepared(_ session: Session, generation: Int) throws -> Executor {
     if let executor { return executor }
+    let clock = ContinuousClock.now
     // Leave a core to the UI thread so frames keep coming while the worker computes (unless the user
     // chose a thread count).
     let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -224,6 +232,9 @@ package final class RunController: @unchecked Sendable {
     try made.setInterventions(interventions, plain: plain)
     stepInputs = []
     executor = made
+    let took = clock.duration(to: .now)
+    let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) * 1e-18
+    lock.withLock { mailbox.append((generation, .prepared(seconds: seconds, what: session.source.description))) }
     return made
   }
 

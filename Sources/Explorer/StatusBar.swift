@@ -115,7 +115,7 @@ package enum StatusBar {
   private static func shows(_ hint: KeyHint, in state: ExplorerState) -> Bool {
     switch hint.condition {
     case .always: return true
-    case .searching: return state.search != nil
+    case .searching: return !(state.search?.matches.isEmpty ?? true)
     case .variant: return !(state.model.spec?.overrides.isEmpty ?? true)
     case .pickerOpens, .pickerAdds:
       guard case .picker(let picker) = state.overlay else { return false }

@@ -17,6 +17,31 @@ package enum TextFit {
     return String(out) + ellipsis
   }
 
+  /// `text` cut to `width` columns in the middle (`denseb…ock1`), keeping both ends readable.
+  package static func truncateMiddle(_ text: String, to width: Int, ellipsis: String) -> String {
+    guard width > 0 else { return "" }
+    if DisplayWidth.of(text) <= width { return text }
+    let room = width - DisplayWidth.of(ellipsis)
+    guard room > 1 else { return truncate(text, to: width, ellipsis: ellipsis) }
+    let scalars = Array(text.unicodeScalars)
+    var head = String.UnicodeScalarView(), tail: [Unicode.Scalar] = []
+    var headUsed = 0, tailUsed = 0
+    let headRoom = (room + 1) / 2, tailRoom = room - headRoom
+    for scalar in scalars {
+      let w = DisplayWidth.of(scalar)
+      if headUsed + w > headRoom { break }
+      head.append(scalar)
+      headUsed += w
+    }
+    for scalar in scalars.reversed() {
+      let w = DisplayWidth.of(scalar)
+      if tailUsed + w > tailRoom { break }
+      tail.insert(scalar, at: 0)
+      tailUsed += w
+    }
+    return String(head) + ellipsis + String(String.UnicodeScalarView(tail))
+  }
+
   /// `text` padded with spaces on the left to `width` columns (never cut).
   package static func padLeft(_ text: String, to width: Int) -> String {
     let w = DisplayWidth.of(text)
@@ -38,7 +63,9 @@ package enum TextFit {
       var word = word
       while DisplayWidth.of(word) > width {
         if !current.isEmpty { lines.append(current); current = "" }
-        let head = truncate(word, to: width, ellipsis: "")
+        // A character wider than the line still takes one line of its own (else this never ends).
+        var head = truncate(word, to: width, ellipsis: "")
+        if head.isEmpty, let first = word.first { head = String(first) }
         lines.append(head)
         word = String(word.dropFirst(head.count))
       }

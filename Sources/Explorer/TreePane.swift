@@ -14,8 +14,9 @@ package enum TreePane {
   /// Columns of node indentation per depth level.
   package static func indent(of node: ExplorerNode) -> Int { 2 * node.depth }
 
-  /// Fits the columns into `width`, most useful first (kind, shape, MACs, params, share bar),
-  /// keeping room for the names.
+  /// Fits the columns into `width`, the headline numbers first (MACs, params), then kind, shape and the
+  /// share bar, keeping room for the names: a name longer than its column is shortened in the middle
+  /// (the details pane has the full path).
   package static func columns(for state: ExplorerState, width: Int) -> Columns {
     let nodes = state.model.nodes
     var needName = 8, kindWidth = 4, shapeWidth = 9, paramsWidth = 6
@@ -27,19 +28,21 @@ package enum TreePane {
     }
     paramsWidth = max(paramsWidth, DisplayFormat.grouped(state.model.totalParams).count)
     let available = width - 2
-    // Long kinds (AdaptiveAvgPool2d) are cut in a narrow pane so the shapes still fit.
+    // Long kinds (AdaptiveAvgPool2d) are cut in a narrow pane so the numbers still fit.
     kindWidth = min(kindWidth, available < 70 ? 11 : 20)
-    let nameMin = max(14, min(needName, 24))
+    let nameMin = max(12, min(needName, 16))
     var columns = Columns(name: 0, groupedParams: false)
     var used = 0
     func fits(_ w: Int) -> Bool { available - used - (w + 1) >= nameMin }
+    if fits(7) { columns.macs = 7; used += 8 }
+    if fits(7) { columns.params = 7; used += 8 }
     if fits(kindWidth) { columns.kind = kindWidth; used += kindWidth + 1 }
     if fits(shapeWidth) { columns.shape = shapeWidth; used += shapeWidth + 1 }
-    if fits(7) { columns.macs = 7; used += 8 }
-    if fits(paramsWidth) {
-      columns.params = paramsWidth; columns.groupedParams = true; used += paramsWidth + 1
-    } else if fits(7) {
-      columns.params = 7; used += 8
+    // Grouped params (25,557,032) once everything else fits with the names whole.
+    if columns.params != nil, available - used - (paramsWidth - 7) >= max(nameMin, min(needName, 24)) {
+      columns.params = paramsWidth
+      columns.groupedParams = true
+      used += paramsWidth - 7
     }
     if fits(8) {
       let bar = available - used - 9 >= needName + 4 ? 10 : 8
@@ -72,7 +75,7 @@ package enum TreePane {
     var line = StyledLine(" " + String(repeating: " ", count: indent(of: node)), .normal)
     line.append(glyph, .treeGuide)
     line.append(" ", .normal)
-    let name = TextFit.truncate(node.name, to: max(1, nameRoom), ellipsis: glyphs.ellipsis)
+    let name = TextFit.truncateMiddle(node.name, to: max(1, nameRoom), ellipsis: glyphs.ellipsis)
     line.append(TextFit.padRight(name, to: max(0, nameRoom)), isMatch ? .match : index == 0 ? .title : .normal)
     if let w = columns.kind {
       line.append(" " + TextFit.padRight(TextFit.truncate(node.kind, to: w, ellipsis: glyphs.ellipsis), to: w), .kind)

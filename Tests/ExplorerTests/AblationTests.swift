@@ -15,6 +15,7 @@ final class AblationTests: XCTestCase {
   /// Fixes the wall times (1, 2, 3 … ms) so screens are reproducible.
   private func fixTimes(_ state: inout ExplorerState) {
     for k in state.live.completed.indices { state.live.completed[k].seconds = Double(k + 1) / 1000 }
+    state.live.preparation?.seconds = 0.5
   }
 
   func testDCyclesEachKindOfNode() throws {

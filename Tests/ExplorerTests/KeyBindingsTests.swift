@@ -82,7 +82,8 @@ final class KeyBindingsTests: XCTestCase {
       (.lesion, .enter, .accept), (.lesion, .character("L"), .ablation(.lesionView)), (.lesion, .character("d"), nil),
       (.reuse, .tab, .switchFocus), (.reuse, .left, .collapse), (.reuse, .enter, nil),
       (.compare, .character("d"), nil), (.compare, .character("+"), .compareAdd), (.details, .tab, .switchFocus),
-      (.tree, .enter, .toggle),
+      (.tree, .enter, .toggle), (.tree, .character("!"), .notices), (.help, .character("!"), .notices),
+      (.attention, .left, .collapse), (.attention, .right, .expand), (.activations, .left, nil),
     ]
     for (context, key, command) in cases {
       XCTAssertEqual(KeyBindings.command(for: key, in: context), command, "\(key) in \(context)")
@@ -136,7 +137,7 @@ final class KeyBindingsTests: XCTestCase {
     XCTAssertEqual(hints(.reuse), ["↑↓ target", "←→ source", "Tab block", "Esc close", "q quit"])
     XCTAssertEqual(hints(.compare), ["←→ column", "+ add", "- remove", "Enter open", "Esc close", "? help"])
     XCTAssertEqual(hints(.help), ["↑↓ scroll", "Esc close", "q quit"])
-    XCTAssertEqual(hints(.attention), hints(.help))
+    XCTAssertEqual(hints(.attention), ["↑↓ scroll", "←→ channel", "Esc close", "q quit"])
     XCTAssertEqual(hints(.activations), ["↑↓ step", "PgUp PgDn scroll", "Esc close", "q quit"])
     XCTAssertEqual(hints(.picker), ["type to filter", "↑↓ choose", "Enter open", "Enter add", "Esc close"])
     XCTAssertEqual(hints(.search), ["Enter keep", "Esc cancel"])

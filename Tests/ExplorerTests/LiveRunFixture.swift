@@ -49,9 +49,14 @@ struct HeldStep {
   }
 }
 
-/// Renders `base` after `prepare` at 80×24 and 160×48, Unicode and ASCII, against the snapshots `NAME-W×H-GLYPHS`.
-func checkScreens(_ name: String, _ base: ExplorerState, prepare: (inout ExplorerState) -> Void = { _ in }) {
-  for size in [TerminalSize(width: 80, height: 24), TerminalSize(width: 160, height: 48)] {
+/// Renders `base` after `prepare` at 80×24 and 160×48 (or `sizes`), Unicode and ASCII, against the snapshots
+/// `NAME-W×H-GLYPHS`.
+func checkScreens(
+  _ name: String, _ base: ExplorerState,
+  sizes: [TerminalSize] = [TerminalSize(width: 80, height: 24), TerminalSize(width: 160, height: 48)],
+  prepare: (inout ExplorerState) -> Void = { _ in }
+) {
+  for size in sizes {
     for glyphs in [GlyphSet.unicode, .ascii] {
       var state = base
       state.glyphs = glyphs

@@ -43,6 +43,7 @@ final class LiveRunTests: XCTestCase {
     settle(&state, controller)
     XCTAssertTrue(state.live.isComplete, "\(name) did not complete: \(state.live.failure ?? "")")
     for k in state.live.completed.indices { state.live.completed[k].seconds = Double(k + 1) / 1000 }
+    state.live.preparation?.seconds = 0.5
     state.live.progress = nil
     return state
   }
@@ -156,6 +157,32 @@ final class LiveRunTests: XCTestCase {
     XCTAssertEqual(state.live.completed.last?.name, "layer2.1")
   }
 
+  /// Preparing the executor (seeded weights, input) is a phase of its own, before the stem (issue #17).
+  func testPreparationIsAPhaseOfItsOwn() throws {
+    var (state, controller) = try openForLiveRun("resnet18", size: 64)
+    XCTAssertNil(state.live.preparation)
+    state.send(.key(.character("s")), controller)
+    settle(&state, controller)
+    // While the executor is being made, the status bar names the phase and its own time.
+    var preparing = state
+    preparing.live.preparation = nil
+    preparing.live.progress = RunProgress(target: 0, current: 0, elapsed: 1.2)
+    XCTAssertTrue(preparing.live.isPreparing)
+    let status = StatusBar.line(for: preparing, width: 76).plainText
+    XCTAssertTrue(status.contains("preparing weights and input · 1.2 s"), status)
+    let preparation = try XCTUnwrap(state.live.preparation)
+    XCTAssertEqual(preparation.what, "seeded weights (seed 0) · synthetic input")
+    XCTAssertGreaterThan(preparation.seconds, 0)
+    XCTAssertEqual(state.live.completed.map(\.name), ["stem"])
+    let root = DetailsPane.lines(for: state, width: 60).map(\.plainText).joined(separator: "\n")
+    XCTAssertTrue(root.contains("preparation"), root)
+    // A second run reuses the executor: no preparation, the stem's step starts the clock.
+    state.send(.key(.character("s")), controller)
+    XCTAssertFalse(state.live.isPreparing)
+    XCTAssertTrue(StatusBar.line(for: state, width: 76).plainText.contains("step 2/"))
+    settle(&state, controller)
+  }
+
   // MARK: - Screens after runs (snapshots)
 
   private func check(_ screen: String, _ base: ExplorerState, prepare: (inout ExplorerState) -> Void) {
@@ -198,8 +225,47 @@ final class LiveRunTests: XCTestCase {
     XCTAssertNotNil(block.residualRatio, "a residual block reports its shortcut and branch norms")
   }
 
+  /// The sizes of a laptop terminal (issue #17): nothing lost in the details pane, the tree's numbers kept.
+  private static let narrow = [TerminalSize(width: 80, height: 24), TerminalSize(width: 100, height: 30)]
+
+  /// ←→ pressed `count` times in the attention view (the channel cursor).
+  private func attentionCursor(_ count: Int) -> (inout ExplorerState) -> Void {
+    { state in
+      state.send(.key(.character("a")))
+      for _ in 0..<count { state.send(.key(.right)) }
+    }
+  }
+
+  func testNarrowScreensAfterARun() throws {
+    let state = try ranToEnd("resnet50", size: 64)
+    checkScreens("narrow-resnet50-block", state, sizes: Self.narrow, prepare: select("layer3.5"))
+    checkScreens("narrow-resnet50-tree", state, sizes: Self.narrow, prepare: select("layer1.0.downsample.0"))
+    checkScreens("narrow-resnet50-root", state, sizes: Self.narrow)
+    // At every width from 60 the block's two-value rows keep both values.
+    var block = state
+    XCTAssertTrue(block.select(path: "layer3.5"))
+    for width in 60...120 {
+      block.send(.resize(TerminalSize(width: width, height: 24)))
+      let lines = DetailsPane.lines(for: block, width: ExplorerLayout(size: block.size).detailsWidth)
+      let text = lines.map(\.plainText)
+      for label in ["min", "max", "mean", "std", "shortcut", "branch"] {
+        XCTAssertTrue(
+          text.contains { $0.range(of: "(^| )\(label) ", options: .regularExpression) != nil }, "\(label) at \(width)")
+      }
+      XCTAssertTrue(text.contains { $0.hasPrefix("histogram (64 bins,") }, "histogram title at \(width)")
+      XCTAssertTrue(text.joined(separator: " ").contains("log counts)"), "histogram title whole at \(width)")
+      if width == 80 {
+        let firstRows = text.prefix(ExplorerLayout(size: block.size).contentHeight).joined(separator: "\n")
+        for label in ["min", "max", "mean", "std"] {
+          XCTAssertTrue(firstRows.contains("  \(label) "), "\(label) shows without scrolling at 80×24")
+        }
+      }
+    }
+  }
+
   func testSENet18Screens() throws {
     let state = try ranToEnd("senet18")
+    checkScreens("narrow-senet18-attention", state, sizes: Self.narrow, prepare: attentionCursor(70))
     check("senet18-attention", state, prepare: key("a"))
     check("senet18-activations", state, prepare: key("v", selecting: "layer3.0"))
     check("senet18-block", state, prepare: select("layer2.0"))
@@ -231,6 +297,17 @@ final class LiveRunTests: XCTestCase {
     let state = try ranToEnd("resnest14d", size: 64)
     check("resnest14d-attention", state, prepare: key("a"))
     check("resnest14d-splat", state, prepare: select("layer1.0.conv2"))
+    checkScreens("narrow-resnest14d-attention", state, sizes: Self.narrow, prepare: attentionCursor(3))
+    // The cursor reads out the channel's weight per split, clamped to each block's channels.
+    var cursor = state
+    attentionCursor(5)(&cursor)
+    XCTAssertEqual(cursor.attentionChannel, 5)
+    let text = AttentionView.lines(for: cursor, width: 76).map(\.plainText).joined(separator: "\n")
+    let first = try XCTUnwrap(state.live.attention.first)
+    XCTAssertTrue(
+      text.contains("c5 split 1 \(Plots.number(first.weights[0][5])) · split 2 \(Plots.number(first.weights[1][5]))"),
+      text)
+    XCTAssertTrue(text.contains("colours"), "the legend")
     XCTAssertTrue(state.live.attention.allSatisfy { $0.kind == .splitAttention && $0.weights.count == 2 })
   }
 
@@ -276,7 +353,7 @@ final class LiveRunTests: XCTestCase {
     var (state, _) = try openForLiveRun("seresnet50")
     state.send(.key(.character("a")))
     let attention = AttentionView.lines(for: state, width: 70).map(\.plainText)
-    XCTAssertEqual(attention.first, "16 attention blocks, 0 run · colours: low → high")
+    XCTAssertEqual(attention.first, "16 attention blocks, 0 run · ←→ channel cursor")
     state.send(.key(.character("v")))
     XCTAssertEqual(state.overlay, .activations(scroll: 0))
     XCTAssertEqual(

@@ -120,6 +120,41 @@ final class ReduceTests: XCTestCase {
     XCTAssertEqual(byKind.selectedNode.path, "fc")
   }
 
+  /// Every match opens in the tree as the query is typed and stays open after Enter (issue #17).
+  func testSearchOpensTheTreeToEveryDeepMatch() throws {
+    let model = try ExplorerModel.zoo(named: "resnet50")
+    var state = ExplorerState(model: model)
+    for c in "/bn3" { state.send(.key(.character(c))) }
+    let deep = try XCTUnwrap(model.index(ofPath: "layer4.2.bn3"))
+    XCTAssertTrue(state.rows.contains(deep), "the last block's bn3 shows while typing")
+    state.send(.key(.enter))
+    XCTAssertTrue(state.rows.contains(deep), "and after Enter")
+    XCTAssertEqual(state.search?.matches.count, 16)
+    XCTAssertEqual(state.selectedNode.path, "layer1.0.bn3")
+  }
+
+  /// `!` lists the last notices whole, newest first, even ones too long for any status bar (issue #17).
+  func testNoticeLogShowsTheLastNoticesWhole() {
+    var state = press(fresh(), .character("/"), .character("z"), .character("z"), .enter)
+    state = press(state, .character("i"), .character("x"), .character("y"), .enter)
+    let refusal = state.notice?.text ?? ""
+    XCTAssertTrue(refusal.hasPrefix("input size refused"), refusal)
+    XCTAssertEqual(state.noticeLog.map(\.text).suffix(2).first, "no node's path or kind contains \"zz\"")
+    state = press(state, .character("!"))
+    XCTAssertEqual(state.overlay, .notices(scroll: 0))
+    let text = ExplorerRenderer.render(state, size: state.size).text
+    XCTAssertTrue(text.contains("last notices (! or Esc closes)"))
+    XCTAssertTrue(text.contains("no node's path or kind contains \"zz\""), text)
+    let newest = text.range(of: "input size refused"), older = text.range(of: "no node's path")
+    XCTAssertLessThan(newest?.lowerBound ?? text.endIndex, older?.lowerBound ?? text.startIndex, "newest first")
+    XCTAssertNil(press(state, .character("!")).overlay, "! closes it")
+    XCTAssertNil(press(state, .escape).overlay, "Esc closes it")
+    XCTAssertEqual(press(state, .character("?")).overlay, .help(scroll: 0))
+    // The log keeps the last 20.
+    for _ in 0..<15 { state = press(state, .escape, .character("Z"), .character("~")) }
+    XCTAssertEqual(state.noticeLog.count, ExplorerState.noticeLogLimit)
+  }
+
   func testEscCancelsThePromptAndRestoresTheTree() {
     let start = press(fresh(), .down)
     let cancelled = press(start, .character("/"), .character("b"), .character("n"), .character("2"), .escape)
@@ -129,7 +164,10 @@ final class ReduceTests: XCTestCase {
     XCTAssertEqual(cancelled.rows, start.rows)
     let noMatch = press(fresh(), .character("/"), .character("z"), .character("z"), .enter)
     XCTAssertEqual(noMatch.notice?.isWarning, true)
-    XCTAssertNil(noMatch.search)
+    XCTAssertEqual(noMatch.search?.matches, [])
+    // After a search that found nothing, n names it (issue #17) rather than "no search yet".
+    let nAfterNoMatch = press(noMatch, .character("n")).notice
+    XCTAssertEqual(nAfterNoMatch?.text.hasPrefix("no match for \"zz\""), true, nAfterNoMatch?.text ?? "none")
     XCTAssertEqual(press(fresh(), .character("n")).notice?.isWarning, true, "n without a search says so")
     let cleared = press(fresh(), .character("/"), .character("f"), .character("c"), .enter, .escape)
     XCTAssertNil(cleared.search, "Esc clears the search highlight")

@@ -43,9 +43,17 @@ final class RendererTests: XCTestCase {
   func testColumnsFitTheWidth() {
     let narrow = TreePane.columns(
       for: state(), width: ExplorerLayout(size: TerminalSize(width: 80, height: 24)).treeWidth)
+    // At 80 columns the headline numbers come before the names' width (issue #17): params and MACs show.
+    XCTAssertNotNil(narrow.params)
+    XCTAssertNotNil(narrow.macs)
     XCTAssertNotNil(narrow.kind)
-    XCTAssertNotNil(narrow.shape)
-    XCTAssertGreaterThanOrEqual(narrow.name, 14)
+    XCTAssertGreaterThanOrEqual(narrow.name, 12)
+    let hundred = TreePane.columns(
+      for: state(), width: ExplorerLayout(size: TerminalSize(width: 100, height: 30)).treeWidth)
+    XCTAssertNotNil(hundred.params)
+    XCTAssertNotNil(hundred.macs)
+    XCTAssertNotNil(hundred.kind)
+    XCTAssertNotNil(hundred.shape)
     let wide = TreePane.columns(
       for: state(), width: ExplorerLayout(size: TerminalSize(width: 160, height: 48)).treeWidth)
     XCTAssertNotNil(wide.kind)

@@ -77,11 +77,17 @@ final class RunGuardTests: XCTestCase {
     for key in "i64" { state.send(.key(.character(key)), controller) }
     state.send(.key(.enter), controller)
     XCTAssertEqual(state.live.source, "weights senet18.safetensors · synthetic input")
+    // Said at once (issue #17): the file no longer fits, the synthetic input is used.
+    XCTAssertEqual(state.notice?.isWarning, true)
+    XCTAssertTrue(
+      state.notice?.text.contains("the --input file no longer fits, so the synthetic input is used") ?? false,
+      state.notice?.text ?? "no notice")
     // And at the array's size again: the array is back (both were lost for good before).
     for key in "i32" { state.send(.key(.character(key)), controller) }
     state.send(.key(.enter), controller)
     XCTAssertEqual(state.live.source, "weights senet18.safetensors · input zeros.npy")
     XCTAssertTrue(state.live.inputIsReal)
+    XCTAssertTrue(state.notice?.text.contains("the --input file fits again") ?? false, state.notice?.text ?? "none")
   }
 
   func testKeysQueuedAfterOpeningAModelActOnIt() throws {

@@ -1,3 +1,4 @@
+import Analysis
 import Explorer
 import XCTest
 
@@ -32,6 +33,9 @@ final class ScreenGridTests: XCTestCase {
     XCTAssertEqual(TextFit.truncate("denselayer12", to: 8, ellipsis: "…"), "densela…")
     XCTAssertEqual(DisplayWidth.of(TextFit.truncate("denselayer12", to: 8, ellipsis: "…")), 8)
     XCTAssertEqual(TextFit.truncate("abc", to: 3, ellipsis: "~"), "abc")
+    XCTAssertEqual(TextFit.truncateMiddle("denselayer12", to: 8, ellipsis: "…"), "dens…r12")
+    XCTAssertEqual(TextFit.truncateMiddle("downsample", to: 7, ellipsis: "..."), "do...le")
+    XCTAssertEqual(TextFit.truncateMiddle("conv1", to: 8, ellipsis: "…"), "conv1")
     XCTAssertEqual(TextFit.wrap("one two three four", width: 9), ["one two", "three", "four"])
     XCTAssertEqual(TextFit.wrap("abcdefghij", width: 4), ["abcd", "efgh", "ij"])
     XCTAssertEqual(TextFit.padLeft("7", to: 3), "  7")
@@ -63,7 +67,9 @@ final class ScreenGridTests: XCTestCase {
     XCTAssertEqual(DisplayFormat.percent(1, of: 4), "25.0 %")
     XCTAssertEqual(DisplayFormat.percent(1, of: 1_000_000), "<0.01 %")
     XCTAssertEqual(DisplayFormat.percent(5, of: 5), "100 %")
-    XCTAssertEqual(DisplayFormat.bytes(802_816), "784 KiB")
+    XCTAssertEqual(DisplayFormat.bytes(802_816), "802.8 kB")
+    // The unit and figure `summary` prints for activation memory (issue #17: it said MB, the explorer MiB).
+    XCTAssertEqual(DisplayFormat.bytes(102_228_128), NumberFormat.megabytes(102_228_128))
     XCTAssertEqual(DisplayFormat.bytes(12), "12 B")
   }
 

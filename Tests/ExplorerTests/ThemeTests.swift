@@ -330,4 +330,21 @@ final class ThemeTests: XCTestCase {
     XCTAssertFalse(styles[Int(StyleRole.normal.rawValue)].reverse, "plain text is not reversed")
     XCTAssertFalse(ColourDepth.indexed256.resolve(dark)[Int(StyleRole.selected.rawValue)].reverse)
   }
+
+  /// The attention ramp's low end reads on dark and light backgrounds (issue #17: it was ANSI black).
+  func testAttentionRampLowEndIsVisibleOnDarkAndLight() throws {
+    let low = Theme.builtInDefault.palette.style(for: .heat(0)).foreground
+    let unreadable: [TermColor] = [.ansi(0), .ansi(7), .ansi(8), .ansi(15), .terminalDefault]
+    XCTAssertFalse(unreadable.contains(low), "default theme's low end \(low)")
+    var catalog = ThemeCatalog(directories: [Self.repoThemes])
+    for name in ["dark", "light"] {
+      let palette = try catalog.select(name).palette
+      let background = palette.style(for: .normal).background
+      guard case .rgb(let r, let g, let b) = palette.style(for: .heat(0)).foreground,
+        case .rgb(let br, let bg, let bb) = background
+      else { return XCTFail("\(name): RGB ramp and background expected") }
+      let distance = abs(Int(r) - Int(br)) + abs(Int(g) - Int(bg)) + abs(Int(b) - Int(bb))
+      XCTAssertGreaterThan(distance, 150, "\(name): the low end stands out from the background")
+    }
+  }
 }

@@ -58,6 +58,9 @@ final class ViewsReduceTests: XCTestCase {
       ["sknet_cifar", "skresnet18", "skresnet34", "skresnext50_32x4d", "skresnet50"])
     XCTAssertEqual(filtered.entries[try XCTUnwrap(filtered.selected)].name, "sknet_cifar", "the first match is chosen")
     XCTAssertEqual(filtered.entries.first { $0.name == "skresnet18" }?.inputSize, 160)
+    // The input column shows the batch when it is not 1 (issue #17).
+    XCTAssertEqual(filtered.entries.first { $0.name == "skresnet18" }?.batch, 2)
+    XCTAssertTrue(ExplorerRenderer.render(state, size: size).text.contains("2×3×160×160"))
     state = type(state, "q")  // q is text in the picker's filter, not quit
     XCTAssertFalse(state.shouldQuit)
     XCTAssertEqual(picker(state)?.matching, [])
@@ -115,6 +118,15 @@ final class ViewsReduceTests: XCTestCase {
     XCTAssertEqual(view.models[0].params, 25_557_032)
     XCTAssertNil(press(state, .character("c")).compare, "c closes it")
     XCTAssertNil(press(state, .escape).compare, "Esc closes it")
+  }
+
+  /// Compare opened from a model outside the default five includes it, selected (issue #17).
+  func testCompareIncludesTheOpenModelOutsideTheDefaultSet() throws {
+    for name in ["resnet152", "densenet161"] {
+      let view = try XCTUnwrap(press(try fresh(name), .character("c")).compare)
+      XCTAssertEqual(view.models.map(\.name), CompareView.defaultModels + [name])
+      XCTAssertEqual(view.selected, 5, "\(name) is selected")
+    }
   }
 
   func testCompareAddAndRemove() throws {

@@ -1,3 +1,4 @@
+import Analysis
 import Explorer
 import Models
 import XCTest
@@ -86,6 +87,11 @@ final class ZooAdapterTests: XCTestCase {
 
     let resnest = facts(try ExplorerModel.zoo(named: "resnest50d"), "layer1.0.conv2")
     XCTAssertEqual(resnest["radix (R)"], "2")
+    // timm's resnest50d: cardinality 1, radix 2 (its conv's 2 groups are radix × cardinality).
+    let resnestBlock = facts(try ExplorerModel.zoo(named: "resnest50d"), "layer1.0")
+    XCTAssertEqual(resnestBlock["cardinality"], "1")
+    XCTAssertEqual(resnestBlock["radix"], "2")
+    XCTAssertNil(resnestBlock["groups (cardinality)"])
 
     let densenet = try ExplorerModel.zoo(named: "densenet121")
     let layer = facts(densenet, "features.denseblock1.denselayer1")
@@ -94,6 +100,17 @@ final class ZooAdapterTests: XCTestCase {
     XCTAssertEqual(layer["bottleneck"], "128 (4·k)")
     XCTAssertEqual(facts(densenet, "features.denseblock1")["channels"], "64 → 256")
     XCTAssertEqual(facts(densenet, "features.denseblock1")["layers"], "6")
+  }
+
+  /// The root's activation memory reads as `summary` prints it: one unit, one figure (issue #17).
+  func testActivationMemoryMatchesTheSummary() throws {
+    let analysis = try ModelSpec(named: "resnet50").analyze(batch: 1, size: nil)
+    let model = try ExplorerModel.zoo(named: "resnet50")
+    XCTAssertEqual(model.nodes[0].subtreeActivationBytes, analysis.activationBytes)
+    let text = DetailsPane.lines(for: ExplorerState(model: model), width: 60).map { $0.segments.map(\.text).joined() }
+      .joined(separator: "\n")
+    XCTAssertTrue(text.contains(NumberFormat.megabytes(analysis.activationBytes)), text)
+    XCTAssertFalse(text.contains("MiB"))
   }
 
   func testUnknownModelNamesTheChoices() {
