@@ -45,9 +45,10 @@ keys / l a y e r 2 . 0 Enter
 check "search: prompt jumps to layer2.0" wait_for 'match 1 of [0-9]+ for "layer2\.0"'
 keys l
 check "expand: l opens the block" wait_for '▾ 0 +Bottleneck'
-check "expand: its layers show" wait_for 'downsample +Sequential'
+# Names longer than the name column are shortened in the middle (params and MACs come first).
+check "expand: its layers show" wait_for 'down(sample|…mple) +Sequential'
 keys h
-check "collapse: h closes it again" wait_gone 'downsample +Sequential'
+check "collapse: h closes it again" wait_gone 'down(sample|…mple) +Sequential'
 keys / c o n v 2 Enter
 # The search starts from the selection (layer2.0), so the first hit is layer2.0.conv2, the 4th of 16.
 check "search: conv2 has 16 matches, from the selection on" wait_for 'match 4 of 16 for "conv2"'
@@ -106,23 +107,25 @@ keys Down Enter
 check "picker: Enter opens the chosen model" wait_for '┌ densenet161 · 28,681,000 params'
 check "picker: the theme stays" wait_for 'theme dark'
 keys c
-check "compare: c opens the default set" wait_for '┌ compare · 5 models'
+# densenet161 is outside the default five: it joins them, selected (g goes back to the first column).
+check "compare: c opens the default set and the open model" wait_for '┌ compare · 6 models'
+keys g
 check "compare: models side by side" wait_for 'resnet50 +seresnet50 +skresnext50_32x4d'
 check "compare: per-stage shapes" wait_for 'layer1 1×256×56×56 +layer1 1×256×56×56'
 check "compare: depth in weighted layers" wait_for 'depth +54 conv\+linear layers +86 conv'
 keys +
 check "compare: + opens the picker to add" wait_for 'add a model to the comparison'
 keys r e s n e t 1 8 Enter
-check "compare: + adds the model" wait_for '┌ compare · 6 models'
+check "compare: + adds the model" wait_for '┌ compare · 7 models'
 check "compare: says what it added" wait_for 'added resnet18'
 keys -
-check "compare: - removes the selected one" wait_for '┌ compare · 5 models'
+check "compare: - removes the selected one" wait_for '┌ compare · 6 models'
 check "compare: says what it removed" wait_for 'removed resnet18'
 # g scrolls back to the first column; an SGR click on the second column (x = 1 + 10 + 28 + 3, 1-based).
 keys g
-wait_for '^│ 1/5 ' >/dev/null
+wait_for '^│ 1/6 ' >/dev/null
 keys -l $'\e[<0;44;3M\e[<0;44;3m'
-check "mouse: a click selects a compare column" wait_for '^│ 2/5 '
+check "mouse: a click selects a compare column" wait_for '^│ 2/6 '
 keys Escape
 check "compare: Esc closes it" wait_for '┌ densenet161 · '
 keys i 1 6 0 Enter
@@ -222,7 +225,7 @@ signal_app() {
   [ -n "$app" ] && kill "-$1" "$app"
 }
 start 100 30 C.UTF-8 densenet121
-check "densenet121: opens on its dense layers" wait_for 'denselayer1 '
+check "densenet121: opens on its dense layers" wait_for 'dens(elayer|…yer)1 '
 signal_app TERM
 check "SIGTERM: exit 143 and terminal restored" wait_exit 143
 start 100 30 C.UTF-8 seresnet50
