@@ -43,7 +43,7 @@ extension ExplorerState {
       chooser.setText(chooser.text + String(c))
     case .collapse, .expand, .toggle, .top, .bottom, .switchFocus, .search, .nextMatch, .previousMatch,
       .modelPicker, .compare, .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset,
-      .activationView, .attentionView, .nextTheme, .help, .editVariant, .baseModel, .ablation:
+      .activationView, .attentionView, .nextTheme, .help, .editVariant, .baseModel, .ablation, .notices:
       return []  // not bound in the class prompt
     }
     overlay = .classPrompt(chooser)
@@ -91,7 +91,7 @@ extension ExplorerState {
     case .bottom: overlay = .gradient(scroll: clampOverlayScroll(Int.max / 2))
     case nil, .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .activationView, .attentionView,
-      .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel, .ablation:
+      .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel, .ablation, .notices:
       notice = Notice(text: "\(Self.describe(key)) does nothing here: Esc closes the view", isWarning: false)
     }
     return []
