@@ -82,7 +82,7 @@ fuzz: fuzz-build
 soak: build
 	bash Tests/e2e/monkey_tmux.sh $(BIN) 10000
 
-test: lint unit-tests e2e-tests fuzz-smoke
+test: lint unit-tests e2e-tests tsan-tests fuzz-smoke
 
 bench: build
 	$(BIN) bench --ops
