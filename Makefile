@@ -1,6 +1,7 @@
 # convscope — two commands do everything on a fresh Debian 12 machine with Swift:
 #   make run    install missing system packages, build release, open the explorer on resnet50
-#   make test   same setup, then the whole test suite (unit tests + end-to-end scripts)
+#   make test   same setup, then the whole test suite (unit tests, end-to-end scripts, sanitizers, bounded fuzzing
+#               and a bounded monkey test); make fuzz and make soak run the long campaigns
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libncursesw5-dev ncurses-term libpng-dev libjpeg62-turbo-dev tmux pkg-config
@@ -8,7 +9,8 @@ MODEL ?= resnet50
 BIN := .build/release/convscope
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build build-debug lint unit-tests e2e-tests gemm-paths-test bench clean
+.PHONY: run test deps build build-debug lint unit-tests e2e-tests gemm-paths-test bench clean tsan-tests \
+  fuzz-build fuzz-smoke fuzz soak
 
 ## Install the system packages that are missing (apt-get update only when something is).
 deps:
@@ -44,10 +46,51 @@ gemm-paths-test: build
 e2e-tests: build
 	bash Tests/e2e/run_all.sh $(BIN)
 
-test: lint unit-tests e2e-tests
+## Sanitizers, each in its own build folder so the release build stays valid. The libFuzzer targets are built with
+## AddressSanitizer (LeakSanitizer on) and fuzzer coverage; UBSan instruments the C targets (swiftc has no
+## -sanitize=undefined; Swift traps on its own) and the ASan runtime carries UBSan's handlers. lld links: gold stops
+## with an internal error on the instrumented objects.
+SAN_FLAGS := -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld \
+  -Xcc -fsanitize=fuzzer-no-link,address,undefined -Xcc -fno-sanitize-recover=undefined
+FUZZ_BIN := .build-asan/release/convscope-fuzz
+FUZZ_TARGETS := safetensors npy image theme keys
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+fuzz-build: deps
+	$(SWIFT) build -c release --scratch-path .build-asan --product convscope-fuzz $(SAN_FLAGS)
+
+## The live-run, worker and cancellation tests under ThreadSanitizer.
+TSAN_FILTER := LiveRunTests|RunGuardTests|ExplorerAppTests|ExecutorTests.testCancel|ExecutorTests.testConcurrentCancel
+tsan-tests: deps
+	$(SWIFT) build -c release --build-tests --scratch-path .build-tsan -Xswiftc -sanitize=thread -Xcc -fsanitize=thread
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(SWIFT) test -c release --skip-build --disable-swift-testing \
+	  --scratch-path .build-tsan -Xswiftc -sanitize=thread --filter '$(TSAN_FILTER)'
+
+## Each fuzz target for FUZZ_SECONDS (12 s: about a minute in all), from its committed seed corpus; any crash,
+## leak (LeakSanitizer), timeout (-timeout) or memory blow-up (-rss_limit_mb) fails. Findings go to .build-asan/fuzz.
+FUZZ_SECONDS ?= 12
+FUZZ_RUN = mkdir -p .build-asan/fuzz/$$t && cp -n Tests/Fuzz/Corpus/$$t/* .build-asan/fuzz/$$t/ && \
+  $(SAN_ENV) $(FUZZ_BIN) $$t -max_total_time=$(1) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+  -artifact_prefix=.build-asan/fuzz/$$t- -print_final_stats=1 .build-asan/fuzz/$$t 2>&1 | \
+  tee .build-asan/fuzz/$$t.log | grep -E '^(stat::number_of_executed_units|==|SUMMARY|.*ERROR)' ; \
+  test $${PIPESTATUS[0]} -eq 0 || { echo "fuzz $$t failed: see .build-asan/fuzz/$$t.log"; exit 1; }
+fuzz-smoke: fuzz-build
+	@for t in $(FUZZ_TARGETS); do echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; $(call FUZZ_RUN,$(FUZZ_SECONDS)); done
+
+## The long campaign: FUZZ_HOURS (default 1) per target; the corpus grows in .build-asan/fuzz.
+FUZZ_HOURS ?= 1
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do echo "== fuzz $$t ($(FUZZ_HOURS) h)"; $(call FUZZ_RUN,$$(($(FUZZ_HOURS) * 3600))); done
+
+## The explorer monkey test under tmux: random keys, mouse reports and resizes while runs start and cancel.
+## (make test runs a bounded version through run_all.sh: 1,000 events.)
+soak: build
+	bash Tests/e2e/monkey_tmux.sh $(BIN) 10000
+
+test: lint unit-tests e2e-tests tsan-tests fuzz-smoke
 
 bench: build
 	$(BIN) bench --ops
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-tests .build-asan .build-tsan

@@ -3,11 +3,11 @@
 # from 1×1 to 300×100 on several models, while runs start (r, s) and are cancelled (x, another model, a resize).
 # After every batch the process must be alive; every few batches it must answer (back at 100×30, Esc closes what
 # is open and the frame is redrawn within 10 s); at the end q exits 0 with the terminal restored.
-# Usage: Tests/e2e/monkey_tmux.sh PATH/TO/convscope [EVENTS=1500] [SEED=18]
-# (make test runs 1,500 events through run_all.sh; make soak runs 10,000.)
+# Usage: Tests/e2e/monkey_tmux.sh PATH/TO/convscope [EVENTS=1000] [SEED=18]
+# (make test runs 1,000 events through run_all.sh; make soak runs 10,000.)
 set -u
 source "$(dirname "$0")/lib/tmux.sh"
-EVENTS=${2:-1500}
+EVENTS=${2:-1000}
 SEED=${3:-18}
 tmux_harness "e2e monkey" convscope-monkey $((300 + EVENTS / 4)) 10 "$@"
 
