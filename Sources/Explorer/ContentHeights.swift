@@ -23,6 +23,7 @@ package struct ContentHeights: Equatable, Sendable {
     case .picker, .variant, nil: overlay = 0
     case .lesion(let view): overlay = LesionView.lines(for: state, view, width: boxWidth).count
     case .reuse(let view): overlay = ReuseView.lines(for: state, view, width: boxWidth).lines.count
+    case .wiring: overlay = WiringView.lines(for: state, width: boxWidth).count
     case .picker, nil: overlay = 0
     }
     return ContentHeights(details: DetailsPane.lines(for: state, width: layout.detailsWidth).count, overlay: overlay)

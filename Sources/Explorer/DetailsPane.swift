@@ -22,6 +22,7 @@ package enum DetailsPane {
     out += tensors("parameters", node.parameters, glyphs: state.glyphs, width: width)
     out += tensors("buffers", node.buffers, glyphs: state.glyphs, width: width)
     out += counts(node, model: state.model, glyphs: state.glyphs, width: width)
+    if node.path.isEmpty { out += memory(state: state, width: width) }
     out += channelLines(for: state, width: width)
     return out
   }
@@ -151,7 +152,7 @@ package enum DetailsPane {
 
   /// `label  part  part…`: the parts on one line when they fit; else the `compact` form when that
   /// fits; else trailing dim annotations are dropped, and what is left flows onto indented lines.
-  private static func field(
+  static func field(
     _ label: String, _ parts: [Part], width: Int, labelColumns column: Int = labelWidth, compact: [Part]? = nil
   ) -> [StyledLine] {
     let labelColumns = max(column, DisplayWidth.of(label) + 1)

@@ -33,6 +33,8 @@ package enum ExplorerAction: Equatable, Sendable {
   /// The shown DenseNet's feature-reuse matrices, or why there are none.
   case reuse(ReuseMaps)
   case reuseRefused(String)
+  /// What `w` wrote, or why it did not.
+  case exported(ExportOutcome)
 }
 
 /// A model analysed at an input, with the live-run state of its new session.

@@ -27,6 +27,8 @@ package enum ExplorerEffect: Equatable, Sendable {
   case cancelLesion
   /// The shown model's feature-reuse matrices (off the UI thread).
   case reuse
+  /// `w`: write a view to a file.
+  case export(ExportJob)
 
   /// Whether the runner does this off the UI thread (keys wait for its result, frames do not).
   package var isSlow: Bool {
@@ -34,7 +36,7 @@ package enum ExplorerEffect: Equatable, Sendable {
     case .loadCatalogue, .compare: true
     case .open, .changeInput, .addToCompare, .run, .applyVariant: false
     case .loadCatalogue, .compare, .reuse: true
-    case .open, .changeInput, .addToCompare, .run, .startLesion, .cancelLesion: false
+    case .open, .changeInput, .addToCompare, .run, .startLesion, .cancelLesion, .export: false
     }
   }
 }

@@ -49,7 +49,7 @@ extension ExplorerState {
       picker.setFilter(picker.filter + String(c), visibleRows: rows)
     case .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .nextTheme, .help, .editVariant, .baseModel, .ablation:
+      .attentionView, .nextTheme, .help, .editVariant, .baseModel, .view, .ablation:
       break  // not bound in the picker
     }
     if case .picker = overlay { overlay = .picker(picker) }

@@ -25,7 +25,7 @@ extension ExplorerState {
     case .runToSelected, .reset, .moveUp, .moveDown, .collapse, .expand, .toggle, .top, .bottom, .pageUp, .pageDown,
       .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare, .inputSize, .compareAdd,
       .compareRemove, .activationView, .attentionView, .nextTheme, .help, .escape, .quit, .accept, .deleteBackward,
-      .editVariant, .baseModel, .ablation:
+      .editVariant, .baseModel, .view, .ablation:
       guard let index = stepIndex(forNode: selected) else {
         notice = Notice(text: "\(selectedNode.path) is not part of a forward step", isWarning: false)
         return []
@@ -144,6 +144,7 @@ extension ExplorerState {
     case .pageDown: scrollView(view, by: pageSize)
     case .top: scrollView(view, by: -Int.max / 2)
     case .bottom: scrollView(view, by: Int.max / 2)
+    case .view(let command): return runView(command)
     case .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel,
       .ablation:
@@ -172,7 +173,7 @@ extension ExplorerState {
     switch view {
     case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll + delta))
     case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll + delta))
-    case .help, .picker, .variant, .lesion, .reuse: break
+    case .help, .picker, .variant, .lesion, .reuse, .wiring: break
     }
   }
 }

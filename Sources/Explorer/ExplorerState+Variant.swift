@@ -54,7 +54,7 @@ extension ExplorerState {
       editor.type(c)
     case .collapse, .expand, .toggle, .top, .bottom, .pageUp, .pageDown, .switchFocus, .search, .nextMatch,
       .previousMatch, .modelPicker, .compare, .inputSize, .compareAdd, .compareRemove, .step, .runToSelected,
-      .runToEnd, .reset, .activationView, .attentionView, .nextTheme, .help, .editVariant, .baseModel, .ablation:
+      .runToEnd, .reset, .activationView, .attentionView, .nextTheme, .help, .editVariant, .baseModel, .view, .ablation:
       break  // not bound in the editor
     }
     overlay = .variant(editor)

@@ -20,6 +20,8 @@ package enum Overlay: Equatable, Sendable {
   case lesion(LesionOverlay)
   /// `u`: DenseNet feature reuse.
   case reuse(ReuseOverlay)
+  /// `W`: the selected block's wiring.
+  case wiring(scroll: Int)
 }
 
 /// A one-line notice in the status bar, cleared by the next key.
@@ -65,6 +67,10 @@ package struct ExplorerState: Equatable, Sendable {
   package var notice: Notice?
   /// Set by `q` / Ctrl-C; the run loop ends when it is.
   package var shouldQuit = false
+  /// Whether the explorer takes mouse reports (`M` toggles; off, the terminal's own text selection works).
+  package var mouseCaptured = true
+  /// `T`: the tree's params and MACs columns show each node's time and GFLOP/s of the last run.
+  package var showsLayerTimes = false
   /// The live forward pass: steps that ran, what was observed, a run in progress.
   package var live: LiveRun
   /// Per node: the end (exclusive) of its subtree in pre-order.

@@ -16,6 +16,10 @@ package enum KeyContext: Hashable, Sendable, CaseIterable {
   case search, inputSize
   /// The variant editor (`e`).
   case variantEditor
+  /// The wiring view (`W`).
+  case wiring
+  /// The export prompt (`w`).
+  case exportPath
 
   /// The context's name in the README's key tables.
   package var title: String {
@@ -32,6 +36,8 @@ package enum KeyContext: Hashable, Sendable, CaseIterable {
     case .search: "search (`/`)"
     case .inputSize: "input size (`i`)"
     case .variantEditor: "variant editor (`e`)"
+    case .wiring: "wiring view"
+    case .exportPath: "export (`w`)"
     }
   }
 }
@@ -47,6 +53,7 @@ extension Overlay {
     case .variant: .variantEditor
     case .lesion: .lesion
     case .reuse: .reuse
+    case .wiring: .wiring
     }
   }
 }
@@ -57,6 +64,7 @@ extension Prompt {
     switch purpose {
     case .search: .search
     case .inputSize: .inputSize
+    case .export: .exportPath
     }
   }
 }

@@ -14,6 +14,8 @@ struct ModelBenchmark {
   let session: Session
   let repeats: Int
   let warmup: Int
+  /// Time every node too (`--per-layer`): a profiler is set for the timed passes.
+  var perLayer = false
 
   func run() throws -> BenchResult {
     let network = session.network
@@ -27,22 +29,30 @@ struct ModelBenchmark {
     let clock = ContinuousClock()
     var passes: [Double] = []
     var stepSeconds = [[Double]](repeating: [], count: network.steps.count)
+    var profiles: [LayerProfile] = []
+    let profiler = perLayer ? LayerProfiler() : nil
+    executor.profiler = profiler
     for _ in 0..<repeats {
       executor.reset()
+      profiler?.clear()
       let start = clock.now
       let reports = try executor.runToEnd()
       passes.append(Self.milliseconds(start.duration(to: clock.now)))
       for report in reports { stepSeconds[report.index].append(report.seconds) }
+      if let profiler { profiles.append(profiler.profile) }
     }
+    executor.profiler = nil
     let steps = zip(network.steps, stepSeconds).map { step, seconds in
       BenchResult.StepTiming(
         name: step.name, medianMs: BenchResult.median(seconds) * 1000, macs: analysis.macs(of: step))
     }
-    return BenchResult(
+    var result = BenchResult(
       model: session.spec.displayName, batch: session.inputShape[0], inputSize: session.inputShape[2],
       threads: Threads.count, warmup: warmup,
       passesMs: passes, macs: analysis.totalMACs, steps: steps, peakRSSMB: Self.peakRSSMB(),
       gemm: GEMM.engineName)
+    result.layers = LayerTiming.rows(profiles: profiles, network: network, analysis: analysis)
+    return result
   }
 
   private static func milliseconds(_ duration: Duration) -> Double {
