@@ -236,7 +236,9 @@ package enum WiringView {
         out += pathRows
         pathShape = shape
       }
-      shape = pathShape
+      // The module's own output: what the product returns (a split-attention's C, not its paths' R·C).
+      let output = node(owner).map(\.outputShape).flatMap { $0.isEmpty ? nil : $0 } ?? pathShape
+      shape = output
       if squeeze.hasPrefix("mean_HW"), shape.count == 4 { shape = [shape[0], shape[1], 1, 1] }
       out.append(
         Row(
@@ -245,7 +247,7 @@ package enum WiringView {
       var weightRows = rows(weights, rails: "")
       for k in weightRows.indices { weightRows[k].rails = rails + glyphs.vertical + glyphs.vertical + " " }
       out += weightRows
-      shape = pathShape
+      shape = output
       out.append(
         Row(
           rails: rails + glyphs.wiringProduct + glyphs.bottomRight + " ", label: glyphs.text(combine),

@@ -48,7 +48,7 @@ final class WiringViewTests: XCTestCase {
   func testScrollsAndExplainsANodeOutsideABlock() throws {
     var state = ExplorerState(model: try ExplorerModel.zoo(named: "densenet121"))
     state.send(.resize(TerminalSize(width: 80, height: 24)))
-    XCTAssertTrue(state.select(path: "features.denseblock1"))
+    XCTAssertTrue(state.select(path: "features.denseblock3"))
     state.send(.key(.character("W")))
     state.send(.key(.down))
     XCTAssertEqual(state.overlay, .wiring(scroll: 1))
