@@ -70,5 +70,17 @@ check "act.csv: the head's row" grep -Eq '^10,head,' "$WORK/act.csv"
 keys Escape q
 check "quit: exit 0" quits
 
+# --- the same figures from the command line ----------------------------------------------------
+timeout 120 "$BIN" bench resnet18 --per-layer --input-size 64 --repeat 2 --warmup 1 --format json >"$WORK/bench.json"
+check "bench --per-layer: exits 0" test $? -eq 0
+check "bench --per-layer: conv1 timed with its MACs" grep -Eq '"path": ?"conv1", ?"kind": ?"Conv2d", ?"median_ms": ?[0-9.]+, ?"macs": ?9633792' "$WORK/bench.json"
+check "bench --per-layer: bn1 fused into conv1" grep -Eq '"path": ?"bn1", ?"kind": ?"BatchNorm2d", ?"median_ms": ?null, ?"macs": ?0, ?"gflops": ?null, ?"fused_into": ?"conv1"' "$WORK/bench.json"
+timeout 120 "$BIN" summary resnet18 --input-size 64 --format json >"$WORK/summary.json"
+check "summary json: input_bytes" grep -q '"input_bytes": 49152,' "$WORK/summary.json"
+check "summary json: a measured activation peak" grep -Eq '"activation_peak_bytes": [1-9][0-9]+,' "$WORK/summary.json"
+check "summary json: a measured backward figure" grep -Eq '"backward_bytes": [1-9][0-9]+,' "$WORK/summary.json"
+"$BIN" summary resnet18 --input-size 64 --format json --no-measure >"$WORK/static.json"
+check "summary --no-measure: the measured figures are null" grep -q '"activation_peak_bytes": null,' "$WORK/static.json"
+
 echo "e2e export: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
