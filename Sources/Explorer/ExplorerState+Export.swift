@@ -96,28 +96,19 @@ extension ExplorerState {
 
   /// Keys at the export prompt: edit the name, Enter writes, Esc cancels.
   mutating func handleExportKey(_ key: Key) -> [ExplorerEffect] {
-    guard var current = prompt else { return [] }
-    switch current.edit(by: key) {
-    case .quit: shouldQuit = true
-    case .cancel: prompt = nil
-    case .edit(let text):
-      current.text = text
-      prompt = current
-    case .accept:
-      prompt = nil
-      let path = current.text.trimmingCharacters(in: .whitespaces)
+    editPrompt(key) { state, text in
+      let path = text.trimmingCharacters(in: .whitespaces)
       guard !path.isEmpty else {
-        notice = Notice(text: "nothing written: no file name", isWarning: false)
+        state.notice = Notice(text: "nothing written: no file name", isWarning: false)
         return []
       }
-      do {
-        return [.export(try exportJob(to: path))]
+      do throws(ExportRefusal) {
+        return [.export(try state.exportJob(to: path))]
       } catch {
-        notice = Notice(text: "nothing written: \(error.reason)", isWarning: true)
+        state.notice = Notice(text: "nothing written: \(error.reason)", isWarning: true)
       }
-    case .ignore: break
+      return []
     }
-    return []
   }
 
   /// Shows how a write went.
