@@ -26,6 +26,7 @@ package struct ContentHeights: Equatable, Sendable {
     case .reuse(let view): overlay = ReuseView.lines(for: state, view, width: boxWidth).lines.count
     case .gradient: overlay = GradientView.lines(for: state, width: boxWidth, layout: layout).count
     case .classPrompt: overlay = 0
+    case .wiring: overlay = WiringView.lines(for: state, width: boxWidth).count
     case .picker, nil: overlay = 0
     }
     return ContentHeights(details: DetailsPane.lines(for: state, width: layout.detailsWidth).count, overlay: overlay)

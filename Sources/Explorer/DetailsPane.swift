@@ -23,6 +23,7 @@ package enum DetailsPane {
     out += tensors("parameters", node.parameters, glyphs: state.glyphs, width: width)
     out += tensors("buffers", node.buffers, glyphs: state.glyphs, width: width)
     out += counts(node, model: state.model, glyphs: state.glyphs, width: width)
+    if node.path.isEmpty { out += memory(state: state, width: width) }
     out += channelLines(for: state, width: width)
     return out
   }
@@ -152,7 +153,7 @@ package enum DetailsPane {
 
   /// `label  part  part…`: the parts on one line when they fit; else the `compact` form, whose parts
   /// flow onto indented lines when it does not fit either (no value is ever dropped).
-  private static func field(
+  static func field(
     _ label: String, _ parts: [Part], width: Int, labelColumns column: Int = labelWidth, compact: [Part]? = nil
   ) -> [StyledLine] {
     let labelColumns = max(column, DisplayWidth.of(label) + 1)

@@ -132,6 +132,7 @@ package final class EffectRunner: @unchecked Sendable {
       } catch {
         return [.reuseRefused("\(error)")]
       }
+    case .export(let job): return [.exported(write(job))]
     }
   }
 

@@ -35,6 +35,8 @@ package enum ExplorerAction: Equatable, Sendable {
   case reuseRefused(String)
   /// The backward pass `id` reports (other passes' reports are dropped).
   case gradient(GradientEvent, id: GradientID)
+  /// What `w` wrote, or why it did not.
+  case exported(ExportOutcome)
 }
 
 /// A model analysed at an input, with the live-run state of its new session.

@@ -39,6 +39,7 @@ package enum ExplorerApp {
     var dirty = true
     var presented = false
     var appliedTheme = state.themeName
+    var appliedMouse = state.mouseCaptured
     while !state.shouldQuit {
       if dirty {
         terminal.present(ExplorerRenderer.render(state, size: terminal.size))
@@ -68,6 +69,10 @@ package enum ExplorerApp {
       if state.themeName != appliedTheme {
         terminal.setPalette(state.theme.palette)
         appliedTheme = state.themeName
+      }
+      if state.mouseCaptured != appliedMouse {
+        terminal.setMouseCapture(state.mouseCaptured)
+        appliedMouse = state.mouseCaptured
       }
     }
     return (interrupted ? .signal(SIGINT) : .quit, state)

@@ -14,6 +14,8 @@ package enum ExplorerCommand: Hashable, Sendable {
   case editVariant, baseModel
   /// `d` `D` `P` `L` `u`: interventions and the views of what they do.
   case ablation(AblationCommand)
+  /// `W` `w` `M` `T`: the wiring view, writing the view to a file, mouse capture, per-node times.
+  case view(ViewCommand)
   case help
   /// `!`: the last notices, whole, in a box.
   case notices

@@ -32,6 +32,8 @@ package enum ExplorerEffect: Equatable, Sendable {
   case startGradient(GradientID, target: Int?, interventions: [Intervention], plain: Bool)
   /// Stop the backward pass in progress (`x`).
   case cancelGradient
+  /// `w`: write a view to a file.
+  case export(ExportJob)
 
   /// Whether the runner does this off the UI thread (keys wait for its result, frames do not).
   package var isSlow: Bool {
@@ -39,7 +41,7 @@ package enum ExplorerEffect: Equatable, Sendable {
     case .loadCatalogue, .compare: true
     case .open, .changeInput, .addToCompare, .run, .applyVariant: false
     case .loadCatalogue, .compare, .reuse: true
-    case .open, .changeInput, .addToCompare, .run, .startLesion, .cancelLesion, .startGradient, .cancelGradient: false
+    case .open, .changeInput, .addToCompare, .run, .startLesion, .cancelLesion, .startGradient, .cancelGradient, .export: false
     }
   }
 }

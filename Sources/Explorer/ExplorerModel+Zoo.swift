@@ -38,7 +38,7 @@ extension ExplorerModel {
           hyperParameters: BlockFacts.of(module) + module.hyperParameters.map { ($0.label, $0.value) },
           parameters: module.parameters.map { TensorSummary(name: $0.name, shape: $0.shape) },
           buffers: module.buffers.map { TensorSummary(name: $0.name, shape: $0.shape) },
-          step: steps[entry.path], uncounted: counted.uncounted))
+          step: steps[entry.path], uncounted: counted.uncounted, wiring: module.hasWiring ? module.wiring : nil))
       if let parent { nodes[parent].children.append(index) }
       ancestry.append(index)
     }

@@ -1,3 +1,4 @@
+import Graph
 import Models
 
 /// A parameter or buffer tensor of a node: its local name and shape.
@@ -55,13 +56,15 @@ package struct ExplorerNode: Equatable, Sendable {
   package var isBlock: Bool { step != nil }
   /// Work the counter could not count (named, never silently zero).
   package var uncounted: [String]
+  /// The block's data flow for the wiring view (`W`), when the module is a block or an attention module.
+  package var wiring: [WiringStage]?
 
   package init(
     name: String, path: String, kind: String, depth: Int = 0, parent: Int? = nil, children: [Int] = [],
     outputShape: [Int] = [], params: Int = 0, bufferElements: Int = 0, macs: Int = 0, elementOps: Int = 0,
     activationBytes: Int = 0, subtreeActivationBytes: Int = 0, receptiveField: Int? = nil, jumpStride: Int? = nil,
     hyperParameters: [(String, String)] = [], parameters: [TensorSummary] = [], buffers: [TensorSummary] = [],
-    step: String? = nil, uncounted: [String] = []
+    step: String? = nil, uncounted: [String] = [], wiring: [WiringStage]? = nil
   ) {
     self.name = name
     self.path = path
@@ -83,6 +86,7 @@ package struct ExplorerNode: Equatable, Sendable {
     self.buffers = buffers
     self.step = step
     self.uncounted = uncounted
+    self.wiring = wiring
   }
 
   package static func == (a: ExplorerNode, b: ExplorerNode) -> Bool {

@@ -75,6 +75,8 @@ extension ExplorerRenderer {
         " attention (a or Esc closes) ", AttentionView.lines(for: state, width: rect.width - 4), s
       )
     case .help, .picker, .variant, .notices: return  // drawn by their own functions
+    case .wiring(let s):
+      (title, lines, scroll) = (" wiring (W or Esc closes) ", WiringView.lines(for: state, width: rect.width - 4), s)
     case .lesion(let view):
       let shown = LesionView.lines(for: state, view, width: rect.width - 4)
       drawScrollingBox(

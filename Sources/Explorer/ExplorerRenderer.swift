@@ -30,7 +30,7 @@ package enum ExplorerRenderer {
     case .variant(let editor): VariantEditorOverlay.draw(&grid, editor: editor, glyphs: state.glyphs, layout: layout)
     case .classPrompt(let chooser):
       ClassPromptOverlay.draw(&grid, chooser: chooser, glyphs: state.glyphs, layout: layout)
-    case .activations, .attention, .lesion, .reuse, .gradient:
+    case .activations, .attention, .lesion, .reuse, .gradient, .wiring:
       if let overlay = state.overlay { drawRunView(&grid, overlay, state: state, layout: layout) }
     case nil: break
     }
@@ -96,6 +96,10 @@ package enum ExplorerRenderer {
     title.append("\(DisplayFormat.compact(model.totalMACs)) MACs", .normal)
     title.append(sep, .border)
     title.append("input \(glyphs.shape(model.inputShape)) ", .normal)
+    if !state.mouseCaptured {
+      title.append(sep, .border)
+      title.append("mouse off ", .warning)
+    }
     appendRunSource(&title, state: state)
     grid.put(title, x: 1, y: 0, maxWidth: grid.width - 3)
   }

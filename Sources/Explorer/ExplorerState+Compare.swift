@@ -70,7 +70,7 @@ extension ExplorerState {
     case .quit, .help, .nextTheme, .inputSize, .modelPicker, .notices:
       return run(command)
     case .switchFocus, .search, .nextMatch, .previousMatch, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .accept, .deleteBackward, .editVariant, .baseModel, .ablation:
+      .attentionView, .accept, .deleteBackward, .editVariant, .baseModel, .view, .ablation:
       notice = Notice(
         text: "compare view: \(glyphs.keyLeftRight) column, + add, - remove, Enter open, Esc close", isWarning: false)
       return []

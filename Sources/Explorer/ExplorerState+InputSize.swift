@@ -1,6 +1,21 @@
 extension ExplorerState {
   /// Keys while the `i` prompt is open: typed text, Enter applies, Esc cancels.
   mutating func handleInputSizeKey(_ key: Key) -> [ExplorerEffect] {
+    editPrompt(key) { state, text in
+      guard !text.isEmpty else { return [] }
+      do {
+        return state.changeInput(to: try InputChoice.parse(text, current: state.input))
+      } catch {
+        state.notice = Notice(text: "input size refused: \(error); keeping \(state.inputText)", isWarning: true)
+      }
+      return []
+    }
+  }
+
+  /// A text prompt's keys: typed text edits it, Esc cancels, Enter closes it and hands its text to `accept`.
+  mutating func editPrompt(
+    _ key: Key, accept: (inout ExplorerState, String) -> [ExplorerEffect]
+  ) -> [ExplorerEffect] {
     guard var current = prompt else { return [] }
     switch current.edit(by: key) {
     case .quit: shouldQuit = true
@@ -10,12 +25,7 @@ extension ExplorerState {
       prompt = current
     case .accept:
       prompt = nil
-      guard !current.text.isEmpty else { return [] }
-      do {
-        return changeInput(to: try InputChoice.parse(current.text, current: input))
-      } catch {
-        notice = Notice(text: "input size refused: \(error); keeping \(inputText)", isWarning: true)
-      }
+      return accept(&self, current.text)
     case .ignore: break
     }
     return []

@@ -121,6 +121,7 @@ extension ExplorerState {
     case .pageDown: view.selected += pageSize
     case .top: view.selected = 0
     case .bottom: view.selected = rows - 1
+    case .view(let command): return runView(command)
     case .accept:
       guard let result = view.result, result.byKL.indices.contains(view.selected) else { return [] }
       let path = result.rows[result.byKL[view.selected]].path
@@ -175,7 +176,8 @@ extension ExplorerState {
     case .switchFocus: view.nextBlock()
     case nil, .toggle, .top, .bottom, .pageUp, .pageDown, .search, .nextMatch, .previousMatch, .modelPicker,
       .compare, .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .nextTheme, .help, .accept, .deleteBackward, .ablation, .editVariant, .baseModel, .notices:
+      .attentionView, .nextTheme, .help, .accept, .deleteBackward, .ablation, .editVariant, .baseModel, .notices,
+      .view:
       notice = Notice(text: "\(Self.describe(key)) does nothing here: Esc closes the view", isWarning: false)
       return []
     }

@@ -50,7 +50,7 @@ extension ExplorerState {
       picker.setFilter(picker.filter + String(c), visibleRows: rows)
     case .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .nextTheme, .help, .editVariant, .baseModel, .ablation, .notices:
+      .attentionView, .nextTheme, .help, .editVariant, .baseModel, .ablation, .notices, .view:
       break  // not bound in the picker
     }
     if case .picker = overlay { overlay = .picker(picker) }

@@ -41,6 +41,7 @@ extension ExplorerState {
         switch current.purpose {
         case .search: handlePromptKey(key)
         case .inputSize: return handleInputSizeKey(key)
+        case .export: return handleExportKey(key)
         }
       } else if let overlay {
         switch overlay {
@@ -53,6 +54,7 @@ extension ExplorerState {
         case .reuse(let view): return handleReuseKey(key, view)
         case .classPrompt(let chooser): return handleClassPromptKey(key, chooser)
         case .gradient(let scroll): return handleGradientKey(key, scroll: scroll)
+        case .wiring(let scroll): return handleWiringKey(key, scroll: scroll)
         }
       } else if let command = KeyBindings.command(for: key, in: keyContext) {
         return compare != nil ? runInCompare(command) : run(command)
@@ -83,6 +85,7 @@ extension ExplorerState {
     case .reuse(let maps): overlay = .reuse(ReuseOverlay(maps: maps))
     case .reuseRefused(let reason): notice = Notice(text: reason, isWarning: true)
     case .gradient(let event, let id): mergeGradient(event, id: id)
+    case .exported(let outcome): showExport(outcome)
     }
     return []
   }
@@ -125,6 +128,7 @@ extension ExplorerState {
     case .editVariant: editVariant()
     case .baseModel: return openBase()
     case .ablation(let command): return runAblation(command)
+    case .view(let command): return runView(command)
     case .accept, .deleteBackward: break  // the picker's and the prompts' keys: not bound on the main screen
     }
     return []
@@ -227,6 +231,7 @@ extension ExplorerState {
     case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll))
     case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll))
     case .gradient(let scroll): overlay = .gradient(scroll: clampOverlayScroll(scroll))
+    case .wiring(let scroll): overlay = .wiring(scroll: clampOverlayScroll(scroll))
     case .picker, .variant, .lesion, .reuse, .classPrompt, nil: break
     }
   }
@@ -251,7 +256,7 @@ extension ExplorerState {
     case .bottom: overlay = .help(scroll: clampOverlayScroll(Int.max / 2))
     case nil, .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel, .ablation:
+      .attentionView, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel, .view, .ablation:
       notice = Notice(text: "help is open: Esc or ? closes it", isWarning: false)
     }
   }

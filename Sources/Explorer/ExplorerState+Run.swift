@@ -27,7 +27,7 @@ extension ExplorerState {
     case .runToSelected, .reset, .moveUp, .moveDown, .collapse, .expand, .toggle, .top, .bottom, .pageUp, .pageDown,
       .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare, .inputSize, .compareAdd,
       .compareRemove, .activationView, .attentionView, .nextTheme, .help, .escape, .quit, .accept, .deleteBackward,
-      .editVariant, .baseModel, .ablation, .notices:
+      .editVariant, .baseModel, .ablation, .notices, .view:
       guard let index = stepIndex(forNode: selected) else {
         notice = Notice(text: "\(selectedNode.path) is not part of a forward step", isWarning: false)
         return []
@@ -153,6 +153,7 @@ extension ExplorerState {
     case .pageDown: scrollView(view, by: pageSize)
     case .top: scrollView(view, by: -Int.max / 2)
     case .bottom: scrollView(view, by: Int.max / 2)
+    case .view(let command): return runView(command)
     case .collapse, .expand:
       // ←→ move the attention view's channel cursor (up to the widest block's last channel).
       guard context == .attention else {
@@ -189,7 +190,7 @@ extension ExplorerState {
     switch view {
     case .activations(let scroll): overlay = .activations(scroll: clampOverlayScroll(scroll + delta))
     case .attention(let scroll): overlay = .attention(scroll: clampOverlayScroll(scroll + delta))
-    case .help, .picker, .variant, .lesion, .reuse, .classPrompt, .gradient, .notices: break
+    case .help, .picker, .variant, .lesion, .reuse, .classPrompt, .gradient, .notices, .wiring: break
     }
   }
 }

@@ -55,7 +55,7 @@ extension ExplorerState {
     case .collapse, .expand, .toggle, .top, .bottom, .pageUp, .pageDown, .switchFocus, .search, .nextMatch,
       .previousMatch, .modelPicker, .compare, .inputSize, .compareAdd, .compareRemove, .step, .runToSelected,
       .runToEnd, .reset, .activationView, .attentionView, .nextTheme, .help, .editVariant, .baseModel, .ablation,
-      .notices:
+      .notices, .view:
       break  // not bound in the editor
     }
     overlay = .variant(editor)

@@ -26,6 +26,8 @@ package enum Overlay: Equatable, Sendable {
   case gradient(scroll: Int)
   /// `!`: the last notices, newest first.
   case notices(scroll: Int)
+  /// `W`: the selected block's wiring.
+  case wiring(scroll: Int)
 }
 
 /// A one-line notice in the status bar, cleared by the next key.
@@ -83,6 +85,10 @@ package struct ExplorerState: Equatable, Sendable {
   package var shouldQuit = false
   /// The channel the attention view's cursor reads out (←→ there), clamped to each block's channels.
   package var attentionChannel = 0
+  /// Whether the explorer takes mouse reports (`M` toggles; off, the terminal's own text selection works).
+  package var mouseCaptured = true
+  /// `T`: the tree's params and MACs columns show each node's time and GFLOP/s of the last run.
+  package var showsLayerTimes = false
   /// The live forward pass: steps that ran, what was observed, a run in progress.
   package var live: LiveRun
   /// Per node: the end (exclusive) of its subtree in pre-order.

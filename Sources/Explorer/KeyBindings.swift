@@ -53,11 +53,15 @@ package enum KeyBindings {
   private static let main: Set<KeyContext> = [.tree, .details]
   private static let runViews: Set<KeyContext> = [.activations, .attention]
   /// The overlays that scroll.
-  private static let views: Set<KeyContext> = [.help, .activations, .attention, .gradient]
+  private static let views: Set<KeyContext> = [.help, .activations, .attention, .gradient, .wiring]
+  /// Where `w` (write the view) and `M` (mouse capture) act.
+  private static let exportable: Set<KeyContext> = [.tree, .details, .activations, .attention, .lesion, .wiring]
   /// The lesion and reuse views (`L`, `u`).
   private static let studies: Set<KeyContext> = [.lesion, .reuse]
   /// Where typed characters are text.
-  private static let textEntry: Set<KeyContext> = [.picker, .search, .inputSize, .variantEditor, .classPrompt]
+  private static let textEntry: Set<KeyContext> = [
+    .picker, .search, .inputSize, .variantEditor, .classPrompt, .exportPath,
+  ]
 
   /// Every binding of every context: the main screen's in the order help lists them, then the
   /// picker's and the text prompts'.
@@ -67,7 +71,7 @@ package enum KeyBindings {
       "↑↓ j k", "Up Down j k", in: screens.union(views).union(studies),
       "move the selection (scroll the details pane when it has the focus)",
       hints: [
-        hint(.upDown, "move", main, slot: 0, rank: 2), hint(.upDown, "scroll", [.help, .attention], slot: 0),
+        hint(.upDown, "move", main, slot: 0, rank: 2), hint(.upDown, "scroll", [.help, .attention, .wiring], slot: 0),
         hint(.upDown, "step", [.activations, .gradient], slot: 0), hint(.upDown, "choose", [.lesion], slot: 0),
         hint(.upDown, "target", [.reuse], slot: 0),
       ]),
@@ -140,6 +144,20 @@ package enum KeyBindings {
     row(
       [(.enter, .accept)], "Enter", in: [.lesion], "lesion view: select the table's block in the tree",
       hints: [hint(.text("Enter"), "select", [.lesion], slot: 2)]),
+    row(
+      [(.character("W"), .view(.wiring))], "W", in: main.union([.wiring]),
+      "wiring view: the selected block as a data-flow graph (branch, shortcut, attention, concatenation)"),
+    row(
+      [(.character("w"), .view(.export))], "w", in: exportable,
+      "write the current view to a file named at a prompt: the tree as .md, .csv or .json (as `summary`), the "
+        + "details pane's node, the activation / attention / lesion view's numbers as .json or .csv",
+      hints: [hint(.text("w"), "write", [.wiring], slot: 1)]),
+    row(
+      [(.character("M"), .view(.mouse))], "M", in: exportable,
+      "mouse capture off / on (off: the terminal's own text selection works)"),
+    row(
+      [(.character("T"), .view(.layerTimes))], "T", in: main,
+      "per-node time and GFLOP/s of the last run in the tree's columns (instead of params and MACs)"),
     row([(.character("t"), .nextTheme)], "t", in: screens, "next theme"),
     row(
       [(.character("e"), .editVariant)], "e", in: main,
@@ -207,7 +225,9 @@ package enum KeyBindings {
 
   /// What the mouse does, listed after the keys.
   package static let mouseSummary =
-    "Mouse: click selects (tree rows, picker rows, compare columns), the wheel scrolls the pane under the pointer."
+    "Mouse: click selects (tree rows, picker rows, compare columns), the wheel scrolls the pane under the pointer. "
+    + "M turns mouse capture off (and on): off, the terminal selects text; while it is on, Shift-drag selects text "
+    + "where the terminal supports it."
 
   /// The command bound to `key` in `context`, if any.
   package static func command(for key: Key, in context: KeyContext) -> ExplorerCommand? { dispatch[context]?[key] }

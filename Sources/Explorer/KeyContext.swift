@@ -18,6 +18,10 @@ package enum KeyContext: Hashable, Sendable, CaseIterable {
   case variantEditor
   /// The class prompt of `b` and the gradient view.
   case classPrompt, gradient
+  /// The wiring view (`W`).
+  case wiring
+  /// The export prompt (`w`).
+  case exportPath
 
   /// The context's name in the README's key tables.
   package var title: String {
@@ -36,6 +40,8 @@ package enum KeyContext: Hashable, Sendable, CaseIterable {
     case .variantEditor: "variant editor (`e`)"
     case .classPrompt: "class prompt (`b`)"
     case .gradient: "gradient view"
+    case .wiring: "wiring view"
+    case .exportPath: "export (`w`)"
     }
   }
 }
@@ -53,6 +59,7 @@ extension Overlay {
     case .reuse: .reuse
     case .classPrompt: .classPrompt
     case .gradient: .gradient
+    case .wiring: .wiring
     }
   }
 }
@@ -63,6 +70,7 @@ extension Prompt {
     switch purpose {
     case .search: .search
     case .inputSize: .inputSize
+    case .export: .exportPath
     }
   }
 }

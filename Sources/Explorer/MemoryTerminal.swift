@@ -58,4 +58,9 @@ package final class MemoryTerminal: TerminalBackend {
   }
 
   package func shutdown() { isShutDown = true }
+
+  /// Whether mouse reports are on (as `setMouseCapture` left them).
+  package private(set) var mouseCaptured = true
+
+  package func setMouseCapture(_ on: Bool) { mouseCaptured = on }
 }

@@ -198,6 +198,12 @@ package final class NCursesTerminal: TerminalBackend {
     return signal == 0 ? nil : signal
   }
 
+  package func setMouseCapture(_ on: Bool) {
+    guard isOpen else { return }
+    if on { mouseinterval(0) }
+    _ = mousemask(on ? cs_all_mouse_events() : 0, nil)
+  }
+
   package func shutdown() {
     guard isOpen else { return }
     isOpen = false

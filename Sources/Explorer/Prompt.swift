@@ -5,6 +5,8 @@ package struct Prompt: Equatable, Sendable {
     case search
     /// `i`: a new input size (and batch).
     case inputSize
+    /// `w`: the file the current view is written to.
+    case export
   }
 
   package var purpose: Purpose
@@ -58,7 +60,7 @@ extension Prompt {
     case .moveUp, .moveDown, .collapse, .expand, .toggle, .top, .bottom, .pageUp, .pageDown, .switchFocus, .search,
       .nextMatch, .previousMatch, .modelPicker, .compare, .inputSize, .compareAdd, .compareRemove, .step,
       .runToSelected, .runToEnd, .reset, .activationView, .attentionView, .nextTheme, .help, .editVariant, .baseModel,
-      .ablation, .notices:
+      .ablation, .notices, .view:
       return .ignore  // not bound in a text prompt
     }
   }

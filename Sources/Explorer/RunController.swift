@@ -197,8 +197,12 @@ package final class RunController: @unchecked Sendable {
         lock.withLock { started += 1 }
         beforeStep?(executor.nextStep)
         if stepInputs.count == executor.nextStep, let input = executor.currentState { stepInputs.append(input.copy()) }
+        executor.profiler?.clear()
         guard let report = try executor.step() else { break }
-        post(.finished(StepDigest(report: report)))
+        var digest = StepDigest(report: report)
+        digest.layerTimes = executor.profiler?.profile.entries ?? [:]
+        digest.poolBytes = executor.poolBytes
+        post(.finished(digest))
       }
       if let logits = executor.output {
         let top = Self.top(5, of: logits)
@@ -229,6 +233,7 @@ package final class RunController: @unchecked Sendable {
     let made = try session.makeExecutor()
     made.stepStatistics = true
     made.observeAll(.all)
+    made.profiler = LayerProfiler()
     try made.setInterventions(interventions, plain: plain)
     stepInputs = []
     executor = made

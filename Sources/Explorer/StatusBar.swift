@@ -16,7 +16,12 @@ package enum StatusBar {
     let hints = KeyBindings.hints(in: state.keyContext).filter { shows($0, in: state) }
     let hintText = hints.map { "\(keys($0, glyphs)) \($0.text)" }.joined(separator: sep)
     var middle = StyledLine()
-    if let prompt = state.prompt, prompt.purpose == .inputSize {
+    if let prompt = state.prompt, prompt.purpose == .export {
+      middle.append("write to ", .key)
+      middle.append(prompt.text, .prompt)
+      middle.append(glyphs.caret, .prompt)
+      middle.append("  .md .csv .json by the extension\(sep)\(hintText)", .dim)
+    } else if let prompt = state.prompt, prompt.purpose == .inputSize {
       middle.append("input size ", .key)
       middle.append(prompt.text, .prompt)
       middle.append(glyphs.caret, .prompt)

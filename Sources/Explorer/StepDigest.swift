@@ -11,6 +11,10 @@ package struct StepDigest: Equatable, Sendable {
   package var statistics: ActivationStatistics?
   package var nodes: [String: NodeDigest]
   package var attention: [AttentionDigest]
+  /// Each node's own time in this step, by path (the explorer's `T`).
+  package var layerTimes: [String: LayerTime] = [:]
+  /// Bytes the executor's buffer pool holds after this step (it only grows: the pass's peak so far).
+  package var poolBytes: Int?
 
   package init(
     index: Int, name: String, seconds: Double, outputShape: [Int], statistics: ActivationStatistics?,

@@ -16,6 +16,8 @@ package protocol TerminalBackend: AnyObject {
   var colourDepth: ColourDepth { get }
   /// Styles every role from now on with `palette` (a theme change); the next frame is drawn whole.
   func setPalette(_ palette: Palette)
+  /// Turns mouse reports on or off (`M`: off, the terminal's own text selection works).
+  func setMouseCapture(_ on: Bool)
   /// Restores the terminal; safe to call more than once.
   func shutdown()
 }

@@ -9,6 +9,8 @@ package enum TreePane {
     package var groupedParams: Bool
     package var macs: Int?
     package var bar: Int?
+    /// `T`: the params and MACs columns show time and GFLOP/s.
+    package var times = false
   }
 
   /// Columns of node indentation per depth level.
@@ -50,6 +52,7 @@ package enum TreePane {
       used += bar + 1
     }
     columns.name = max(1, available - used)
+    columns.times = state.showsLayerTimes
     return columns
   }
 
@@ -58,8 +61,8 @@ package enum TreePane {
     var line = StyledLine(" " + TextFit.padRight("name", to: columns.name), .heading)
     if let w = columns.kind { line.append(" " + TextFit.padRight("kind", to: w), .heading) }
     if let w = columns.shape { line.append(" " + TextFit.padRight("out shape", to: w), .heading) }
-    if let w = columns.params { line.append(" " + TextFit.padLeft("params", to: w), .heading) }
-    if let w = columns.macs { line.append(" " + TextFit.padLeft("MACs", to: w), .heading) }
+    if let w = columns.params { line.append(" " + TextFit.padLeft(columns.times ? "time" : "params", to: w), .heading) }
+    if let w = columns.macs { line.append(" " + TextFit.padLeft(columns.times ? "GFLOP/s" : "MACs", to: w), .heading) }
     if let w = columns.bar { line.append(" " + TextFit.padRight("share", to: w), .heading) }
     return line
   }
@@ -84,11 +87,15 @@ package enum TreePane {
       let shape = node.outputShape.isEmpty ? "-" : glyphs.shape(node.outputShape)
       line.append(" " + TextFit.padRight(shape, to: w), .shape)
     }
-    if let w = columns.params {
+    if columns.times {
+      appendTimes(&line, index: index, state: state, columns: columns)
+    } else if let w = columns.params {
       let text = columns.groupedParams ? DisplayFormat.grouped(node.params) : DisplayFormat.compact(node.params)
       line.append(" " + TextFit.padLeft(text, to: w), .number)
     }
-    if let w = columns.macs { line.append(" " + TextFit.padLeft(DisplayFormat.compact(node.macs), to: w), .number) }
+    if let w = columns.macs, !columns.times {
+      line.append(" " + TextFit.padLeft(DisplayFormat.compact(node.macs), to: w), .number)
+    }
     if let w = columns.bar {
       let total = state.model.totalMACs
       line.append(" ", .normal)

@@ -2,6 +2,7 @@ import Analysis
 import Formats
 import Graph
 import Models
+import Runtime
 
 /// The output formats of `convscope summary`.
 package enum ReportFormat: String, CaseIterable, Sendable {
@@ -21,7 +22,7 @@ extension Analysis {
   }
 
   /// A torchinfo-style table: tree-indented names, kind, output shape, params, MACs, share of MACs, totals below.
-  package func table(model: String, depth: Int) -> String {
+  package func table(model: String, depth: Int, memory: MemoryFigures? = nil) -> String {
     let shown = nodes.filter { $0.depth <= depth }
     let names = treeNames(shown, root: model)
     let header = ["Layer", "Kind", "Output shape", "Params", "MACs", "% MACs"]
@@ -43,13 +44,13 @@ extension Analysis {
     }
     let rule = String(repeating: "─", count: widths.reduce(0, +) + 2 * (widths.count - 1))
     var out = [rule, line(header), rule] + rows.map(line) + [rule]
-    out += totalsLines(model: model).map { $0.label + ": " + $0.value }
+    out += totalsLines(model: model, memory: memory).map { $0.label + ": " + $0.value }
     out.append(rule)
     return out.joined(separator: "\n") + "\n"
   }
 
   /// A GitHub markdown table (rows as dotted paths) followed by the totals as a list.
-  package func markdown(model: String, depth: Int) -> String {
+  package func markdown(model: String, depth: Int, memory: MemoryFigures? = nil) -> String {
     var out = [
       "| Layer | Kind | Output shape | Params | MACs | % MACs |", "|---|---|---|---:|---:|---:|",
     ]
@@ -60,16 +61,16 @@ extension Analysis {
           + "\(NumberFormat.grouped(node.macs)) | \(NumberFormat.percent(node.macs, of: totalMACs)) |")
     }
     out.append("")
-    out += totalsLines(model: model).map { "- **\($0.label)**: \($0.value)" }
+    out += totalsLines(model: model, memory: memory).map { "- **\($0.label)**: \($0.value)" }
     return out.joined(separator: "\n") + "\n"
   }
 
   /// The summary of a model spec: the table's root row is its title, JSON names the base and the overrides.
-  package func report(spec: ModelSpec, format: ReportFormat, depth: Int) -> String {
+  package func report(spec: ModelSpec, format: ReportFormat, depth: Int, memory: MemoryFigures? = nil) -> String {
     switch format {
-    case .table: return table(model: spec.title, depth: depth)
-    case .markdown: return markdown(model: spec.title, depth: depth)
-    case .json: return json(model: spec.baseName, variant: spec.variantJSONFields)
+    case .table: return table(model: spec.title, depth: depth, memory: memory)
+    case .markdown: return markdown(model: spec.title, depth: depth, memory: memory)
+    case .json: return json(model: spec.baseName, variant: spec.variantJSONFields, memory: memory)
     case .csv: return csv()
     }
   }
@@ -99,7 +100,7 @@ extension Analysis {
 
   /// The stable JSON schema documented in the README (every node, whatever the depth); `variant` (a preset's
   /// `base`, the `overrides`) follows `model` and is empty for a zoo model as it is.
-  package func json(model: String, variant: [(String, JSONValue)] = []) -> String {
+  package func json(model: String, variant: [(String, JSONValue)] = [], memory: MemoryFigures? = nil) -> String {
     func int(_ value: Int) -> JSONValue { .integer(Int64(value)) }
     func ints(_ values: [Int]) -> JSONValue { .array(values.map(int)) }
     let rows: [JSONValue] = nodes.map { node in
@@ -112,22 +113,36 @@ extension Analysis {
       ]
       return .object(fields)
     }
-    let document = JSONValue.object(
-      [("model", .string(model))] + variant + [
-        ("input_shape", ints(inputShape)), ("output_shape", ints(outputShape)),
-        ("total_params", int(totalParams)), ("total_buffers", int(totalBuffers)), ("total_macs", int(totalMACs)),
-        ("total_flops", int(totalFLOPs)), ("total_element_ops", int(totalElementOps)),
-        ("params_bytes", int(parameterBytes)), ("activation_bytes", int(activationBytes)),
-        ("torchinfo_mult_adds", int(otherConventions.torchinfoMultAdds)),
-        ("fvcore_flops", int(otherConventions.fvcoreTotal)),
-        ("nodes", .array(rows)),
-      ])
+    let totals: [(String, JSONValue)] = [
+      ("input_shape", ints(inputShape)), ("output_shape", ints(outputShape)),
+      ("total_params", int(totalParams)), ("total_buffers", int(totalBuffers)), ("total_macs", int(totalMACs)),
+      ("total_flops", int(totalFLOPs)), ("total_element_ops", int(totalElementOps)),
+      ("params_bytes", int(parameterBytes)), ("activation_bytes", int(activationBytes)),
+    ]
+    let others: [(String, JSONValue)] = [
+      ("torchinfo_mult_adds", int(otherConventions.torchinfoMultAdds)),
+      ("fvcore_flops", int(otherConventions.fvcoreTotal)), ("nodes", .array(rows)),
+    ]
+    let head: [(String, JSONValue)] = [("model", .string(model))] + variant
+    let document = JSONValue.object(head + totals + memoryFields(memory) + others)
     return document.text(.rows) + "\n"
   }
 
+  /// `input_bytes`, and the measured `activation_peak_bytes` and `backward_bytes` (null when not measured).
+  private func memoryFields(_ memory: MemoryFigures?) -> [(String, JSONValue)] {
+    let measured = memory?.measured
+    let peak: JSONValue = measured.map { .integer(Int64($0.activationPeakBytes)) } ?? .null
+    let backward: JSONValue = measured.map { .integer(Int64($0.backwardBytes)) } ?? .null
+    return [
+      ("input_bytes", .integer(Int64(4 * inputShape.reduce(1, *)))), ("activation_peak_bytes", peak),
+      ("backward_bytes", backward),
+    ]
+  }
+
   /// The totals under the table, as label/value pairs.
-  package func totalsLines(model: String) -> [HyperParameter] {
+  package func totalsLines(model: String, memory: MemoryFigures? = nil) -> [HyperParameter] {
     let uncounted = Set(nodes.flatMap(\.uncounted)).sorted()
+    let measured: [HyperParameter] = memory.map { $0.lines(inputBytes: 4 * inputShape.reduce(1, *)) } ?? []
     return [
       HyperParameter("Input", NumberFormat.shape(inputShape) + " → output " + NumberFormat.shape(outputShape)),
       HyperParameter("Total params", NumberFormat.grouped(totalParams)),
@@ -139,6 +154,7 @@ extension Analysis {
       HyperParameter("Element ops (BN, activations, pooling, adds, attention)", NumberFormat.grouped(totalElementOps)),
       HyperParameter("Params size", NumberFormat.megabytes(parameterBytes)),
       HyperParameter("Activation memory (forward, float32, no reuse)", NumberFormat.megabytes(activationBytes)),
+    ] + measured + [
       HyperParameter(
         "For comparison",
         "torchinfo Total mult-adds " + NumberFormat.grouped(otherConventions.torchinfoMultAdds)

@@ -62,6 +62,8 @@ package struct BenchResult: Sendable {
   package var cpu: String
   package var instructionSets: String
   package var backward: BackwardTiming?
+  /// `--per-layer`: every computing node's median time (empty without it).
+  package var layers: [LayerTiming] = []
 
   package init(
     model: String, batch: Int, inputSize: Int, threads: Int, warmup: Int, passesMs: [Double], macs: Int,
@@ -132,6 +134,7 @@ extension BenchResult {
             + left(NumberFormat.fixed(total > 0 ? 100 * s.medianMs / total : 0, 1), 8))
       }
     }
+    if !layers.isEmpty { lines += LayerTiming.table(layers, passMs: medianMs) }
     return lines.joined(separator: "\n") + "\n"
   }
 
@@ -176,6 +179,7 @@ extension BenchResult {
             })
         ))
     }
+    if !layers.isEmpty { root.append(("layers", LayerTiming.json(layers))) }
     return JSONValue.object(root).serialized + "\n"
   }
 }

@@ -13,6 +13,8 @@ final class BufferPool {
   private var lent: [Tensor] = []
   /// Buffers allocated over the pool's life (to check that the steady state allocates nothing).
   private(set) var allocations = 0
+  /// Bytes of every buffer the pool holds, lent or free: it never gives one back, so this is also its peak.
+  private(set) var bytes = 0
 
   /// A buffer of `shape` (contents unspecified), lent until the next `reclaim`.
   func acquire(_ shape: [Int]) throws -> Tensor {
@@ -24,6 +26,7 @@ final class BufferPool {
     } else {
       base = try Tensor(uninitialized: [max(count, 1)])
       allocations += 1
+      bytes += max(count, 1) * MemoryLayout<Float>.stride
     }
     lent.append(base)
     return count == 0 ? try Tensor(zeros: shape) : try base.reshaped(shape)

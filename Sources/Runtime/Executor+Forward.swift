@@ -27,6 +27,9 @@ extension Executor {
     var i = 0
     while i < ops.count {
       try checkCancelled()
+      let first = i
+      profiler?.begin()  // each pass of the loop is one group of ops run at once (`bench --per-layer`)
+      defer { profiler?.end(Self.profiledNodes(ops[first..<max(first, i)])) }
       if case .node(let node) = ops[i], node.fusable {
         switch node.module.layer {
         case .conv2d:

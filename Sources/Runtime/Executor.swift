@@ -26,6 +26,8 @@ package final class Executor: @unchecked Sendable {
   private let nodesByPath: [String: ExecutionNode]
 
   let pool = BufferPool()
+  /// Times every node of the passes run while set (`bench --per-layer`, the explorer's `T`).
+  package var profiler: LayerProfiler?
   let workspace = ConvWorkspace()
   let cancellation = CancellationFlag()
 

@@ -59,8 +59,11 @@ final class GradientTape {
   }
 
   /// Bytes of the distinct buffers the tape keeps for its backward.
-  var savedBytes: Int {
-    var seen: Set<ObjectIdentifier> = []
+  var savedBytes: Int { savedBytes(excluding: []) }
+
+  /// `savedBytes` without the buffers whose storage is in `excluded` (the weights, counted elsewhere).
+  func savedBytes(excluding excluded: Set<ObjectIdentifier>) -> Int {
+    var seen = excluded
     var bytes = 0
     for entry in entries {
       for t in entry.saved where seen.insert(ObjectIdentifier(t.storage)).inserted {

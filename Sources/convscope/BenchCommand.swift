@@ -33,6 +33,13 @@ struct BenchCommand: ParsableCommand {
   @Flag(name: .long, help: "Also report each step's median time, MACs and achieved GFLOP/s.")
   var perBlock = false
 
+  @Flag(
+    name: .long,
+    help: ArgumentHelp(
+      "Also report every conv, norm, pool, linear and attention node's median time, MACs and GFLOP/s "
+        + "(a node fused into another's kernel is listed as fused into it)."))
+  var perLayer = false
+
   @Option(name: .long, help: "Output format of bench MODEL: table or json.")
   var format: Format = .table
 
@@ -60,13 +67,16 @@ struct BenchCommand: ParsableCommand {
     }
     if model == nil && !variant.settings.isEmpty { fail("bench: --set needs a MODEL") }
     if model == nil && backward { fail("bench: --backward needs a MODEL") }
+    if model == nil && perLayer { fail("bench: --per-layer needs a MODEL") }
     if let model {
       guard !ops else { fail("bench: give a MODEL or --ops, not both") }
       guard batch >= 1 else { fail("bench: --batch must be at least 1, got \(batch)") }
       guard warmup >= 0 else { fail("bench: --warmup must be 0 or more, got \(warmup)") }
       if let inputSize, inputSize < 1 { fail("bench: --input-size must be at least 1, got \(inputSize)") }
       let session = Session(spec: try variant.spec(model), batch: batch, size: inputSize)
-      let result = try ModelBenchmark(session: session, repeats: `repeat`, warmup: warmup, backward: backward).run()
+      let result = try ModelBenchmark(
+        session: session, repeats: `repeat`, warmup: warmup, backward: backward, perLayer: perLayer
+      ).run()
       print(format == .json ? result.json(perBlock: perBlock) : result.table(perBlock: perBlock), terminator: "")
       return
     }

@@ -99,6 +99,7 @@ struct ExploreCommand: ParsableCommand {
     if benchLive { return try printLiveBenchmark(state, effects: effects) }
     let terminal = try NCursesTerminal(palette: chosen.palette, mouse: !noMouse, forceASCII: forceASCII)
     state.live.terminalHasColour = terminal.colourDepth != .none
+    state.mouseCaptured = !noMouse
     let report = firstFrameReport
     let (exit, _) = ExplorerApp.run(
       state, on: terminal, effects: effects,

@@ -17,6 +17,8 @@ struct ModelBenchmark {
   let repeats: Int
   let warmup: Int
   var backward = false
+  /// Time every node too (`--per-layer`): a profiler is set for the timed passes.
+  var perLayer = false
 
   func run() throws -> BenchResult {
     let network = session.network
@@ -33,8 +35,12 @@ struct ModelBenchmark {
     var stepSeconds = [[Double]](repeating: [], count: network.steps.count)
     var (tapedMs, backwardMs, savedBytes) = ([Double](), [Double](), 0)
     var (forwardCPUMs, backwardCPUMs) = ([Double](), [Double]())
+    var profiles: [LayerProfile] = []
+    let profiler = perLayer ? LayerProfiler() : nil
+    executor.profiler = profiler
     for _ in 0..<repeats {
       executor.reset()
+      profiler?.clear()
       let start = clock.now
       let startCPU = processCPUSeconds()
       let reports = try executor.runToEnd()
@@ -48,12 +54,14 @@ struct ModelBenchmark {
         backwardCPUMs.append(report.backwardCPUSeconds * 1000)
         savedBytes = report.savedBytes
       }
+      if let profiler { profiles.append(profiler.profile) }
     }
+    executor.profiler = nil
     let steps = zip(network.steps, stepSeconds).map { step, seconds in
       BenchResult.StepTiming(
         name: step.name, medianMs: BenchResult.median(seconds) * 1000, macs: analysis.macs(of: step))
     }
-    return BenchResult(
+    var result = BenchResult(
       model: session.spec.displayName, batch: session.inputShape[0], inputSize: session.inputShape[2],
       threads: Threads.count, warmup: warmup,
       passesMs: passes, macs: analysis.totalMACs, steps: steps, peakRSSMB: Self.peakRSSMB(),
@@ -62,6 +70,8 @@ struct ModelBenchmark {
         ? BenchResult.BackwardTiming(
           tapedForwardMs: tapedMs, backwardMs: backwardMs, forwardCPUMs: forwardCPUMs, backwardCPUMs: backwardCPUMs,
           savedBytes: savedBytes) : nil)
+    result.layers = LayerTiming.rows(profiles: profiles, network: network, analysis: analysis)
+    return result
   }
 
   private static func milliseconds(_ duration: Duration) -> Double {

@@ -30,6 +30,12 @@ struct SummaryCommand: ParsableCommand {
   @Option(help: "Output format: table, markdown, json or csv (every node, RFC 4180).")
   var format: ReportFormat = .table
 
+  @Flag(
+    help: ArgumentHelp(
+      "Skip the measured memory figures (a forward pass and a taped forward on seeded weights); "
+        + "activation_peak_bytes and backward_bytes are then null."))
+  var noMeasure = false
+
   func validate() throws {
     guard depth >= 0 else { throw ValidationError("--depth must be 0 or more, got \(depth)") }
     guard batch >= 1 else { throw ValidationError("--batch must be 1 or more, got \(batch)") }
@@ -38,6 +44,18 @@ struct SummaryCommand: ParsableCommand {
 
   func run() throws {
     let session = Session(spec: try variant.spec(model), batch: batch, size: inputSize)
-    print(try session.analysis().report(spec: session.spec, format: format, depth: depth), terminator: "")
+    let analysis = try session.analysis()
+    print(analysis.report(spec: session.spec, format: format, depth: depth, memory: memory(session)), terminator: "")
+  }
+
+  /// The measured memory figures (CSV has no totals, so nothing is run for it).
+  private func memory(_ session: Session) -> MemoryFigures? {
+    if format == .csv { return nil }
+    if noMeasure { return MemoryFigures(measured: nil, reason: "--no-measure") }
+    do {
+      return MemoryFigures(measured: try session.measuredMemory())
+    } catch {
+      return MemoryFigures(measured: nil, reason: "\(error)")
+    }
   }
 }

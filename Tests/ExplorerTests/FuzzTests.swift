@@ -65,7 +65,8 @@ final class FuzzTests: XCTestCase {
     XCTAssertGreaterThanOrEqual(state.detailsScroll, 0, context())
     XCTAssertEqual(state.expanded.count, count, context())
     switch state.overlay {
-    case .help(let scroll), .activations(let scroll), .attention(let scroll), .notices(let scroll):
+    case .help(let scroll), .activations(let scroll), .attention(let scroll), .notices(let scroll),
+      .wiring(let scroll):
       XCTAssertGreaterThanOrEqual(scroll, 0, "overlay scroll: \(context())")
     case .picker(let picker):
       XCTAssertGreaterThanOrEqual(picker.scroll, 0, "picker scroll: \(context())")

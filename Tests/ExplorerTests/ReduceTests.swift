@@ -182,8 +182,8 @@ final class ReduceTests: XCTestCase {
     XCTAssertEqual(press(help, .down, .up).overlay, .help(scroll: 0))
     XCTAssertTrue(press(help, .character("q")).shouldQuit)
     XCTAssertEqual(press(help, .down).selected, 0, "keys in help do not move the tree")
-    let big = press(fresh(TerminalSize(width: 160, height: 48)), .character("?"), .down)
-    XCTAssertEqual(big.overlay, .help(scroll: 0), "at 160×48 everything fits: nothing to scroll")
+    let big = press(fresh(TerminalSize(width: 160, height: 64)), .character("?"), .down)
+    XCTAssertEqual(big.overlay, .help(scroll: 0), "at 160×64 everything fits: nothing to scroll")
     // The wheel scrolls the help three lines at a time (it did nothing); a click changes nothing.
     let wheeled = help.then(.mouse(MouseEvent(x: 30, y: 10, kind: .wheelDown)))
     XCTAssertEqual(wheeled.overlay, .help(scroll: 3))
