@@ -27,7 +27,6 @@ package struct ContentHeights: Equatable, Sendable {
     case .gradient: overlay = GradientView.lines(for: state, width: boxWidth, layout: layout).count
     case .classPrompt: overlay = 0
     case .wiring: overlay = WiringView.lines(for: state, width: boxWidth).count
-    case .picker, nil: overlay = 0
     }
     return ContentHeights(details: DetailsPane.lines(for: state, width: layout.detailsWidth).count, overlay: overlay)
   }

@@ -38,10 +38,10 @@ package enum ExplorerEffect: Equatable, Sendable {
   /// Whether the runner does this off the UI thread (keys wait for its result, frames do not).
   package var isSlow: Bool {
     switch self {
-    case .loadCatalogue, .compare: true
-    case .open, .changeInput, .addToCompare, .run, .applyVariant: false
     case .loadCatalogue, .compare, .reuse: true
-    case .open, .changeInput, .addToCompare, .run, .startLesion, .cancelLesion, .startGradient, .cancelGradient, .export: false
+    case .open, .changeInput, .addToCompare, .run, .applyVariant, .startLesion, .cancelLesion, .startGradient,
+      .cancelGradient, .export:
+      false
     }
   }
 }

@@ -88,7 +88,7 @@ extension ExplorerState {
     case .view(let command): return runView(command)
     case nil, .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel, .ablation:
+      .attentionView, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel, .ablation, .notices:
       notice = Notice(text: "\(Self.describe(key)) does nothing here: Esc closes the view", isWarning: false)
     }
     return []
@@ -125,8 +125,9 @@ extension ExplorerState {
     case .activations: return (ActivationView.exportName, ["csv", "json"])
     case .attention: return (AttentionView.exportName, ["csv", "json"])
     case .lesion: return (LesionView.exportName, ["csv", "json"])
+    case .gradient: return (GradientView.exportName, ["csv", "json"])
     case .wiring: return ("wiring-" + (exportNodeName ?? "block"), ["txt", "md"])
-    case .help, .picker, .variant, .reuse: return nil
+    case .help, .picker, .variant, .reuse, .classPrompt, .notices: return nil
     case nil:
       if compare != nil { return nil }
       return focus == .details
@@ -137,7 +138,7 @@ extension ExplorerState {
   private var exportNodeName: String? { selectedNode.path.isEmpty ? nil : selectedNode.path }
 
   /// The prompt's first text: `resnet50-tree.md` in the working directory.
-  var exportDefaultName: String? {
+  package var exportDefaultName: String? {
     guard let target = exportTarget else { return nil }
     let model = model.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" }
     return String(model) + "-" + target.name + "." + target.extensions[0]
@@ -158,11 +159,13 @@ extension ExplorerState {
     case .activations: return try table(ActivationView.self, path: path, ext: known)
     case .attention: return try table(AttentionView.self, path: path, ext: known)
     case .lesion: return try table(LesionView.self, path: path, ext: known)
+    case .gradient: return try table(GradientView.self, path: path, ext: known)
     case .wiring:
       let lines = WiringView.lines(for: self, width: 200).map(\.plainText)
       let text = (known == "md" ? ["```"] + lines + ["```"] : lines).joined(separator: "\n") + "\n"
       return ExportJob(path: path, content: .text(text))
-    case .help, .picker, .variant, .reuse: throw ExportRefusal(reason: "this view has nothing to write")
+    case .help, .picker, .variant, .reuse, .classPrompt, .notices:
+      throw ExportRefusal(reason: "this view has nothing to write")
     case nil:
       if focus == .details { return ExportJob(path: path, content: .text(nodeDetails(format: known))) }
       guard let spec = model.spec else { throw ExportRefusal(reason: "\(model.name) is not a zoo model") }

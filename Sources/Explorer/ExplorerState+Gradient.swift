@@ -43,7 +43,7 @@ extension ExplorerState {
       chooser.setText(chooser.text + String(c))
     case .collapse, .expand, .toggle, .top, .bottom, .switchFocus, .search, .nextMatch, .previousMatch,
       .modelPicker, .compare, .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset,
-      .activationView, .attentionView, .nextTheme, .help, .editVariant, .baseModel, .ablation, .notices:
+      .activationView, .attentionView, .nextTheme, .help, .editVariant, .baseModel, .ablation, .notices, .view:
       return []  // not bound in the class prompt
     }
     overlay = .classPrompt(chooser)
@@ -82,6 +82,7 @@ extension ExplorerState {
     case .escape: overlay = nil
     case .help: overlay = .help(scroll: 0)
     case .ablation(.gradient): return askForGradientClass()
+    case .view(let command): return runView(command)
     case .reset: return cancelBackward()
     case .moveUp: moveStep(by: -1)
     case .moveDown: moveStep(by: 1)

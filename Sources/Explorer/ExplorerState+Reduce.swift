@@ -275,7 +275,7 @@ extension ExplorerState {
     case .bottom: overlay = .notices(scroll: clampOverlayScroll(Int.max / 2))
     case nil, .collapse, .expand, .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .step, .runToSelected, .runToEnd, .reset, .activationView,
-      .attentionView, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel, .ablation:
+      .attentionView, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel, .ablation, .view:
       notice = Notice(text: "the notices are open: Esc or ! closes them", isWarning: false)
     }
   }

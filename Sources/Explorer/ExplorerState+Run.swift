@@ -164,7 +164,7 @@ extension ExplorerState {
       attentionChannel = min(max(0, attentionChannel + (command == .collapse ? -1 : 1)), max(0, widest - 1))
     case .toggle, .switchFocus, .search, .nextMatch, .previousMatch, .modelPicker, .compare,
       .inputSize, .compareAdd, .compareRemove, .nextTheme, .accept, .deleteBackward, .editVariant, .baseModel,
-      .ablation, .notices:
+      .ablation:
       nothingHere(key)  // not bound in the run views
     }
     return []

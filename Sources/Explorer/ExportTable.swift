@@ -114,3 +114,33 @@ extension LesionView: ExportableView {
       })
   }
 }
+
+extension GradientView: ExportableView {
+  package static let exportName = "gradient"
+
+  /// One row per step (‖∂L/∂output‖₂) and one per parameterised layer (‖W‖₂, ‖∂L/∂W‖₂, their ratio), as `grad`
+  /// reports them; with interventions the clean network's figure sits beside each.
+  package static func exportTable(for state: ExplorerState) -> ExportTable? {
+    guard let digest = state.live.gradient else { return nil }
+    let clean = digest.clean
+    var rows: [[ExportTable.Cell]] = []
+    for (index, name) in digest.stepNames.enumerated() {
+      let norm = index < digest.curves.steps.count ? ExportTable.Cell.number(digest.curves.steps[index]) : .none
+      let cleanNorm = clean.flatMap { index < $0.steps.count ? ExportTable.Cell.number($0.steps[index]) : nil }
+      rows.append([.text("step"), .integer(index + 1), .text(name), norm, cleanNorm ?? .none, .none, .none, .none])
+    }
+    let cleanLayers = Dictionary(clean?.layers.map { ($0.path, $0) } ?? [], uniquingKeysWith: { first, _ in first })
+    for (index, layer) in digest.curves.layers.enumerated() {
+      rows.append([
+        .text("layer"), .integer(index + 1), .text(layer.path), .number(layer.gradient),
+        cleanLayers[layer.path].map { .number($0.gradient) } ?? .none, .number(layer.weight), .number(layer.ratio),
+        cleanLayers[layer.path].map { .number($0.ratio) } ?? .none,
+      ])
+    }
+    return ExportTable(
+      columns: [
+        "kind", "index", "name", "gradient_norm", "clean_gradient_norm", "weight_norm", "ratio", "clean_ratio",
+      ],
+      rows: rows)
+  }
+}

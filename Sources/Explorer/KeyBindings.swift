@@ -55,7 +55,9 @@ package enum KeyBindings {
   /// The overlays that scroll.
   private static let views: Set<KeyContext> = [.help, .activations, .attention, .gradient, .wiring]
   /// Where `w` (write the view) and `M` (mouse capture) act.
-  private static let exportable: Set<KeyContext> = [.tree, .details, .activations, .attention, .lesion, .wiring]
+  private static let exportable: Set<KeyContext> = [
+    .tree, .details, .activations, .attention, .lesion, .gradient, .wiring,
+  ]
   /// The lesion and reuse views (`L`, `u`).
   private static let studies: Set<KeyContext> = [.lesion, .reuse]
   /// Where typed characters are text.
@@ -150,7 +152,7 @@ package enum KeyBindings {
     row(
       [(.character("w"), .view(.export))], "w", in: exportable,
       "write the current view to a file named at a prompt: the tree as .md, .csv or .json (as `summary`), the "
-        + "details pane's node, the activation / attention / lesion view's numbers as .json or .csv",
+        + "details pane's node, the activation / attention / lesion / gradient view's numbers as .json or .csv",
       hints: [hint(.text("w"), "write", [.wiring], slot: 1)]),
     row(
       [(.character("M"), .view(.mouse))], "M", in: exportable,
@@ -206,7 +208,7 @@ package enum KeyBindings {
     row(
       [(.enter, .accept)], "Enter", in: textEntry,
       "open or add the chosen model; keep the search; apply the input size or the variant; run the backward pass "
-        + "for the chosen class",
+        + "for the chosen class; write the file (`w`)",
       hints: [
         hint(.text("Enter"), "open", [.picker], slot: 2, when: .pickerOpens),
         hint(.text("Enter"), "add", [.picker], slot: 2, when: .pickerAdds),

@@ -160,6 +160,20 @@ final class ExplorerGradientTests: XCTestCase {
       XCTAssertEqual(shown, expected, accuracy: 1e-9 * max(expected, 1e-30))
     }
     XCTAssertNotEqual(plain.curves.steps, clean.steps)
+
+    // `w` in the gradient view writes these numbers: a row per step, then a row per layer, clean beside plain.
+    state.overlay = .gradient(scroll: 0)
+    XCTAssertEqual(state.exportDefaultName, "resnet18-gradient.csv")
+    let table = try XCTUnwrap(GradientView.exportTable(for: state))
+    XCTAssertEqual(table.rows.count, plain.stepNames.count + plain.curves.layers.count)
+    XCTAssertEqual(table.rows[0][2], .text(plain.stepNames[0]))
+    XCTAssertEqual(table.rows[0][3], .number(plain.curves.steps[0]))
+    XCTAssertEqual(table.rows[0][4], .number(clean.steps[0]))
+    let firstLayer = plain.stepNames.count
+    XCTAssertEqual(table.rows[firstLayer][2], .text(plain.curves.layers[0].path))
+    XCTAssertEqual(table.rows[firstLayer][6], .number(plain.curves.layers[0].ratio))
+    XCTAssertTrue(
+      table.csv.hasPrefix("kind,index,name,gradient_norm,clean_gradient_norm,weight_norm,ratio,clean_ratio\r\n"))
   }
 
   func testAnImageGetsItsGradCAM() throws {

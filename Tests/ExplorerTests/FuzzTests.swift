@@ -7,6 +7,26 @@ import XCTest
 /// ticking, so the run views have data), checking after every event that nothing crashes, the
 /// state's indices stay in range and the renderer fills exactly the requested grid.
 final class FuzzTests: XCTestCase {
+  private var originalDirectory = ""
+  private var scratchDirectory: URL?
+
+  /// Random keys can press `w` then Enter, which writes the default export file into the working directory:
+  /// run from a scratch folder so nothing lands in the checkout.
+  override func setUpWithError() throws {
+    let fm = FileManager.default
+    originalDirectory = fm.currentDirectoryPath
+    let scratch = fm.temporaryDirectory.appendingPathComponent("convscope-fuzz-\(UUID().uuidString)")
+    try fm.createDirectory(at: scratch, withIntermediateDirectories: true)
+    scratchDirectory = scratch
+    XCTAssertTrue(fm.changeCurrentDirectoryPath(scratch.path))
+  }
+
+  override func tearDownWithError() throws {
+    let fm = FileManager.default
+    _ = fm.changeCurrentDirectoryPath(originalDirectory)
+    if let scratchDirectory { try? fm.removeItem(at: scratchDirectory) }
+  }
+
   /// A small deterministic generator (SplitMix64), so a failure names a reproducible seed.
   private struct SplitMix: RandomNumberGenerator {
     var state: UInt64

@@ -116,6 +116,11 @@ final class LiveRunTests: XCTestCase {
   func testStatusBarShowsProgressWhileRunning() throws {
     var (state, _) = try openForLiveRun("resnet18")
     state.send(.key(.character("r")))
+    state.live.progress?.elapsed = 0.4
+    // Before step 1 the weights and the input are prepared: a phase of its own, with its own time.
+    let preparing = ExplorerRenderer.render(state, size: TerminalSize(width: 120, height: 30)).text
+    XCTAssertTrue(preparing.contains("preparing weights and input · 0.4 s · x cancels"), preparing)
+    state.live.preparation = Preparation(seconds: 0.4, what: "seeded weights (seed 0) · synthetic input")
     state.live.progress?.current = 3
     state.live.progress?.elapsed = 1.2
     let text = ExplorerRenderer.render(state, size: TerminalSize(width: 120, height: 30)).text
