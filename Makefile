@@ -10,7 +10,7 @@ BIN := .build/release/convscope
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test deps build build-debug lint unit-tests e2e-tests gemm-paths-test bench clean tsan-tests \
-  fuzz-build fuzz-smoke fuzz soak
+  fuzz-build fuzz-smoke fuzz soak gemm-emulation-test
 
 ## Install the system packages that are missing (apt-get update only when something is).
 deps:
@@ -42,6 +42,17 @@ unit-tests: deps
 gemm-paths-test: build
 	$(SWIFT) build -c release --build-tests --scratch-path .build-tests
 	bash scripts/test_gemm_paths.sh $(BIN)
+
+## CGEMM's AVX-512 path on any x86-64 CPU: compiled over scalar stand-ins of its intrinsics (Tests/CGEMMEmulation)
+## and checked against a plain loop under ASan and UBSan, so a machine without AVX-512 still tests that path.
+CLANG ?= clang
+gemm-emulation-test:
+	@if [ "$$(uname -m)" != x86_64 ]; then echo "gemm-emulation-test: x86-64 only, skipped"; exit 0; fi; \
+	mkdir -p .build-emulation && \
+	$(CLANG) -O1 -g -fuse-ld=lld -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	  -DCGEMM_EMULATE_AVX512 -I Sources/CGEMM/include -I Tests/CGEMMEmulation \
+	  -o .build-emulation/avx512_emulated_test Tests/CGEMMEmulation/avx512_emulated_test.c Sources/CGEMM/cgemm.c -lm && \
+	.build-emulation/avx512_emulated_test
 
 e2e-tests: build
 	bash Tests/e2e/run_all.sh $(BIN)
@@ -90,10 +101,10 @@ fuzz: fuzz-build
 soak: build
 	bash Tests/e2e/monkey_tmux.sh $(BIN) 10000
 
-test: lint unit-tests e2e-tests tsan-tests fuzz-smoke
+test: lint gemm-emulation-test unit-tests e2e-tests tsan-tests fuzz-smoke
 
 bench: build
 	$(BIN) bench --ops
 
 clean:
-	rm -rf .build .build-tests .build-asan .build-tsan
+	rm -rf .build .build-tests .build-asan .build-tsan .build-emulation

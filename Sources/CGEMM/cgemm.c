@@ -24,7 +24,13 @@ void cgemm_sgemm(int kernel, int trans_a, long m, long n, long k, float alpha, c
 #else
 
 #include <cpuid.h>
+#if defined(CGEMM_EMULATE_AVX512)
+// Tests only (Tests/CGEMMEmulation): the AVX-512 path built over scalar stand-ins of its intrinsics, so that its
+// blocking, masks and epilogue are checked on CPUs without AVX-512.
+#include "avx512_emulation.h"
+#else
 #include <immintrin.h>
+#endif
 #include <pthread.h>
 #include <stdint.h>
 
@@ -34,6 +40,9 @@ enum {
   MR_MAX = 12
 };
 
+#if defined(CGEMM_EMULATE_AVX512)
+int cgemm_features(void) { return CGEMM_AVX512; }
+#else
 int cgemm_features(void) {
   unsigned eax, ebx, ecx, edx;
   if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & bit_OSXSAVE)) return 0;
@@ -48,6 +57,7 @@ int cgemm_features(void) {
   if ((lo & 0xE6) == 0xE6 && (ebx & bit_AVX512F)) features |= CGEMM_AVX512;
   return features;
 }
+#endif
 
 /// Per-thread scratch, kept for the life of the thread and freed when it exits (libdispatch retires idle
 /// workers, so scratch tied to threads without a destructor would leak): the packed B block and a padded A
@@ -143,7 +153,9 @@ static inline __attribute__((always_inline)) void drive(
 
 // MARK: AVX-512: 32-column panels, slivers of 4, 8 or 12 rows.
 
+#if !defined(CGEMM_EMULATE_AVX512)
 #pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
+#endif
 
 /// Lanes [0, count) of a 16-lane register, count clamped to 0…16.
 static inline __mmask16 lanes(long count) {
@@ -254,6 +266,7 @@ static void sgemm_avx512(int trans_a, long m, long n, long k, float alpha, const
         epilogue);
 }
 
+#if !defined(CGEMM_EMULATE_AVX512)
 #pragma clang attribute pop
 
 // MARK: AVX2 + FMA: 16-column panels, slivers of 4 or 6 rows.
@@ -377,13 +390,16 @@ static void sgemm_avx2(int trans_a, long m, long n, long k, float alpha, const f
 }
 
 #pragma clang attribute pop
+#endif  // !CGEMM_EMULATE_AVX512
 
 void cgemm_sgemm(int kernel, int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
                  const cgemm_b *b, float beta, float *c, long ldc, const cgemm_epilogue *epilogue) {
   if (kernel == CGEMM_AVX512)
     sgemm_avx512(trans_a, m, n, k, alpha, a, lda, b, beta, c, ldc, epilogue);
+#if !defined(CGEMM_EMULATE_AVX512)
   else
     sgemm_avx2(trans_a, m, n, k, alpha, a, lda, b, beta, c, ldc, epilogue);
+#endif
 }
 
 #endif  // __x86_64__
