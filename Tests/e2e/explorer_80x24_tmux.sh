@@ -9,21 +9,9 @@ set -u
 source "$(dirname "$0")/lib/tmux.sh"
 tmux_harness "e2e explorer 80x24" convscope-80x24-e2e 300 15 "$@"
 
-# start ARGS...: a fresh 80×24 session running the explorer; its exit status goes to $WORK/status.
-start() {
-  fresh_server
-  tm new-session -d -s e2e -x 80 -y 24 \
-    "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; echo AFTER-EXIT; sleep 600"
-}
-
-# wait_exit STATUS: the binary exited with STATUS and the terminal is back to normal.
-wait_exit() {
-  exit_status_is "$1" || { echo "  status: $(cat "$WORK/status" 2>/dev/null)"; return 1; }
-  seen 'AFTER-EXIT' 5 || return 1
-  local flags
-  flags=$(tm display-message -p -t e2e '#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag}')
-  [ "$flags" = "0 1 0 0" ] || { echo "  terminal flags (alternate cursor mouse keypad): $flags"; return 1; }
-}
+# start ARGS...: a fresh 80×24 session running the explorer.
+start() { open_in 80 24 C.UTF-8 "$@"; }
+wait_exit() { terminal_restored "$@"; }
 
 # details_has LABEL...: each label starts a row of the details pane (right of the divider), with a number.
 details_has() {

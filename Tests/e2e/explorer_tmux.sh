@@ -8,23 +8,11 @@ set -u
 source "$(dirname "$0")/lib/tmux.sh"
 tmux_harness "e2e explorer" convscope-e2e 300 10 "$@"
 
-# start W H LANG ARGS...: a fresh session running the explorer; its exit status goes to $WORK/status.
-start() {
-  local width=$1 height=$2 lang=$3
-  shift 3
-  fresh_server
-  tm new-session -d -s e2e -x "$width" -y "$height" \
-    "env TERM=xterm-256color LANG=$lang LC_ALL=$lang NCURSES_NO_UTF8_ACS=1 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; echo AFTER-EXIT; sleep 600"
-}
+# start W H LANG ARGS...: a fresh session running the explorer.
+start() { open_in "$@"; }
 
 # wait_exit STATUS: the binary exited with STATUS and the terminal is back to normal.
-wait_exit() {
-  exit_status_is "$1" || { echo "  status: $(cat "$WORK/status" 2>/dev/null)"; return 1; }
-  wait_for 'AFTER-EXIT' 5 || return 1
-  local flags
-  flags=$(tm display-message -p -t e2e '#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag}')
-  [ "$flags" = "0 1 0 0" ] || { echo "  terminal flags (alternate cursor mouse keypad): $flags"; return 1; }
-}
+wait_exit() { terminal_restored "$@"; }
 
 # The harness's seen and gone under the names this script's checks use.
 wait_for() { seen "$@"; }

@@ -8,13 +8,11 @@ set -u
 source "$(dirname "$0")/lib/tmux.sh"
 tmux_harness "e2e variants" convscope-e2e-variants 240 15 "$@"
 
-# start W H ARGS...: a fresh session running the explorer; its exit status goes to $WORK/status.
+# start W H ARGS...: a fresh UTF-8 session running the explorer.
 start() {
   local width=$1 height=$2
   shift 2
-  fresh_server
-  tm new-session -d -s e2e -x "$width" -y "$height" \
-    "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 NCURSES_NO_UTF8_ACS=1 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; sleep 600"
+  open_in "$width" "$height" C.UTF-8 "$@"
 }
 
 start 120 34 resnet50

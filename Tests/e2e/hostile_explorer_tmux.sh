@@ -7,20 +7,9 @@ set -u
 source "$(dirname "$0")/lib/tmux.sh"
 tmux_harness "e2e hostile explorer" convscope-hostile 240 15 "$@"
 
-# start ARGS...: a fresh 120×30 session running the explorer; exit status to $WORK/status, then a marker.
-start() {
-  fresh_server
-  tm new-session -d -s e2e -x 120 -y 30 \
-    "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; echo AFTER-EXIT; sleep 600"
-}
-# restored STATUS: exited with STATUS, the shell printed its marker and the terminal modes are back to normal.
-restored() {
-  exit_status_is "$1" || { echo "  status: $(cat "$WORK/status" 2>/dev/null)"; return 1; }
-  seen 'AFTER-EXIT' 5 || return 1
-  local flags
-  flags=$(tm display-message -p -t e2e '#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag}')
-  [ "$flags" = "0 1 0 0" ] || { echo "  terminal flags (alternate cursor mouse keypad): $flags"; return 1; }
-}
+# start ARGS...: a fresh 120×30 session running the explorer.
+start() { open_in 120 30 C.UTF-8 "$@"; }
+restored() { terminal_restored "$@"; }
 # signal_app SIG: sends SIG to the explorer (the child of the pane's shell), waiting up to 5 s for it to exist.
 signal_app() {
   local pane app deadline=$((SECONDS + 5))

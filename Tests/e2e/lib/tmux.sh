@@ -6,8 +6,8 @@
 #   tmux_harness NAME SOCKET_PREFIX LIMIT_SECONDS WAIT_SECONDS "$@"
 # NAME prefixes the harness's own messages; WAIT_SECONDS is the default deadline of seen and gone.
 # Provides BIN, WORK (removed on exit), SCREEN, PASS/FAIL and tm, fresh_server, capture, seen, gone,
-# exit_status_is, check, keys, open (a 160×48 explorer session: open MODEL ARGS...) and quits. Sessions are
-# named e2e.
+# exit_status_is, check, keys, open_in (a session of any size and locale), open (a 160×48 one: open MODEL
+# ARGS...), quits and terminal_restored. Sessions are named e2e.
 
 tmux_harness() {
   E2E_NAME=$1 E2E_SOCKET=$2
@@ -95,10 +95,26 @@ check() {
 
 keys() { tm send-keys -t e2e "$@"; }
 
-# open MODEL ARGS...: a fresh 160×48 session running the explorer; its exit status goes to $WORK/status.
-open() {
+# open_in WIDTH HEIGHT LOCALE ARGS...: a fresh WIDTH×HEIGHT session running the explorer in LOCALE; its exit status
+# goes to $WORK/status, then the pane's shell prints AFTER-EXIT (what terminal_restored waits for).
+open_in() {
+  local width=$1 height=$2 locale=$3
+  shift 3
   fresh_server
-  tm new-session -d -s e2e -x 160 -y 48 \
-    "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; sleep 600"
+  tm new-session -d -s e2e -x "$width" -y "$height" \
+    "env TERM=xterm-256color LANG=$locale LC_ALL=$locale NCURSES_NO_UTF8_ACS=1 $BIN $*; echo \"EXIT=\$?\" > $WORK/status; echo AFTER-EXIT; sleep 600"
 }
+
+# open MODEL ARGS...: a fresh 160×48 UTF-8 session running the explorer.
+open() { open_in 160 48 C.UTF-8 "$@"; }
 quits() { exit_status_is 0; }
+
+# terminal_restored STATUS: the explorer exited with STATUS, the shell after it ran, and the terminal's modes
+# (alternate screen, cursor, mouse reporting, keypad) are back to normal.
+terminal_restored() {
+  exit_status_is "$1" || { echo "  status: $(cat "$WORK/status" 2>/dev/null)"; return 1; }
+  seen 'AFTER-EXIT' 5 || return 1
+  local flags
+  flags=$(tm display-message -p -t e2e '#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag}')
+  [ "$flags" = "0 1 0 0" ] || { echo "  terminal flags (alternate cursor mouse keypad): $flags"; return 1; }
+}
