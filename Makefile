@@ -9,7 +9,7 @@ MODEL ?= resnet50
 BIN := .build/release/convscope
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build build-debug lint unit-tests e2e-tests gemm-paths-test bench clean tsan-tests \
+.PHONY: run test deps build build-debug lint unit-tests plain-unit-tests asan-build e2e-tests gemm-paths-test bench clean tsan-tests \
   fuzz-build fuzz-smoke fuzz soak gemm-emulation-test
 
 ## Install the system packages that are missing (apt-get update only when something is).
@@ -33,11 +33,6 @@ lint:
 	$(SWIFT) format lint --strict -r Sources Tests
 	bash scripts/check_architecture.sh
 
-## Tests build in their own folder (testability flags differ), so `make run` and `make test` never rebuild each other.
-unit-tests: deps
-	$(SWIFT) build -c release --build-tests --scratch-path .build-tests
-	$(SWIFT) test -c release --skip-build --disable-swift-testing --scratch-path .build-tests
-
 ## The exactness tests once per CONVSCOPE_GEMM path the CPU has (automatic, avx512, avx2, openblas).
 gemm-paths-test: build
 	$(SWIFT) build -c release --build-tests --scratch-path .build-tests
@@ -57,18 +52,36 @@ gemm-emulation-test:
 e2e-tests: build
 	bash Tests/e2e/run_all.sh $(BIN)
 
-## Sanitizers, each in its own build folder so the release build stays valid. The libFuzzer targets are built with
-## AddressSanitizer (LeakSanitizer on) and fuzzer coverage; UBSan instruments the C targets (swiftc has no
-## -sanitize=undefined; Swift traps on its own) and the ASan runtime carries UBSan's handlers. lld links: gold stops
-## with an internal error on the instrumented objects.
-SAN_FLAGS := -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld \
+## Sanitizers, each in its own build folder so the release build stays valid. One AddressSanitizer build serves the
+## unit tests and the libFuzzer targets: everything is compiled with ASan (LeakSanitizer on) and libFuzzer's coverage
+## (-sanitize-coverage as -sanitize=fuzzer sets it), and libFuzzer comes from its no-main archive, so the xctest keeps
+## its own main and convscope-fuzz starts libFuzzer through LLVMFuzzerRunDriver. UBSan instruments the C targets
+## (swiftc has no -sanitize=undefined; Swift traps on its own) and the ASan runtime carries UBSan's handlers. lld
+## links: gold stops with an internal error on the instrumented objects.
+FUZZER_LIB = $(shell ls $$(dirname $$(readlink -f $$(command -v swiftc)))/../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a | tail -1)
+SAN_FLAGS = -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
+  -Xswiftc -DFUZZING -Xswiftc -use-ld=lld -Xlinker $(FUZZER_LIB) -Xlinker -lstdc++ \
   -Xcc -fsanitize=fuzzer-no-link,address,undefined -Xcc -fno-sanitize-recover=undefined
 FUZZ_BIN := .build-asan/release/convscope-fuzz
 FUZZ_TARGETS := safetensors npy image theme keys
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-fuzz-build: deps
-	$(SWIFT) build -c release --scratch-path .build-asan --product convscope-fuzz $(SAN_FLAGS)
+asan-build: deps
+	$(SWIFT) build -c release --build-tests --scratch-path .build-asan $(SAN_FLAGS)
+fuzz-build: asan-build
+
+## The unit tests under AddressSanitizer + LeakSanitizer (+ UBSan in the C targets): the one unit-test run of make test.
+## Tests/Sanitizers/lsan.supp lists XCTest's own leaks (why there); the explorer fuzz tests run a quarter of their
+## events (each costs ~4× under ASan; the keys fuzz target covers reduce and render too).
+unit-tests: asan-build
+	env $(SAN_ENV) ASAN_OPTIONS=detect_leaks=1:malloc_context_size=12 CONVSCOPE_FUZZ_EVENTS_PERCENT=25 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp \
+	  $(SWIFT) test -c release --skip-build --disable-swift-testing --scratch-path .build-asan $(SAN_FLAGS)
+
+## The same tests without sanitizers (faster to iterate on; make test runs the ASan build above instead).
+plain-unit-tests: deps
+	$(SWIFT) build -c release --build-tests --scratch-path .build-tests
+	$(SWIFT) test -c release --skip-build --disable-swift-testing --scratch-path .build-tests
 
 ## The live-run, worker and cancellation tests under ThreadSanitizer.
 TSAN_FILTER := LiveRunTests|RunGuardTests|ExplorerAppTests|ExecutorTests.testCancel|ExecutorTests.testConcurrentCancel
@@ -79,11 +92,10 @@ tsan-tests: deps
 
 ## Each fuzz target for FUZZ_SECONDS (12 s: about a minute in all), from its committed seed corpus; any crash,
 ## leak (LeakSanitizer), timeout (-timeout) or memory blow-up (-rss_limit_mb) fails. Findings go to .build-asan/fuzz.
-## The keys target runs without leak detection: its explorer state (built once) holds module-graph enums whose
-## payload pointers carry Swift's spare-bit tags, which LeakSanitizer cannot follow, so it reports them as leaked.
+## Every target keeps leak detection (the keys target builds its explorer state before the first input: main.swift).
 FUZZ_SECONDS ?= 12
 FUZZ_RUN = mkdir -p .build-asan/fuzz/$$t && cp -n Tests/Fuzz/Corpus/$$t/* .build-asan/fuzz/$$t/ && \
-  env $(SAN_ENV) $$(test $$t = keys && echo ASAN_OPTIONS=detect_leaks=0) \
+  env $(SAN_ENV) \
   $(FUZZ_BIN) $$t -max_total_time=$(1) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
   -artifact_prefix=.build-asan/fuzz/$$t- -print_final_stats=1 .build-asan/fuzz/$$t 2>&1 | \
   tee .build-asan/fuzz/$$t.log | grep -E '^(stat::number_of_executed_units|==|SUMMARY|.*ERROR)' ; \
@@ -92,9 +104,11 @@ fuzz-smoke: fuzz-build
 	@for t in $(FUZZ_TARGETS); do echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; $(call FUZZ_RUN,$(FUZZ_SECONDS)); done
 
 ## The long campaign: FUZZ_HOURS (default 1) per target; the corpus grows in .build-asan/fuzz.
+## FUZZ_TIME (seconds) overrides it; FUZZ_TARGETS picks targets (make -o asan-build … to skip the build step).
 FUZZ_HOURS ?= 1
+FUZZ_TIME ?= $$(($(FUZZ_HOURS) * 3600))
 fuzz: fuzz-build
-	@for t in $(FUZZ_TARGETS); do echo "== fuzz $$t ($(FUZZ_HOURS) h)"; $(call FUZZ_RUN,$$(($(FUZZ_HOURS) * 3600))); done
+	@for t in $(FUZZ_TARGETS); do echo "== fuzz $$t ($(FUZZ_TIME) s)"; $(call FUZZ_RUN,$(FUZZ_TIME)); done
 
 ## The explorer monkey test under tmux: random keys, mouse reports and resizes while runs start and cancel.
 ## (make test runs a bounded version through run_all.sh: 1,000 events.)

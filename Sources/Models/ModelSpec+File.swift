@@ -2,13 +2,15 @@
 import Foundation
 
 extension ModelSpec {
-  /// A model name or a model file (`.json`), with `--set` settings applied after the file's own keys.
-  package init(resolving model: String, settings: [String] = []) throws {
+  /// A model name or a model file (`.json`), with `--set` settings applied after the file's own keys. `read`
+  /// reads a file's bytes (the command line passes Formats' `FileBytes.read`, which opens a name that is not
+  /// UTF-8 by its bytes and refuses FIFOs and devices at once); its errors describe themselves as "PATH: reason".
+  package init(resolving model: String, settings: [String] = [], reading read: (String) throws -> [UInt8]) throws {
     guard Self.isModelFile(model) else {
       try self.init(named: model, settings: settings)
       return
     }
-    let (base, fileOverrides) = try Self.readModelFile(model)
+    let (base, fileOverrides) = try Self.readModelFile(model, reading: read)
     let extra = try settings.map { setting throws(VariantError) in try ModelSpec.parse(setting, for: base) }
     try self.init(base: base, overrides: fileOverrides + extra)
   }
@@ -20,20 +22,13 @@ extension ModelSpec {
 
   /// The base and overrides of a JSON model file (read by Foundation's JSONSerialization); keys in the base's
   /// key-table order.
-  static func readModelFile(_ path: String) throws -> (ZooModel, [Override]) {
+  static func readModelFile(_ path: String, reading read: (String) throws -> [UInt8]) throws -> (ZooModel, [Override]) {
     if path.hasSuffix(".toml") {
       throw VariantError(
         "\(path): TOML model files are not supported; write the same keys as JSON (\(path.dropLast(5)).json)")
     }
-    // A FIFO or device would block or never end: only regular files are read.
-    let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
-    if let type, type != .typeRegular {
-      throw VariantError("cannot read model file \(path): not a regular file")
-    }
     let data: Data
-    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw VariantError("cannot read model file \(path): no such file or not readable")
-    }
+    do { data = Data(try read(path)) } catch { throw VariantError("cannot read model file \(error)") }
     let object: Any
     do { object = try JSONSerialization.jsonObject(with: data) } catch {
       throw VariantError("\(path): not valid JSON")

@@ -11,7 +11,13 @@ indirect enum CompiledOp {
   case flatten
   case globalAvgPool
   /// Inline squeeze-excitation owned by `owner` (the seed's PreActBlock).
-  case scale([CompiledOp], owner: ExecutionNode)
+  case scale([CompiledOp], owner: OwnerNode)
+}
+
+/// The node that holds a `.scale` op, referenced without a retain: the node keeps its ops, so a strong reference
+/// back made a cycle, and every executor of an inline-SE model leaked its nodes and weights (LeakSanitizer).
+struct OwnerNode {
+  unowned let node: ExecutionNode
 }
 
 /// One module of the network, compiled once: children by name, op lists resolved, weights as tensors.
@@ -92,7 +98,7 @@ final class ExecutionNode {
       case .sigmoid: return .sigmoid
       case .flatten: return .flatten
       case .globalAvgPool: return .globalAvgPool
-      case .scale(let inner): return .scale(try resolve(inner), owner: self)
+      case .scale(let inner): return .scale(try resolve(inner), owner: OwnerNode(node: self))
       }
     }
   }

@@ -143,7 +143,7 @@ final class TapeRecorder {
     case .sigmoid: return try sigmoid(x)
     case .flatten: return try reshape(x, Array(x.shape[..<1]) + [x.tensor.sampleCount])
     case .globalAvgPool: return try globalPool(x)
-    case .scale(let gateOps, let owner): return try scale(gateOps, owner: owner, x)
+    case .scale(let gateOps, let owner): return try scale(gateOps, owner: owner.node, x)
     }
   }
 

@@ -61,7 +61,7 @@ extension Executor {
         }
       }
       if let sum, i == ops.count - 1, case .scale(let gateOps, let owner) = ops[i] {
-        x = try squeezeExcite(gateOps, owner: owner, x, adding: sum)  // SE ends the branch: scale, add, ReLU
+        x = try squeezeExcite(gateOps, owner: owner.node, x, adding: sum)  // SE ends the branch: scale, add, ReLU
         added = true
       } else {
         x = try apply(ops[i], x)
@@ -157,7 +157,7 @@ extension Executor {
     case .sigmoid: return try elementwise(x) { try Ops.sigmoid($0, into: $1) }
     case .flatten: return try x.flattened()
     case .globalAvgPool: return try globalAvgPool(x)
-    case .scale(let ops, let owner): return try squeezeExcite(ops, owner: owner, x, adding: nil)
+    case .scale(let ops, let owner): return try squeezeExcite(ops, owner: owner.node, x, adding: nil)
     }
   }
 

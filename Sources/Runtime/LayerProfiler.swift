@@ -94,7 +94,8 @@ extension Executor {
   static func profiledNodes(_ ops: ArraySlice<CompiledOp>) -> [ExecutionNode] {
     ops.compactMap { op in
       switch op {
-      case .node(let node), .dense(let node), .scale(_, let node): return node
+      case .node(let node), .dense(let node): return node
+      case .scale(_, let owner): return owner.node
       case .relu, .sigmoid, .flatten, .globalAvgPool: return nil
       }
     }

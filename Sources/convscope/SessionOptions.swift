@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Models
 import Session
@@ -58,12 +59,13 @@ struct SessionOptions: ParsableArguments {
 
   /// The PNG and JPEG files of `directory`, sorted by name; refused when there are none.
   static func imageFiles(in directory: String) throws -> [String] {
-    let names: [String]
-    do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
-      throw CommandError("--images \(directory): not a readable folder")
+    // Listed by bytes (RawPaths), so a folder or file name that is not UTF-8 still opens.
+    let paths: [String]
+    do { paths = try RawPaths.paths(in: directory) } catch {
+      throw CommandError("--images " + (error.path == directory ? "\(directory): not a readable folder" : "\(error)"))
     }
-    let images = names.filter { ["png", "jpg", "jpeg"].contains(($0 as NSString).pathExtension.lowercased()) }
+    let images = paths.filter { ["png", "jpg", "jpeg"].contains(($0 as NSString).pathExtension.lowercased()) }
     guard !images.isEmpty else { throw CommandError("--images \(directory): no .png, .jpg or .jpeg files in it") }
-    return images.sorted().map { (directory as NSString).appendingPathComponent($0) }
+    return images.sorted()
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Models
 
 /// `--set KEY=VALUE` (repeatable): the variant of the model a command names, resolved with its model file if any.
@@ -11,7 +12,9 @@ struct VariantOptions: ParsableArguments {
   var settings: [String] = []
 
   /// The spec of `model` (a zoo name or a `.json` model file) with the settings applied.
-  func spec(_ model: String) throws -> ModelSpec { try ModelSpec(resolving: model, settings: settings) }
+  func spec(_ model: String) throws -> ModelSpec {
+    try ModelSpec(resolving: model, settings: settings, reading: { try FileBytes.read($0) })
+  }
 }
 
 /// The help of every command's MODEL argument.

@@ -122,7 +122,14 @@ final class FuzzTests: XCTestCase {
     }
   }
 
-  private func fuzz(_ name: String, size: Int? = nil, seed: UInt64, events: Int) throws {
+  /// CONVSCOPE_FUZZ_EVENTS_PERCENT shortens every sequence to that share (make test's AddressSanitizer run: the
+  /// sanitizer makes each event ~4× dearer, and the keys fuzz target covers reduce and render there as well).
+  private static let eventPercent =
+    ProcessInfo.processInfo.environment["CONVSCOPE_FUZZ_EVENTS_PERCENT"]
+    .flatMap { Int($0) }.map { min(max($0, 1), 100) } ?? 100
+
+  private func fuzz(_ name: String, size: Int? = nil, seed: UInt64, events fullEvents: Int) throws {
+    let events = fullEvents * Self.eventPercent / 100
     var (state, controller) = try openForLiveRun(name, size: size)
     let themes =
       [Theme.builtInDefault]

@@ -31,6 +31,15 @@ enum FuzzTarget: String, CaseIterable {
     case .keys: KeySequence.run(bytes)
     }
   }
+
+  /// Builds what the target keeps for the whole campaign (the keys target's explorer state), before the first
+  /// input, so no input's allocations include it.
+  func prepare() {
+    switch self {
+    case .safetensors, .npy, .image, .theme: break
+    case .keys: KeySequence.prepare()
+    }
+  }
 }
 
 /// Bytes read as explorer events: each byte picks a key of the binding table, a typed character, a mouse report or
@@ -50,6 +59,11 @@ enum KeySequence {
   }()
 
   private static let typed: [Character] = Array("0123456789 ×x*abcz[](){}.+?^$\\|/-_,:'\"~層⣿🔥é\u{301}\u{200B}\u{202E}")
+
+  /// Opens the model and renders its first frame once.
+  static func prepare() {
+    if let initial { _ = ExplorerRenderer.render(initial, size: initial.size) }
+  }
 
   static func run(_ bytes: [UInt8]) {
     guard var state = initial else { return }

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Models
 // Every refusal of a variant: unknown keys and models, values of the wrong kind, the references' own checks and
@@ -6,6 +7,9 @@ import TestSupport
 import XCTest
 
 final class VariantRefusalTests: XCTestCase {
+  /// How the command line reads model files: by their bytes, FIFOs and devices refused.
+  private let read: (String) throws -> [UInt8] = { try FileBytes.read($0) }
+
   private func refusal(_ model: String, _ settings: [String], file: StaticString = #filePath, line: UInt = #line)
     -> String
   {
@@ -135,21 +139,29 @@ final class VariantRefusalTests: XCTestCase {
     let path = directory + "/wide.json"
     try Data(#"{"base": "resnet50", "width_per_group": 128, "layers": [3, 4, 6, 3]}"#.utf8).write(
       to: URL(fileURLWithPath: path))
-    let spec = try ModelSpec(resolving: path)
+    let spec = try ModelSpec(resolving: path, reading: read)
     XCTAssertEqual(spec.displayName, "resnet50 · layers=3,4,6,3 width_per_group=128")
     XCTAssertEqual(try spec.analyze().totalParams, 68_883_240)
-    XCTAssertEqual(try ModelSpec(resolving: path, settings: ["num_classes=10"]).numClasses, 10)
+    XCTAssertEqual(try ModelSpec(resolving: path, settings: ["num_classes=10"], reading: read).numClasses, 10)
     let flags = directory + "/flags.json"
     try Data(#"{"base": "resnest14d", "avd": false, "stem_type": "", "radix": 0}"#.utf8).write(
       to: URL(fileURLWithPath: flags))
-    XCTAssertEqual(try ModelSpec(resolving: flags).displayName, "resnest14d · stem_type=\"\" radix=0 avd=false")
+    XCTAssertEqual(
+      try ModelSpec(resolving: flags, reading: read).displayName, "resnest14d · stem_type=\"\" radix=0 avd=false")
     let typo = directory + "/typo.json"
     try Data(#"{"base": "resnet50", "grups": 2}"#.utf8).write(to: URL(fileURLWithPath: typo))
-    XCTAssertThrowsError(try ModelSpec(resolving: typo)) { error in
+    XCTAssertThrowsError(try ModelSpec(resolving: typo, reading: read)) { error in
       XCTAssertTrue(String(describing: error).hasPrefix("resnet50 has no key 'grups' (did you mean 'groups'?)"))
     }
-    XCTAssertThrowsError(try ModelSpec(resolving: directory + "/missing.json"))
-    XCTAssertThrowsError(try ModelSpec(resolving: directory + "/x.toml")) { error in
+    XCTAssertThrowsError(try ModelSpec(resolving: directory + "/missing.json", reading: read)) { error in
+      XCTAssertEqual("\(error)", "cannot read model file \(directory)/missing.json: No such file or directory")
+    }
+    let fifo = directory + "/fifo.json"
+    XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+    XCTAssertThrowsError(try ModelSpec(resolving: fifo, reading: read)) { error in
+      XCTAssertEqual("\(error)", "cannot read model file \(fifo): not a regular file")
+    }
+    XCTAssertThrowsError(try ModelSpec(resolving: directory + "/x.toml", reading: read)) { error in
       XCTAssertTrue(String(describing: error).contains("TOML model files are not supported"))
     }
   }

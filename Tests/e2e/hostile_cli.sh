@@ -80,6 +80,22 @@ check "--image=NAME with a Latin-1 name opens" test ! -s "$WORK/latin1.err"
 timeout 60 "$BIN" run resnet18 --input "$latin1.npy" >/dev/null 2>"$WORK/latin1.err"
 check "--input with a Latin-1 name is read, not missing ($(cat "$WORK/latin1.err"))" \
   bash -c "! grep -qi 'no such file' '$WORK/latin1.err'"
+printf '{"base": "resnet18", "num_classes": 7}' >"$latin1.json"
+timeout 60 "$BIN" summary "$latin1.json" --no-measure >"$WORK/latin1.out" 2>"$WORK/latin1.err"
+check "model file with a Latin-1 name is read ($(cat "$WORK/latin1.err"))" grep -q "num_classes=7" "$WORK/latin1.out"
+E2E_TIMEOUT=10 expect_error "missing model file with a Latin-1 name" "cannot read model file .*gone.*json: No such file or directory" \
+  summary "$WORK/gone$(printf '\xe9').json"
+# --images: a folder whose name is not UTF-8, holding files whose names are not UTF-8 either.
+mkdir "$latin1" && cp "$IMAGES/photo_120x90.jpg" "$latin1/x$(printf '\xff').jpg"
+cp "$IMAGES/rgb_97x61.png" "$latin1/$(printf '\xe9t\xe9').png"
+timeout 120 "$BIN" lesion resnet18 --input-size 32 --images "$latin1" --format json >"$WORK/latin1.json" \
+  2>"$WORK/latin1.err"
+check "--images with Latin-1 folder and file names: two samples ($(cat "$WORK/latin1.err"))" \
+  grep -q '"samples": 2' "$WORK/latin1.json"
+mkdir "$WORK/clash" && cp "$IMAGES/photo_120x90.jpg" "$WORK/clash/a$(printf '\xfe').jpg"
+cp "$IMAGES/photo_120x90.jpg" "$WORK/clash/a$(printf '\xff').jpg"
+expect_error "--images with names that differ only in non-UTF-8 bytes" "differ only in bytes that are not UTF-8" \
+  lesion resnet18 --input-size 32 --images "$WORK/clash"
 
 # Exit codes (README's table): 130 SIGINT, 143 SIGTERM, 129 SIGHUP for run, bench and export-weights.
 for pair in INT:130 TERM:143 HUP:129; do
