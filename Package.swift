@@ -27,7 +27,7 @@ let package = Package(
     // TensorCore's AVX-512 SGEMM: built for baseline x86-64, its kernels enable AVX-512 per function and
     // run only where cpuid says the CPU has it.
     .target(name: "CGEMM"),
-    // Winograd F(4×4, 3×3)'s tile transforms, cloned for AVX2 + FMA and baseline x86-64.
+    // Winograd F(4×4, 3×3)'s tile transforms, cloned for AVX2 and baseline x86-64.
     .target(name: "CWinograd"),
 
     // MARK: - Layers of the design, bottom to top (ARCHITECTURE.md has the map)

@@ -26,15 +26,20 @@ extension Conv2dGeometry {
   /// 3×3, stride 1, dilation 1, ungrouped: what F(4×4, 3×3) computes.
   package var isWinogradShape: Bool { kh == 3 && kw == 3 && stride == 1 && dilation == 1 && groups == 1 }
 
-  /// The shapes where Winograd was measured faster than the direct path (`convscope bench --ops`, RESULTS.md).
+  /// The shapes where Winograd was measured faster than the direct path (`convscope bench --winograd` at batch 1
+  /// and 8, benchmarks/RESULTS.md): enough tiles that the 36 GEMMs are wide and the filter transform (∝ OC·C) is
+  /// spread over many tiles, and no more input than twice the output channels, since the input transform costs
+  /// ∝ C per tile while the saving is ∝ OC·C (DenseNet's 128→32 loses at every size, ResNet's 64→64 at 56×56 and
+  /// ResNeSt's 32→32/64 stem convs gain; ResNet's 128→128 at 28×28 gains from batch 8, 392 tiles).
   package var winogradPays: Bool {
-    winogradTiles >= Conv2dGeometry.winogradMinTiles && c >= Conv2dGeometry.winogradMinChannels
-      && oc >= Conv2dGeometry.winogradMinChannels
+    winogradTiles >= Conv2dGeometry.winogradMinTiles && min(c, oc) >= Conv2dGeometry.winogradMinChannels
+      && c <= 2 * oc
   }
-  /// Fewest tiles (over the batch) for `winogradPays`: narrower GEMMs lose more than the 2.25× saves.
+  /// Fewest tiles (over the batch) for `winogradPays`: 49 (128→128 at 28×28) and 128 (256→256 at 14×14, batch 8)
+  /// lose, 196 (64→64 at 56×56) gains.
   package static let winogradMinTiles = 160
-  /// Fewest input and output channels for `winogradPays`: with fewer, the transforms outweigh the GEMMs.
-  package static let winogradMinChannels = 64
+  /// Fewest input and output channels for `winogradPays`.
+  package static let winogradMinChannels = 32
 
   /// Tiles per sample along the height and the width: ⌈OH/4⌉ and ⌈OW/4⌉.
   package var winogradTileRows: Int { (oh + 3) / 4 }
