@@ -27,9 +27,11 @@ let package = Package(
     // TensorCore's AVX-512 SGEMM: built for baseline x86-64, its kernels enable AVX-512 per function and
     // run only where cpuid says the CPU has it.
     .target(name: "CGEMM"),
+    // Winograd F(4×4, 3×3)'s tile transforms, cloned for AVX2 and baseline x86-64.
+    .target(name: "CWinograd"),
 
     // MARK: - Layers of the design, bottom to top (ARCHITECTURE.md has the map)
-    .target(name: "TensorCore", dependencies: ["CBLAS", "CGEMM"]),
+    .target(name: "TensorCore", dependencies: ["CBLAS", "CGEMM", "CWinograd"]),
     // The module graph: modules, layer configs, networks and their forward steps (no tensors).
     .target(name: "Graph"),
     // Static analysis of a graph at an input shape: shapes, params, MACs, memory, limits.

@@ -8,7 +8,7 @@ status=0
 # target → the project targets (and C shims) it may import; system modules (Foundation, Glibc, Dispatch,
 # XCTest) and ArgumentParser (convscope only) are checked separately below.
 declare -A allowed=(
-  [TensorCore]="CBLAS CGEMM"
+  [TensorCore]="CBLAS CGEMM CWinograd"
   [Graph]=""
   [Analysis]="Graph"
   [Formats]="TensorCore CImage"
@@ -43,6 +43,7 @@ only() {
 }
 only CBLAS Sources/TensorCore/GEMM.swift
 only CGEMM Sources/TensorCore/GEMM.swift
+only CWinograd Sources/TensorCore/Conv2d+Winograd.swift
 only CNCurses Sources/Explorer/NCursesTerminal.swift
 only CImage Sources/Formats/RGBImage+Decode.swift
 

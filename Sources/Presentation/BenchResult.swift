@@ -61,6 +61,8 @@ package struct BenchResult: Sendable {
   /// `GEMM.cpuInstructionSets`).
   package var cpu: String
   package var instructionSets: String
+  /// The conv algorithm setting (`ConvAlgorithm.current`: automatic, direct or winograd); empty when not given.
+  package var conv = ""
   package var backward: BackwardTiming?
   /// `--per-layer`: every computing node's median time (empty without it).
   package var layers: [LayerTiming] = []
@@ -108,7 +110,7 @@ extension BenchResult {
         + "\(passesMs.count) timed passes after \(warmup) warm-up",
       "median \(f(medianMs)) ms · min \(f(minMs)) ms · max \(f(maxMs)) ms · \(f(gflops)) GFLOP/s · "
         + "peak RSS \(f(peakRSSMB)) MB",
-      "GEMM: \(gemm) · CPU: \(cpu) (\(instructionSets))",
+      "GEMM: \(gemm) · CPU: \(cpu) (\(instructionSets))" + (conv.isEmpty ? "" : " · conv: \(conv)"),
     ]
     if let backward {
       let ms = Self.median(backward.backwardMs)
@@ -150,6 +152,7 @@ extension BenchResult {
       ("runs_ms", .array(passesMs.map(ms))), ("gemm", .string(gemm)),
       ("cpu", .string(cpu)), ("instruction_sets", .string(instructionSets)),
     ]
+    if !conv.isEmpty { root.append(("conv", .string(conv))) }
     if let backward {
       let median = Self.median(backward.backwardMs)
       let ratio = medianMs > 0 ? median / medianMs : 0

@@ -10,6 +10,7 @@
 /// tiled kernel (`Conv2dGeometry.usesGroupedKernel`) instead of many tiny GEMMs. On TensorCore's own
 /// GEMM, stride-1 and stride-2 convs read their taps straight from padded planes (`usesImplicitGEMM`),
 /// and the bias, the ReLU, a residual sum and an input batch norm (`inputAffine`) ride along in the GEMM.
+/// 3×3 stride-1 convs go by Winograd F(4×4, 3×3) where it pays (`Conv2dGeometry.usesWinograd`, `CONVSCOPE_CONV`).
 extension Ops {
   /// Convolution returning a new N×OC×OH×OW tensor.
   /// - Parameters:
@@ -70,16 +71,26 @@ extension Ops {
     let sc = outputScale.map { $0.isContiguous ? $0 : $0.copy() }
     // The GEMM maps B's rows as it packs them (1×1 stride-1) and the implicit path while padding; any
     // other path gets the mapped input as a tensor of its own.
-    let affineInKernel = inputAffine != nil && g.mapsInputInGEMM
+    let byWinograd = g.usesWinograd  // Winograd maps the input as it transforms it
+    let affineInKernel = inputAffine != nil && (g.mapsInputInGEMM || byWinograd)
     var source = input
     if let inputAffine, !affineInKernel { source = try inputAffine.applied(to: input) }
     let affine = affineInKernel ? inputAffine : nil
     let owner = workspace ?? ConvWorkspace()
-    let scratch = owner.buffer(count: g.workspaceCount)
+    let scratch = owner.buffer(count: byWinograd ? g.winogradCount : g.workspaceCount)
     // The raw pointers below borrow these buffers: keep them alive until the last GEMM returns.
     defer { withExtendedLifetime((owner, w, b, sc, source, out, affine, residual)) {} }
     let biasPointer = b.map { UnsafePointer($0.sample(0)) }
     let scalePointer = sc.map { UnsafePointer($0.sample(0)) }
+    if byWinograd {
+      func pitch(_ t: Tensor) -> Int { g.n > 1 ? t.sample(1) - t.sample(0) : 0 }
+      winograd(
+        g, x: source.sample(0), xStride: pitch(source), weight: w.sample(0), y: out.sample(0), yStride: pitch(out),
+        scratch: scratch, scale: scalePointer, bias: biasPointer,
+        residual: residual.map { UnsafePointer($0.sample(0)) }, residualStride: residual.map(pitch) ?? 0,
+        relu: fusedReLU, affine: affine)
+      return
+    }
     // The direct GEMM adds the residual as it stores C; the other paths add it (and apply the ReLU) after.
     let directGEMM =
       !g.isDepthwise && !g.usesGroupedKernel && !g.usesImplicitGEMM && !g.usesShiftedGEMM

@@ -49,6 +49,13 @@ struct BenchCommand: ParsableCommand {
   @Flag(name: .long, help: "Time every distinct ResNet-50 convolution (224×224, batch 1) against a bare sgemm.")
   var ops = false
 
+  @Flag(
+    name: .long,
+    help: ArgumentHelp(
+      "Time every distinct 3×3 stride-1 conv of ResNet-18/-50, DenseNet-121 and ResNeSt's stem (224×224, "
+        + "--batch) by the direct path and by Winograd, with each one's error against float64."))
+  var winograd = false
+
   @Option(
     name: .long, parsing: .unconditional,
     help: "Threads for sgemm and TensorCore's loops (default: CONVSCOPE_THREADS, else all cores).")
@@ -69,7 +76,7 @@ struct BenchCommand: ParsableCommand {
     if model == nil && backward { fail("bench: --backward needs a MODEL") }
     if model == nil && perLayer { fail("bench: --per-layer needs a MODEL") }
     if let model {
-      guard !ops else { fail("bench: give a MODEL or --ops, not both") }
+      guard !ops, !winograd else { fail("bench: give a MODEL or --ops/--winograd, not both") }
       guard batch >= 1 else { fail("bench: --batch must be at least 1, got \(batch)") }
       guard warmup >= 0 else { fail("bench: --warmup must be 0 or more, got \(warmup)") }
       if let inputSize, inputSize < 1 { fail("bench: --input-size must be at least 1, got \(inputSize)") }
@@ -78,6 +85,17 @@ struct BenchCommand: ParsableCommand {
         session: session, repeats: `repeat`, warmup: warmup, backward: backward, perLayer: perLayer
       ).run()
       print(format == .json ? result.json(perBlock: perBlock) : result.table(perBlock: perBlock), terminator: "")
+      return
+    }
+    if winograd {
+      guard !ops else { fail("bench: give --ops or --winograd, not both") }
+      guard batch >= 1 else { fail("bench: --batch must be at least 1, got \(batch)") }
+      print(
+        "convscope bench --winograd · batch \(batch) · threads \(Threads.count) · GEMM \(GEMM.engineName) · "
+          + "\(GEMM.cpuModel) (\(GEMM.cpuInstructionSets)) · conv \(ConvAlgorithm.current.rawValue) · median of "
+          + "\(`repeat`) runs, alternating · error: max|y − y₆₄| / max|y₆₄| over the first "
+          + "\(WinogradBenchmark.checkedChannels) output channels")
+      print(WinogradBenchmark.table(try WinogradBenchmark(repeats: `repeat`, batch: batch).run()))
       return
     }
     guard ops else { fail("bench: nothing to time; give a MODEL (`convscope bench resnet50`) or --ops") }

@@ -9,6 +9,7 @@ extension Convscope {
     do {
       try Threads.checkEnvironment()
       try GEMM.checkEnvironment()
+      try ConvAlgorithm.checkEnvironment()
       try checkHelpTopic(Array(CommandLine.arguments.dropFirst()))
       var command = try parseAsRoot()
       // Headless commands remove their temporary files on a signal; the explorer restores the terminal itself.

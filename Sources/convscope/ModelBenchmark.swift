@@ -70,6 +70,7 @@ struct ModelBenchmark {
         ? BenchResult.BackwardTiming(
           tapedForwardMs: tapedMs, backwardMs: backwardMs, forwardCPUMs: forwardCPUMs, backwardCPUMs: backwardCPUMs,
           savedBytes: savedBytes) : nil)
+    result.conv = ConvAlgorithm.current.rawValue
     result.layers = LayerTiming.rows(profiles: profiles, network: network, analysis: analysis)
     return result
   }

@@ -1,0 +1,180 @@
+// Winograd F(4×4, 3×3) transforms. The input and output transforms work on strips of up to STRIP tiles of one
+// tile row: the column transform runs along the strip's contiguous rows and the row transform over its tiles, both
+// loops the compiler vectorises; cloned for AVX2 and a baseline x86-64 build, picked at load time by the CPU.
+#include "cwinograd.h"
+
+#if defined(__x86_64__) && defined(__clang__)
+#define CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CLONES
+#endif
+
+// Tiles per strip: a tile row is cut into strips of at most this many tiles (6 rows of 4·STRIP + 2 floats).
+#define STRIP 64
+
+CLONES void cwino_weights(const float *w, long oc, long c, long o0, long o1, float *u) {
+  const long plane = oc * c;
+  const float s6 = 1.0f / 6.0f, s12 = 1.0f / 12.0f, s24 = 1.0f / 24.0f;
+  for (long o = o0; o < o1; o++) {
+    const float *g = w + o * c * 9;
+    float *dst = u + o * c;
+    for (long ci = 0; ci < c; ci++) {  // vectorised over input channels: the stores are contiguous
+      const float *k = g + ci * 9;
+      float t[6][3];  // G g: rows of the filter combined
+      for (int j = 0; j < 3; j++) {
+        float g0 = k[j], g1 = k[3 + j], g2 = k[6 + j];
+        t[0][j] = 0.25f * g0;
+        t[1][j] = -(g0 + g1 + g2) * s6;
+        t[2][j] = -(g0 - g1 + g2) * s6;
+        t[3][j] = g0 * s24 + g1 * s12 + g2 * s6;
+        t[4][j] = g0 * s24 - g1 * s12 + g2 * s6;
+        t[5][j] = g2;
+      }
+      for (int i = 0; i < 6; i++) {  // (G g) Gᵀ
+        float g0 = t[i][0], g1 = t[i][1], g2 = t[i][2];
+        dst[(i * 6 + 0) * plane + ci] = 0.25f * g0;
+        dst[(i * 6 + 1) * plane + ci] = -(g0 + g1 + g2) * s6;
+        dst[(i * 6 + 2) * plane + ci] = -(g0 - g1 + g2) * s6;
+        dst[(i * 6 + 3) * plane + ci] = g0 * s24 + g1 * s12 + g2 * s6;
+        dst[(i * 6 + 4) * plane + ci] = g0 * s24 - g1 * s12 + g2 * s6;
+        dst[(i * 6 + 5) * plane + ci] = g2;
+      }
+    }
+  }
+}
+
+CLONES void cwino_input(const float *x, long sample_stride, const cwino_layout *layout, long c0, long c1, long t0,
+                        long count, const float *scale, const float *shift, int relu, float *v) {
+  const long h = layout->h, w = layout->w, pad = layout->pad, tiles_w = layout->tiles_w;
+  const long per_sample = layout->tiles_h * tiles_w;
+  const long plane = layout->c * count;  // floats per ξ in v
+  float d[6][4 * STRIP + 2];              // one strip of the 6 input rows, padded and mapped
+  float e[6][4 * STRIP + 2];              // Bᵀ d
+  for (long c = c0; c < c1; c++) {
+    const float s = scale ? scale[c] : 1.0f, b = scale ? shift[c] : 0.0f;
+    long sample = t0 / per_sample, ty = (t0 % per_sample) / tiles_w, tx = t0 % tiles_w;
+    for (long t = 0; t < count;) {
+      long run = tiles_w - tx;
+      if (run > count - t) run = count - t;
+      if (run > STRIP) run = STRIP;
+      const long width = 4 * run + 2, x0 = tx * 4 - pad;
+      const float *src = x + sample * sample_stride + c * h * w;
+      for (int i = 0; i < 6; i++) {
+        const long yy = ty * 4 - pad + i;
+        float *row = d[i];
+        if (yy < 0 || yy >= h) {
+          for (long j = 0; j < width; j++) row[j] = 0.0f;
+          continue;
+        }
+        const float *in = src + yy * w;
+        const long lo = x0 < 0 ? -x0 : 0, hi = w - x0 < width ? (w - x0 > lo ? w - x0 : lo) : width;
+        for (long j = 0; j < lo; j++) row[j] = 0.0f;
+        if (scale) {
+          for (long j = lo; j < hi; j++) {
+            float value = in[x0 + j] * s + b;
+            row[j] = relu ? (value > 0.0f || value != value ? value : 0.0f) : value;  // max(NaN, 0) is NaN
+          }
+        } else {
+          for (long j = lo; j < hi; j++) row[j] = in[x0 + j];
+        }
+        for (long j = hi; j < width; j++) row[j] = 0.0f;
+      }
+      for (long j = 0; j < width; j++) {  // Bᵀ d along the columns, vectorised over the strip
+        float a0 = d[0][j], a1 = d[1][j], a2 = d[2][j], a3 = d[3][j], a4 = d[4][j], a5 = d[5][j];
+        e[0][j] = 4.0f * a0 - 5.0f * a2 + a4;
+        e[1][j] = -4.0f * (a1 + a2) + a3 + a4;
+        e[2][j] = 4.0f * (a1 - a2) - a3 + a4;
+        e[3][j] = 2.0f * (a3 - a1) - a2 + a4;
+        e[4][j] = 2.0f * (a1 - a3) - a2 + a4;
+        e[5][j] = 4.0f * a1 - 5.0f * a3 + a5;
+      }
+      float *dst = v + c * count + t;
+      for (int i = 0; i < 6; i++) {  // (Bᵀ d) B along the rows, tile k at columns 4k…4k + 5
+        const float *r = e[i];
+        float *o0 = dst + (i * 6) * plane, *o1 = o0 + plane, *o2 = o1 + plane, *o3 = o2 + plane;
+        float *o4 = o3 + plane, *o5 = o4 + plane;
+        for (long k = 0; k < run; k++) {
+          float a0 = r[4 * k], a1 = r[4 * k + 1], a2 = r[4 * k + 2], a3 = r[4 * k + 3], a4 = r[4 * k + 4],
+                a5 = r[4 * k + 5];
+          o0[k] = 4.0f * a0 - 5.0f * a2 + a4;
+          o1[k] = -4.0f * (a1 + a2) + a3 + a4;
+          o2[k] = 4.0f * (a1 - a2) - a3 + a4;
+          o3[k] = 2.0f * (a3 - a1) - a2 + a4;
+          o4[k] = 2.0f * (a1 - a3) - a2 + a4;
+          o5[k] = 4.0f * a1 - 5.0f * a3 + a5;
+        }
+      }
+      t += run;
+      tx += run;
+      if (tx == tiles_w) {
+        tx = 0;
+        if (++ty == layout->tiles_h) ty = 0, sample++;
+      }
+    }
+  }
+}
+
+CLONES void cwino_output(const float *m, long oc, const cwino_layout *layout, long o0, long o1, long t0, long count,
+                         float *y, long sample_stride, const float *scale, const float *bias, const float *residual,
+                         long residual_stride, int relu) {
+  const long oh = layout->out_h, ow = layout->out_w, tiles_w = layout->tiles_w;
+  const long per_sample = layout->tiles_h * tiles_w;
+  const long plane = oc * count;
+  float e[4][6][STRIP];      // Aᵀ M
+  float strip[4][4 * STRIP];  // the strip's 4 output rows
+  for (long o = o0; o < o1; o++) {
+    const float s = scale ? scale[o] : 1.0f, b = bias ? bias[o] : 0.0f;
+    long sample = t0 / per_sample, ty = (t0 % per_sample) / tiles_w, tx = t0 % tiles_w;
+    for (long t = 0; t < count;) {
+      long run = tiles_w - tx;
+      if (run > count - t) run = count - t;
+      if (run > STRIP) run = STRIP;
+      const float *src = m + o * count + t;
+      for (int j = 0; j < 6; j++) {  // Aᵀ M along ξ's rows, vectorised over the tiles
+        const float *m0 = src + j * plane, *m1 = m0 + 6 * plane, *m2 = m1 + 6 * plane, *m3 = m2 + 6 * plane,
+                    *m4 = m3 + 6 * plane, *m5 = m4 + 6 * plane;
+        for (long k = 0; k < run; k++) {
+          float s12 = m1[k] + m2[k], d12 = m1[k] - m2[k], s34 = m3[k] + m4[k], d34 = m3[k] - m4[k];
+          e[0][j][k] = m0[k] + s12 + s34;
+          e[1][j][k] = d12 + 2.0f * d34;
+          e[2][j][k] = s12 + 4.0f * s34;
+          e[3][j][k] = d12 + 8.0f * d34 + m5[k];
+        }
+      }
+      for (int i = 0; i < 4; i++) {  // (Aᵀ M) A, scaled and biased, into the strip's row i
+        float *row = strip[i];
+        for (long k = 0; k < run; k++) {
+          float a0 = e[i][0][k], a1 = e[i][1][k], a2 = e[i][2][k], a3 = e[i][3][k], a4 = e[i][4][k], a5 = e[i][5][k];
+          float s12 = a1 + a2, d12 = a1 - a2, s34 = a3 + a4, d34 = a3 - a4;
+          row[4 * k] = (a0 + s12 + s34) * s + b;
+          row[4 * k + 1] = (d12 + 2.0f * d34) * s + b;
+          row[4 * k + 2] = (s12 + 4.0f * s34) * s + b;
+          row[4 * k + 3] = (d12 + 8.0f * d34 + a5) * s + b;
+        }
+      }
+      const long x0 = tx * 4, cols = ow - x0 < 4 * run ? ow - x0 : 4 * run;
+      for (int i = 0; i < 4 && ty * 4 + i < oh; i++) {
+        const long offset = (o * oh + ty * 4 + i) * ow + x0;
+        float *dst = y + sample * sample_stride + offset;
+        const float *row = strip[i];
+        if (residual) {
+          const float *res = residual + sample * residual_stride + offset;
+          for (long j = 0; j < cols; j++) {
+            float value = row[j] + res[j];
+            dst[j] = relu ? (value > 0.0f || value != value ? value : 0.0f) : value;  // max(NaN, 0) is NaN
+          }
+        } else if (relu) {
+          for (long j = 0; j < cols; j++) dst[j] = row[j] > 0.0f || row[j] != row[j] ? row[j] : 0.0f;
+        } else {
+          for (long j = 0; j < cols; j++) dst[j] = row[j];
+        }
+      }
+      t += run;
+      tx += run;
+      if (tx == tiles_w) {
+        tx = 0;
+        if (++ty == layout->tiles_h) ty = 0, sample++;
+      }
+    }
+  }
+}
