@@ -29,55 +29,87 @@ package struct ActivationStatistics: Equatable, Sendable {
   /// multiplication and checked with the defining division only near a bin edge. A row holding NaN or an
   /// infinity takes the plain element-by-element path, whose results define these rules.
   package init(_ tensor: Tensor) {
+    let rows = Self.rows(of: tensor)
+    self = Self.sweep(shape: tensor.shape, views: 1) { _, s, c in rows(s, c) }[0]
+  }
+
+  /// The row (channel plane of one sample) of `tensor` that the statistics read: dimension 1 is the channel,
+  /// or the single dimension of a vector.
+  static func rows(of tensor: Tensor) -> (Int, Int) -> UnsafePointer<Float> {
     let shape = tensor.shape
+    let plane = shape.count > 1 ? shape.dropFirst(2).reduce(1, *) : shape[0]
+    return { s, c in UnsafePointer((shape.count > 1 ? tensor.sample(s) : tensor.sample(0)) + c * plane) }
+  }
+
+  /// Statistics of `views` tensors of one `shape` at once, each channel row of each made on demand by `row(view,
+  /// sample, channel)` (valid until the next call): the observers of a fused pass derive several nodes' outputs (a
+  /// conv's through its batch norm's inverse, the ReLU after it) from one stored tensor, row by row, so that the
+  /// tensor is read twice (extremes and sums, then squares and histograms) however many nodes it serves. Each
+  /// view's numbers are those of `init(_:)` on a tensor holding its values.
+  static func sweep(
+    shape: [Int], views: Int, row: (_ view: Int, _ sample: Int, _ channel: Int) -> UnsafePointer<Float>
+  ) -> [ActivationStatistics] {
     let n = shape[0]
     let channels = shape.count > 1 ? shape[1] : 1
     let plane = shape.count > 1 ? shape.dropFirst(2).reduce(1, *) : n
     let samples = shape.count > 1 ? n : 1
-    count = tensor.count
-    func row(_ s: Int, _ c: Int) -> UnsafePointer<Float> {
-      UnsafePointer((shape.count > 1 ? tensor.sample(s) : tensor.sample(0)) + c * plane)
-    }
-    var lo = Float.infinity
-    var hi = -Float.infinity
-    var zeros = 0
-    var channelSum = [Double](repeating: 0, count: channels)
-    var channelSquares = [Double](repeating: 0, count: channels)
+    let count = shape.reduce(1, *)
+    var lo = [Float](repeating: .infinity, count: views)
+    var hi = [Float](repeating: -.infinity, count: views)
+    var zeros = [Int](repeating: 0, count: views)
+    var channelSum = [[Double]](repeating: [Double](repeating: 0, count: channels), count: views)
+    var channelSquares = channelSum
     // Pass 1: extremes, zeros and per-channel sums; pass 2 (centred) for the variances.
     for s in 0..<samples {
       for c in 0..<channels {
-        let r = Self.rowSums(row(s, c), count: plane)
-        lo = Swift.min(lo, r.min)
-        hi = Swift.max(hi, r.max)
-        zeros += r.zeros
-        channelSum[c] += r.sum
+        for v in 0..<views {
+          let r = Self.rowSums(row(v, s, c), count: plane)
+          lo[v] = Swift.min(lo[v], r.min)
+          hi[v] = Swift.max(hi[v], r.max)
+          zeros[v] += r.zeros
+          channelSum[v][c] += r.sum
+        }
       }
     }
     let perChannel = Double(samples * plane)
-    channelMean = channelSum.map { perChannel > 0 ? $0 / perChannel : 0 }
-    let total = channelSum.reduce(0, +)
-    mean = count > 0 ? total / Double(count) : 0
-    var histograms = [Int](repeating: 0, count: 4 * Self.binCount)
-    let bins = Bins(lo: lo, hi: hi, count: Self.binCount)
+    let channelMean = channelSum.map { sums in sums.map { perChannel > 0 ? $0 / perChannel : 0 } }
+    var histograms = [[Int]](repeating: [Int](repeating: 0, count: 8 * Self.binCount), count: views)
+    let bins = (0..<views).map { Bins(lo: lo[$0], hi: hi[$0], count: Self.binCount) }
     for s in 0..<samples {
       for c in 0..<channels {
-        channelSquares[c] += Self.rowSquares(
-          row(s, c), count: plane, mean: channelMean[c], bins: bins, into: &histograms)
+        for v in 0..<views {
+          channelSquares[v][c] += Self.rowSquares(
+            row(v, s, c), count: plane, mean: channelMean[v][c], bins: bins[v], into: &histograms[v])
+        }
       }
     }
-    let histogram = (0..<Self.binCount).map { b in (0..<4).reduce(0) { $0 + histograms[$1 * Self.binCount + b] } }
-    // Σ (v − mean)² over everything, from each channel's squares about its own mean.
-    var squares = 0.0
-    for c in 0..<channels {
-      let d = channelMean[c] - mean
-      squares += channelSquares[c] + perChannel * d * d
+    return (0..<views).map { v in
+      let total = channelSum[v].reduce(0, +)
+      let mean = count > 0 ? total / Double(count) : 0
+      // Σ (v − mean)² over everything, from each channel's squares about its own mean.
+      var squares = 0.0
+      for c in 0..<channels {
+        let d = channelMean[v][c] - mean
+        squares += channelSquares[v][c] + perChannel * d * d
+      }
+      let h = histograms[v]
+      return ActivationStatistics(
+        count: count, min: count > 0 ? lo[v] : 0, max: count > 0 ? hi[v] : 0, mean: mean,
+        std: count > 0 ? (squares / Double(count)).squareRoot() : 0,
+        zeroFraction: count > 0 ? Double(zeros[v]) / Double(count) : 0,
+        histogram: (0..<Self.binCount).map { b in (0..<8).reduce(0) { $0 + h[$1 * Self.binCount + b] } },
+        channelMean: channelMean[v],
+        channelStd: channelSquares[v].map { perChannel > 0 ? ($0 / perChannel).squareRoot() : 0 })
     }
-    self.histogram = histogram
-    channelStd = channelSquares.map { perChannel > 0 ? ($0 / perChannel).squareRoot() : 0 }
-    std = count > 0 ? (squares / Double(count)).squareRoot() : 0
-    zeroFraction = count > 0 ? Double(zeros) / Double(count) : 0
-    min = count > 0 ? lo : 0
-    max = count > 0 ? hi : 0
+  }
+
+  private init(
+    count: Int, min: Float, max: Float, mean: Double, std: Double, zeroFraction: Double, histogram: [Int],
+    channelMean: [Double], channelStd: [Double]
+  ) {
+    (self.count, self.min, self.max, self.mean, self.std) = (count, min, max, mean, std)
+    (self.zeroFraction, self.histogram, self.channelMean, self.channelStd) =
+      (zeroFraction, histogram, channelMean, channelStd)
   }
 
   /// Extremes (NaN ignored), exact zeros and the Double sum of one row.
@@ -124,20 +156,6 @@ package struct ActivationStatistics: Equatable, Sendable {
       (self.lo, self.hi, self.width, self.count) = (Double(lo), Double(hi), Double(hi) - Double(lo), count)
       scale = Double(count) / (Double(hi) - Double(lo))
     }
-    /// The bin of a finite v when the range is finite and not empty.
-    func finiteBin(_ v: Double) -> Int {
-      if v == lo { return 0 }  // the commonest value after a ReLU (0), exactly on an edge
-      let guess = (v - lo) * scale  // > 0 here
-      let whole = Int(guess)
-      let fraction = guess - Double(whole)
-      // Near an edge the guess may round the other way than the defining division: use the division.
-      if fraction < 1e-6 || fraction > 1 - 1e-6 { return exactBin(v) }
-      return Swift.min(whole, count - 1)
-    }
-    /// The defining rule, out of line so that the common path does not compute its division.
-    @inline(never) func exactBin(_ v: Double) -> Int {
-      Int(Swift.min((v - lo) / width * Double(count), Double(count - 1)))
-    }
     /// The bin of any v: nil for NaN; infinities and degenerate ranges as `ActivationStatistics` documents.
     func bin(_ v: Double) -> Int? {
       guard !v.isNaN else { return nil }
@@ -147,39 +165,62 @@ package struct ActivationStatistics: Equatable, Sendable {
     }
   }
 
-  /// Σ (v − mean)² over one row, adding its values to the histogram (`histogram` holds four copies of the
-  /// bins, one per lane of four, so that repeated increments of one bin do not wait on each other).
+  /// Σ (v − mean)² over one row, adding its values to the histogram (`histogram` holds eight copies of the
+  /// bins, one per lane, so that repeated increments of one bin do not wait on each other).
+  ///
+  /// Bins are guessed eight at a time in Float, g = (v − lo) · count/width, whose error is below 64 · 3 · 2⁻²⁴ ≈
+  /// 1.2e-5 bins; a lane whose g lies within 1e-4 of a bin edge (and NaN, infinities, the maximum) takes the defining
+  /// Double division instead (`Bins.bin`), so every element lands in the bin that rule gives.
   private static func rowSquares(
     _ p: UnsafePointer<Float>, count: Int, mean m: Double, bins: Bins, into histogram: inout [Int]
   ) -> Double {
-    let fast = bins.width > 0 && bins.width.isFinite
+    let fast = bins.width > 0 && bins.width.isFinite && Float(bins.scale).isFinite
     let stride = bins.count
-    var sums = (0.0, 0.0, 0.0, 0.0)
+    var sums = SIMD8<Double>()
+    var tail = 0.0
+    let m8 = SIMD8<Double>(repeating: m)
+    let lo = SIMD8<Float>(repeating: Float(bins.lo))  // the minimum, a Float
+    let scale = SIMD8<Float>(repeating: Float(bins.scale))
+    let magic = SIMD8<Float>(repeating: 0x1p23)  // g + 2²³ keeps g's integer part in the low mantissa bits
+    let last = stride - 1
+    var atLoCount = SIMD8<Int32>()
     var i = 0
     histogram.withUnsafeMutableBufferPointer { h in
-      while i + 4 <= count {
-        let (a, b, c, d) = (Double(p[i]), Double(p[i + 1]), Double(p[i + 2]), Double(p[i + 3]))
-        sums.0 += (a - m) * (a - m)
-        sums.1 += (b - m) * (b - m)
-        sums.2 += (c - m) * (c - m)
-        sums.3 += (d - m) * (d - m)
-        if fast && (a + b + c + d).isFinite {
-          h[bins.finiteBin(a)] += 1
-          h[stride + bins.finiteBin(b)] += 1
-          h[2 * stride + bins.finiteBin(c)] += 1
-          h[3 * stride + bins.finiteBin(d)] += 1
+      while i + 8 <= count {
+        let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+        let d = SIMD8<Double>(v) - m8
+        sums += d * d
+        if fast {
+          let g = (v - lo) * scale
+          var whole = (g + magic) - magic  // g rounded to nearest (0 ≤ g ≤ count for finite v)
+          whole.replace(with: whole - 1, where: whole .> g)
+          let fraction = g - whole
+          // The minimum itself (after a ReLU, every zero) is counted in bulk: bin 0.
+          let atLo = g .== 0
+          atLoCount &+= SIMD8<Int32>(repeating: 0).replacing(with: 1, where: atLo)
+          let sure = (fraction .>= 1e-4) .& (fraction .<= 1 - 1e-4) .| atLo
+          let bin = unsafeBitCast(whole + magic, to: SIMD8<Int32>.self) & 0x7F_FFFF
+          if all(sure) {
+            for k in 0..<8 where !atLo[k] { h[k &* stride &+ Swift.min(Int(bin[k]), last)] &+= 1 }
+          } else {
+            for k in 0..<8 where !atLo[k] {
+              let b = sure[k] ? Swift.min(Int(bin[k]), last) : bins.bin(Double(v[k]))
+              if let b { h[k &* stride &+ b] &+= 1 }
+            }
+          }
         } else {
-          for v in [a, b, c, d] { if let k = bins.bin(v) { h[k] += 1 } }
+          for k in 0..<8 { if let b = bins.bin(Double(v[k])) { h[k * stride + b] += 1 } }
         }
-        i += 4
+        i += 8
       }
       while i < count {
         let v = Double(p[i])
-        sums.0 += (v - m) * (v - m)
+        tail += (v - m) * (v - m)
         if let k = bins.bin(v) { h[k] += 1 }
         i += 1
       }
+      h[0] += Int(atLoCount.wrappedSum())
     }
-    return (sums.0 + sums.1) + (sums.2 + sums.3)
+    return sums.sum() + tail
   }
 }
