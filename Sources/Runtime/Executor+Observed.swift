@@ -31,6 +31,13 @@ struct DerivedView {
 
   var isStored: Bool { pre == nil && mul == nil && post == nil && !relu }
 
+  /// One value of channel `c` as this view: the Float operations `row` applies, so monotone in x (increasing, or
+  /// decreasing where mul[c] < 0), which lets a channel's extremes be mapped instead of read again.
+  func value(_ x: Float, channel c: Int) -> Float {
+    let v = (x + (pre?[c] ?? 0)) * (mul?[c] ?? 1) + (post?[c] ?? 0)
+    return relu ? max(v, 0) : v
+  }
+
   /// Row `source` (channel `c`, `count` values) as this view into `out`; the stored row itself when the view is
   /// the identity.
   func row(_ source: UnsafePointer<Float>, channel c: Int, count: Int, into out: UnsafeMutablePointer<Float>)
@@ -75,9 +82,10 @@ extension Executor {
       defer { scratch.deallocate() }
       statistics =
         wanted.contains { $0.node.observe.contains(.statistics) }
-        ? ActivationStatistics.sweep(shape: tensor.shape, views: wanted.count) { v, s, c in
-          wanted[v].view.row(rows(s, c), channel: c, count: plane, into: scratch)
-        } : []
+        ? ActivationStatistics.sweep(
+          shape: tensor.shape, views: wanted.count, source: rows,
+          map: { v, c, x in wanted[v].view.value(x, channel: c) }
+        ) { v, s, c in wanted[v].view.row(rows(s, c), channel: c, count: plane, into: scratch) } : []
       for (v, report) in wanted.enumerated() {
         let view = report.view
         record(
