@@ -12,6 +12,11 @@ extension ExplorerBenchmark {
     /// The longest time between the starts of two frames (the loop waits up to 40 ms for input in between).
     package var maxGapMilliseconds: Double
     package var runSeconds: Double
+    /// Of `runSeconds`, the worker's preparation before the first pass (weights seeded or loaded, input made).
+    package var preparedSeconds: Double
+    /// Per pass, the steps' own times summed (the executor's work with every observer, without preparation,
+    /// digests or waiting for the next frame), averaged over the runs.
+    package var stepSeconds: Double
   }
 
   /// Presses `r` and then, as ``ExplorerApp`` does, polls `terminal` for 40 ms, ticks the effects,
@@ -23,7 +28,7 @@ extension ExplorerBenchmark {
     var state = initial
     effects.send(.resize(terminal.size), to: &state)
     state.expandAll()
-    var worst = 0.0, total = 0.0, gap = 0.0, frames = 0
+    var worst = 0.0, total = 0.0, gap = 0.0, frames = 0, steps = 0.0
     let begin = DispatchTime.now().uptimeNanoseconds
     for _ in 0..<max(1, runs) {
       effects.send(.key(.character("x")), to: &state)
@@ -49,10 +54,12 @@ extension ExplorerBenchmark {
         previous = start
         frames += 1
       }
+      steps += state.live.completed.reduce(0) { $0 + $1.seconds }
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
     return LiveResult(
       frames: frames, meanMilliseconds: total / Double(max(frames, 1)), maxMilliseconds: worst,
-      maxGapMilliseconds: gap, runSeconds: seconds)
+      maxGapMilliseconds: gap, runSeconds: seconds, preparedSeconds: state.live.preparation?.seconds ?? 0,
+      stepSeconds: steps / Double(max(1, runs)))
   }
 }

@@ -44,19 +44,22 @@ package struct NodeDigest: Equatable, Sendable {
     return b / s
   }
 
-  /// Thumbnails of the channels of `tensor` (N×C×H×W; first sample) with the highest means.
-  package static func thumbnails(of tensor: Tensor, means: [Double]) -> [FeatureThumbnail] {
+  /// Thumbnails of the channels of `tensor` (N×C×H×W; first sample) with the highest means; when `channels` is
+  /// given, `tensor` holds only those channels of the output, in that order (an observer's preview), already chosen.
+  package static func thumbnails(of tensor: Tensor, means: [Double], channels: [Int]? = nil) -> [FeatureThumbnail] {
     guard tensor.rank == 4, tensor.shape[2] * tensor.shape[3] > 1 else { return [] }
     let (c, h, w) = (tensor.shape[1], tensor.shape[2], tensor.shape[3])
     let ranked = (0..<min(c, means.count)).sorted { means[$0] != means[$1] ? means[$0] > means[$1] : $0 < $1 }
-    let chosen = ranked.prefix(thumbnailCount)
+    // (position in tensor, channel of the output)
+    let chosen =
+      channels.map { Array($0.enumerated().prefix(thumbnailCount)) } ?? ranked.prefix(thumbnailCount).map { ($0, $0) }
     // Box-average to at most side × side, keeping the aspect ratio.
     let scale = max(1, (max(h, w) + thumbnailSide - 1) / thumbnailSide)
     let (th, tw) = ((h + scale - 1) / scale, (w + scale - 1) / scale)
     let base = tensor.sample(0)
     var maps: [(Int, [Float])] = []
-    for channel in chosen {
-      let plane = base + channel * h * w
+    for (position, channel) in chosen {
+      let plane = base + position * h * w
       var pixels = [Float](repeating: 0, count: th * tw)
       for ty in 0..<th {
         for tx in 0..<tw {

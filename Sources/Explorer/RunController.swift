@@ -232,7 +232,8 @@ package final class RunController: @unchecked Sendable {
     if ProcessInfo.processInfo.environment["CONVSCOPE_THREADS"] == nil, cores > 1 { Threads.set(cores - 1) }
     let made = try session.makeExecutor()
     made.stepStatistics = true
-    made.observeAll(.all)
+    made.previewChannels = NodeDigest.thumbnailCount
+    made.observeAll(.live)
     made.profiler = LayerProfiler()
     try made.setInterventions(interventions, plain: plain)
     stepInputs = []

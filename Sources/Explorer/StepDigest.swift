@@ -41,16 +41,17 @@ package struct StepDigest: Equatable, Sendable {
         guard let statistics = observation.statistics else { continue }
         var digest = NodeDigest(shape: observation.shape, statistics: statistics)
         if let tensor = observation.tensor {
-          digest.thumbnails = NodeDigest.thumbnails(of: tensor, means: statistics.channelMean)
+          digest.thumbnails = NodeDigest.thumbnails(
+            of: tensor, means: statistics.channelMean, channels: observation.channels)
         }
         nodes[observation.path] = digest
       case .shortcut:
-        if let tensor = observation.tensor {
-          norms[observation.path, default: (nil, nil)].shortcut = NodeDigest.norm(tensor)
+        if let norm = observation.norm ?? observation.tensor.map(NodeDigest.norm) {
+          norms[observation.path, default: (nil, nil)].shortcut = norm
         }
       case .branch:
-        if let tensor = observation.tensor {
-          norms[observation.path, default: (nil, nil)].branch = NodeDigest.norm(tensor)
+        if let norm = observation.norm ?? observation.tensor.map(NodeDigest.norm) {
+          norms[observation.path, default: (nil, nil)].branch = norm
         }
       case .attention(let kind):
         if let tensor = observation.tensor {

@@ -173,6 +173,12 @@ package enum WiringView {
       case .function(let name):
         if name == "mean_HW", shape.count == 4 { shape = [shape[0], shape[1], 1, 1] }
         return [Row(rails: lane, label: glyphs.text(name), kind: "function", shape: shape)]
+      case .softmax(let over, let groups):
+        // The real tensor: the channels viewed as groups × channels per group.
+        if shape.count >= 2, groups > 0, shape[1] % groups == 0 {
+          shape = [shape[0], groups, shape[1] / groups] + shape.dropFirst(2)
+        }
+        return [Row(rails: lane, label: glyphs.text("softmax over " + over), kind: "function", shape: shape)]
       case .residual(let pre, let body, let shortcut, let post):
         return residual(pre: pre, body: body, shortcut: shortcut, post: post, rails: rails)
       case .attention(let owner, let kind, let paths, let squeeze, let weights, let combine):

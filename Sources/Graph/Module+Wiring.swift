@@ -7,6 +7,9 @@ package indirect enum WiringStage: Sendable, Equatable {
   case node(String)
   /// A functional op with no module (`relu`, `flatten`, `mean_HW`, `sigmoid`).
   case function(String)
+  /// A softmax across `groups` groups of the flowing tensor's channels (timm's SK attention: N×(M·C)×H×W viewed
+  /// N×M×C×H×W, softmax over M), named by what it runs over (`m`).
+  case softmax(over: String, groups: Int)
   /// y = post(body(pre(x)) ⊕ shortcut(x)); an empty shortcut is the identity.
   case residual(pre: [WiringStage], body: [WiringStage], shortcut: [WiringStage], post: [WiringStage])
   /// Attention that reweights what its paths compute: the paths fan out from x (no paths: x itself), are summed
@@ -59,7 +62,8 @@ extension Module {
       return [
         .attention(
           owner: prefix, kind: kind, paths: paths, squeeze: "mean_HW(Σ_m U_m)",
-          weights: attn.map(WiringStage.node) + [.function("softmax over m")], combine: "Σ_m a_m ⊙ U_m")
+          weights: attn.map(WiringStage.node) + [.softmax(over: "m", groups: config.branches)],
+          combine: "Σ_m a_m ⊙ U_m")
       ]
     case .skConv(let config):
       let paths = (0..<config.branches).map { [WiringStage.node(path("convs.\($0)"))] }

@@ -137,8 +137,11 @@ final class ExecutionNode {
     return t
   }
 
-  /// Whether this node is an unobserved ReLU (module or timm act), so it may be fused into its producer.
+  /// Whether this node is a ReLU (module or timm act) that may be fused into its producer: unobserved, or observed
+  /// on the fused pass (the fusing code records it).
   var isFusableReLU: Bool { fusable && module.layer == .relu }
   /// Whether this node is an unobserved identity that fusion may skip over.
-  var isSkippableIdentity: Bool { fusable && module.layer == .identity }
+  var isSkippableIdentity: Bool { observe.isEmpty && module.layer == .identity }
+  /// Whether an observer is attached.
+  var isObserved: Bool { !observe.isEmpty }
 }

@@ -39,22 +39,36 @@ extension Executor {
           let k = skipIdentities(ops, from: i + 1)
           let relu = isFusableReLU(ops, k)
           let j = relu ? skipIdentities(ops, from: k + 1) : k
+          let reluNode = relu ? observedNode(ops[k]) : nil
+          let observed = hasObservers && (node.isObserved || reluNode != nil)
           if j < ops.count, case .node(let conv) = ops[j], conv.fusable,
             let affine = try inputMap(node, relu: relu, x, conv)
           {
+            if observed {
+              // The conv applies the BN (→ ReLU) as it reads x: their outputs are derived from x for the observers.
+              var reports = [FusedReport(node: node, view: .affine(affine, relu: false))]
+              if let reluNode { reports.append(FusedReport(node: reluNode, view: .affine(affine, relu: true))) }
+              try recordDerived(reports, from: x, relu: false)
+            }
             (x, i, added) = try convFusion(ops, at: j, x, inputAffine: affine, adding: sum)
             continue
           }
           if relu {
-            x = try batchNorm(node, x, relu: true)
+            x = try batchNorm(node, x, relu: !observed)
+            if observed {
+              var reports = [FusedReport(node: node, view: .stored)]
+              if let reluNode { reports.append(FusedReport(node: reluNode, view: .relu)) }
+              try recordDerived(reports, from: x, relu: true)
+            }
             i = k + 1
             continue
           }
-        case .identity:
+        case .identity where !node.isObserved:
           i += 1
           continue
         // Nothing to fuse: run the node as it is below.
-        case .batchNormAct, .linear, .relu, .sigmoid, .flatten, .maxPool2d, .avgPool2d, .adaptiveAvgPool2d, .softmax,
+        case .identity, .batchNormAct, .linear, .relu, .sigmoid, .flatten, .maxPool2d, .avgPool2d, .adaptiveAvgPool2d,
+          .softmax,
           .radixSoftmax, .sequential, .moduleList, .program, .residual, .denseBlock, .squeezeExcite, .selectiveKernel,
           .selectiveKernelAttention, .skConv, .splitAttention:
           break
@@ -85,24 +99,64 @@ extension Executor {
       if case .batchNorm2d = bn.module.layer {
         norm = bn
         j += 1
-      } else if case .batchNormAct = bn.module.layer, bn.children.allSatisfy(\.fusable) {
+      } else if case .batchNormAct = bn.module.layer, bn.children.allSatisfy(\.fusable),
+        !hasObservers || (!bn.isObserved && !bn.children.contains(where: \.isObserved))
+      {
         norm = bn
         relu = bn.children.contains { $0.module.layer == .relu }
         j += 1
       }
     }
+    var reluNode: ExecutionNode?
     if !relu {
       let k = skipIdentities(ops, from: j)
       if isFusableReLU(ops, k) {
         relu = true
+        reluNode = observedNode(ops[k])
         j = k + 1
       }
+    }
+    if hasObservers, node.isObserved || norm?.isObserved == true || reluNode != nil {
+      return try observedConvFusion(node, norm: norm, reluNode: reluNode, relu: relu, x, inputAffine, at: i, next: j)
     }
     if let sum, j == ops.count, !relu {
       let y = try fusedConv(node, norm: norm, relu: sum.relu, x, inputAffine: inputAffine, residual: sum.shortcut)
       return (y, j, true)
     }
     return (try fusedConv(node, norm: norm, relu: relu, x, inputAffine: inputAffine), j, false)
+  }
+
+  /// `convFusion` with observers: the conv + BN stored as one tensor, from which the conv's output (through the BN's
+  /// inverse), the BN's and the ReLU's are summarised before the ReLU is applied in place; no residual added.
+  private func observedConvFusion(
+    _ conv: ExecutionNode, norm: ExecutionNode?, reluNode: ExecutionNode?, relu: Bool, _ x: Tensor,
+    _ inputAffine: ChannelAffine?, at i: Int, next j: Int
+  ) throws -> (Tensor, Int, Bool) {
+    var view = DerivedView.stored
+    if let norm, conv.isObserved {
+      if conv.folded?.with != norm.path { try fold(conv, into: norm) }
+      guard let folded = conv.folded,
+        let inverse = DerivedView.inverse(scale: folded.scale, bias: folded.bias, convBias: conv.tensors["bias"])
+      else {
+        // A channel scaled by 0 (or not finite) loses the conv's output: the conv alone, the BN after it.
+        let y = try fusedConv(conv, norm: nil, relu: false, x, inputAffine: inputAffine)
+        try recordDerived([FusedReport(node: conv, view: .stored)], from: y, relu: false)
+        return (y, i + 1, false)
+      }
+      view = inverse
+    }
+    let y = try fusedConv(conv, norm: norm, relu: false, x, inputAffine: inputAffine)
+    var reports = [FusedReport(node: conv, view: view)]
+    if let norm { reports.append(FusedReport(node: norm, view: .stored)) }
+    if let reluNode { reports.append(FusedReport(node: reluNode, view: .relu)) }
+    try recordDerived(reports, from: y, relu: relu)
+    return (y, j, false)
+  }
+
+  /// The node of `op` when it is an observed node (a fused ReLU whose output an observer wants).
+  private func observedNode(_ op: CompiledOp) -> ExecutionNode? {
+    if case .node(let n) = op, n.isObserved { return n }
+    return nil
   }
 
   /// The batch norm `bn` (→ ReLU) as a map that `conv` applies on the way into its GEMM, or nil when `conv`
@@ -164,7 +218,10 @@ extension Executor {
   /// A dense layer's new channels: its features, or zeros when it is switched off.
   private func denseFeatures(_ layer: ExecutionNode, _ x: Tensor) throws -> Tensor {
     let features = try run(layer, x)
-    if layer.intervention.denseOff { features.fill(0) }
+    if layer.intervention.denseOff {
+      features.fill(0)
+      recent = nil
+    }
     return features
   }
 
@@ -288,6 +345,7 @@ extension Executor {
     if !node.observe.isEmpty {
       record(node, .shortcut, shortcut)
       record(node, .branch, branch)
+      recordNorms(node, shortcut: shortcut, branch: branch)
     }
     return try sum(node, branch: branch, shortcut: shortcut, x: x, p: p, fuseReLU: fuseReLU)
   }
@@ -299,6 +357,7 @@ extension Executor {
     if !node.observe.isEmpty {
       if let kept { record(node, .shortcut, kept) }
       if let branch { record(node, .branch, branch) }
+      recordNorms(node, shortcut: kept, branch: branch)
     }
     let y: Tensor
     if let one = branch ?? kept {
@@ -322,11 +381,14 @@ extension Executor {
       pool.isLent(branch) && branch.storage !== x.storage && branch.storage !== p.storage
       && branch.storage !== shortcut.storage && branch.isContiguous
     let sum = inPlace ? branch : try pool.acquire(branch.shape)
+    recent = nil
     do {
       try Ops.add(branch, shortcut, fusedReLU: fuseReLU, into: sum)
     } catch let error as TensorError {
       throw ExecutorError.op(path: node.path, error)
     }
+    // A ReLU observed on the fused pass: its output is the sum's (the block's own record then reuses the statistics).
+    if fuseReLU, hasObservers, let relu = observedNode(node.post[0]) { record(relu, .output, sum) }
     return fuseReLU ? sum : try runSequence(node.post, sum)
   }
 

@@ -42,6 +42,10 @@ package final class Executor: @unchecked Sendable {
   package var stepFinished: ((StepReport) -> Void)?
   /// Observations of the step in progress.
   var observations: [Observation] = []
+  /// The statistics computed last and their tensor, reused while that tensor is unchanged (see `statistics(of:)`).
+  var recent: RecentStatistics?
+  /// Channels an observer with `.preview` copies (the explorer's thumbnails per node).
+  package var previewChannels = 6
   /// Whether any node has an observer (skips all observer bookkeeping when not).
   var hasObservers = false
   /// Whether any node has an intervention (see `setInterventions`).
@@ -202,6 +206,7 @@ package final class Executor: @unchecked Sendable {
     let step = network.steps[nextStep]
     currentStepName = step.name
     observations = []
+    recent = nil  // the pool hands this step's buffers out again
     let clock = ContinuousClock()
     let start = clock.now
     let y: Tensor
@@ -218,7 +223,7 @@ package final class Executor: @unchecked Sendable {
     let report = StepReport(
       index: nextStep, name: step.name,
       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-      outputShape: y.shape, statistics: stepStatistics ? ActivationStatistics(y) : nil, observations: observations)
+      outputShape: y.shape, statistics: stepStatistics ? statistics(of: y) : nil, observations: observations)
     observations = []
     nextStep += 1
     stepFinished?(report)
@@ -276,10 +281,11 @@ package final class Executor: @unchecked Sendable {
     updateFusable()
   }
 
-  /// Observed nodes run unfused, and so does the chain of last children below an observed `Sequential`,
-  /// whose last output is the stage's when steps run its children one by one.
+  /// Nodes observed for more than `ObserverOptions.fusedObservable` (whole outputs, residual copies) run
+  /// unfused, and so does the chain of last children below an observed `Sequential`, whose last output is the
+  /// stage's when steps run its children one by one; the others are observed on the fused pass.
   private func updateFusable() {
-    root.walk { $0.fusable = $0.observe.isEmpty }
+    root.walk { $0.fusable = $0.observe.isSubset(of: .fusedObservable) }
     root.walk { node in
       guard !node.observe.isEmpty else { return }
       var last = node
@@ -321,14 +327,18 @@ package final class Executor: @unchecked Sendable {
   /// Buffers the pool has allocated so far (constant from the second run on).
   package var bufferAllocations: Int { pool.allocations }
 
-  /// Records `tensor` as `role` at `node` when its observer asks for it.
-  func record(_ node: ExecutionNode, _ role: Observation.Role, _ tensor: Tensor) {
+  /// Records `tensor` as `role` at `node` when its observer asks for it; `statistics` when already known, and
+  /// `rows` when the node's output is derived from `tensor` row by row (a fused group's, see `recordDerived`).
+  func record(
+    _ node: ExecutionNode, _ role: Observation.Role, _ tensor: Tensor, statistics known: ActivationStatistics? = nil,
+    rows: ((Int, Int) -> UnsafePointer<Float>)? = nil
+  ) {
     let options = node.observe
     let wanted: Bool
     let keepTensor: Bool
     switch role {
     case .output:
-      wanted = options.contains(.output) || options.contains(.statistics)
+      wanted = !options.isDisjoint(with: [.output, .statistics, .preview])
       keepTensor = options.contains(.output)
     case .shortcut, .branch:
       wanted = options.contains(.residual)
@@ -338,10 +348,26 @@ package final class Executor: @unchecked Sendable {
       keepTensor = wanted
     }
     guard wanted else { return }
-    observations.append(
-      Observation(
-        path: node.path, role: role, shape: tensor.shape, tensor: keepTensor ? tensor.copy() : nil,
-        statistics: options.contains(.statistics) ? ActivationStatistics(tensor) : nil))
+    var statistics: ActivationStatistics?
+    if options.contains(.statistics) {
+      if let known {
+        if rows == nil { remember(tensor, known) }
+        statistics = known
+      } else {
+        statistics = self.statistics(of: tensor)
+      }
+    }
+    var observation = Observation(
+      path: node.path, role: role, shape: tensor.shape, tensor: keepTensor ? tensor.copy() : nil,
+      statistics: statistics)
+    if role == .output, !keepTensor, options.contains(.preview), let statistics,
+      let (copy, channels) = preview(
+        shape: tensor.shape, means: statistics.channelMean, rows: rows ?? ActivationStatistics.rows(of: tensor))
+    {
+      observation.tensor = copy
+      observation.channels = channels
+    }
+    observations.append(observation)
   }
 }
 

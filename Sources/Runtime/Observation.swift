@@ -15,7 +15,18 @@ package struct ObserverOptions: OptionSet, Sendable, Hashable {
   /// For an attention node (SE, SK, split attention): its weights.
   package static let attention = ObserverOptions(rawValue: 8)
 
+  /// With `.statistics`: the first sample's `Executor.previewChannels` channels of highest mean (a copy of those
+  /// only, listed in `Observation.channels`), what the explorer draws thumbnails from.
+  package static let preview = ObserverOptions(rawValue: 16)
+  /// For a residual block: the L2 norms of the shortcut and of the branch just before their sum (no copies).
+  package static let norms = ObserverOptions(rawValue: 32)
+
   package static let all: ObserverOptions = [.output, .statistics, .residual, .attention]
+  /// What the explorer's live pass records: statistics, previews, residual norms and attention weights; none of
+  /// them needs a whole output, so every node is observed on the fused pass (see `Executor+Observed`).
+  package static let live: ObserverOptions = [.statistics, .preview, .norms, .attention]
+  /// The options a node may have and still run fused.
+  static let fusedObservable: ObserverOptions = [.statistics, .preview, .norms, .attention]
 }
 
 /// The kind of attention weights an attention node produces.
@@ -56,6 +67,10 @@ package struct Observation: Sendable {
   package var tensor: Tensor?
   /// Present when `.statistics` was requested.
   package var statistics: ActivationStatistics?
+  /// With `.preview`: the channels of the output that `tensor` holds (1×k×H×W, the first sample's), in order.
+  package var channels: [Int]?
+  /// With `.norms`: the L2 norm of a shortcut or branch (accumulated in Double).
+  package var norm: Double?
 }
 
 /// The result of running one step.

@@ -60,10 +60,11 @@ extension ExploreCommand {
     let result = ExplorerBenchmark.live(initial, effects: effects, terminal: terminal, runs: 3)
     terminal.shutdown()
     let line = String(
-      format: "live runs of %@ (3 × %d steps, %.2f s) at %dx%d: %d frames while steps ran, mean %.3f ms, "
-        + "max %.3f ms; longest gap between frames %.1f ms\n",
-      initial.model.name, initial.live.stepNames.count, result.runSeconds, terminal.size.width, terminal.size.height,
-      result.frames, result.meanMilliseconds, result.maxMilliseconds, result.maxGapMilliseconds)
+      format: "live runs of %@ (3 × %d steps, %.2f s; preparing %.2f s; steps %.3f s a pass) at %dx%d: %d frames "
+        + "while steps ran, mean %.3f ms, max %.3f ms; longest gap between frames %.1f ms\n",
+      initial.model.name, initial.live.stepNames.count, result.runSeconds, result.preparedSeconds, result.stepSeconds,
+      terminal.size.width, terminal.size.height, result.frames, result.meanMilliseconds, result.maxMilliseconds,
+      result.maxGapMilliseconds)
     if let report = benchLiveReport {
       try line.write(toFile: report, atomically: true, encoding: .utf8)
     } else {

@@ -44,14 +44,15 @@ final class InterventionTests: XCTestCase {
     XCTAssertLessThanOrEqual(diff, 1e-4 * scale, "\(what): max diff \(diff), max |ref| \(scale)")
   }
 
-  /// Every case, fused (nothing observed) and unfused (every node observed), matches PyTorch's hooks.
+  /// Every case, fused (nothing observed), unfused (every node observed) and observed on the fused pass (the
+  /// explorer's live observers), matches PyTorch's hooks.
   func testInterventionsMatchPyTorchHooks() throws {
     let manifest = try manifest()
     XCTAssertGreaterThanOrEqual(manifest.cases.count, 16)
-    for observed in [false, true] {
+    for observed in [[], ObserverOptions.all, .live] {
       for c in manifest.cases {
         let executor = try executor(c.model, size: c.input_size, manifest)
-        if observed { executor.observeAll(.all) }
+        executor.observeAll(observed)
         let interventions = try c.ablate.map { try executor.intervention(parsing: $0) }
         try executor.setInterventions(interventions, plain: c.plain)
         try executor.runToEnd()
