@@ -12,32 +12,47 @@
 // Tiles per strip: a tile row is cut into strips of at most this many tiles (6 rows of 4·STRIP + 2 floats).
 #define STRIP 64
 
-CLONES void cwino_weights(const float *w, long oc, long c, long o0, long o1, float *u) {
+CLONES void cwino_weights(const float *restrict w, long oc, long c, long o0, long o1, float *restrict u) {
   const long plane = oc * c;
   const float s6 = 1.0f / 6.0f, s12 = 1.0f / 12.0f, s24 = 1.0f / 24.0f;
+  enum { L = 8 };  // input channels at a time, in the lanes of the arrays below
   for (long o = o0; o < o1; o++) {
-    const float *g = w + o * c * 9;
-    float *dst = u + o * c;
-    for (long ci = 0; ci < c; ci++) {  // vectorised over input channels: the stores are contiguous
-      const float *k = g + ci * 9;
-      float t[6][3];  // G g: rows of the filter combined
-      for (int j = 0; j < 3; j++) {
-        float g0 = k[j], g1 = k[3 + j], g2 = k[6 + j];
-        t[0][j] = 0.25f * g0;
-        t[1][j] = -(g0 + g1 + g2) * s6;
-        t[2][j] = -(g0 - g1 + g2) * s6;
-        t[3][j] = g0 * s24 + g1 * s12 + g2 * s6;
-        t[4][j] = g0 * s24 - g1 * s12 + g2 * s6;
-        t[5][j] = g2;
+    const float *restrict g = w + o * c * 9;
+    float *restrict dst = u + o * c;
+    for (long c0 = 0; c0 < c; c0 += L) {
+      const long lanes = c - c0 < L ? c - c0 : L;
+      float k[9][L], t[6][3][L], r[36][L];
+      for (long l = 0; l < L; l++)
+        for (int i = 0; i < 9; i++) k[i][l] = l < lanes ? g[(c0 + l) * 9 + i] : 0.0f;
+      for (int j = 0; j < 3; j++) {  // G g: rows of the filter combined
+        for (int l = 0; l < L; l++) {
+          float g0 = k[j][l], g1 = k[3 + j][l], g2 = k[6 + j][l];
+          t[0][j][l] = 0.25f * g0;
+          t[1][j][l] = -(g0 + g1 + g2) * s6;
+          t[2][j][l] = -(g0 - g1 + g2) * s6;
+          t[3][j][l] = g0 * s24 + g1 * s12 + g2 * s6;
+          t[4][j][l] = g0 * s24 - g1 * s12 + g2 * s6;
+          t[5][j][l] = g2;
+        }
       }
       for (int i = 0; i < 6; i++) {  // (G g) Gᵀ
-        float g0 = t[i][0], g1 = t[i][1], g2 = t[i][2];
-        dst[(i * 6 + 0) * plane + ci] = 0.25f * g0;
-        dst[(i * 6 + 1) * plane + ci] = -(g0 + g1 + g2) * s6;
-        dst[(i * 6 + 2) * plane + ci] = -(g0 - g1 + g2) * s6;
-        dst[(i * 6 + 3) * plane + ci] = g0 * s24 + g1 * s12 + g2 * s6;
-        dst[(i * 6 + 4) * plane + ci] = g0 * s24 - g1 * s12 + g2 * s6;
-        dst[(i * 6 + 5) * plane + ci] = g2;
+        for (int l = 0; l < L; l++) {
+          float g0 = t[i][0][l], g1 = t[i][1][l], g2 = t[i][2][l];
+          r[i * 6 + 0][l] = 0.25f * g0;
+          r[i * 6 + 1][l] = -(g0 + g1 + g2) * s6;
+          r[i * 6 + 2][l] = -(g0 - g1 + g2) * s6;
+          r[i * 6 + 3][l] = g0 * s24 + g1 * s12 + g2 * s6;
+          r[i * 6 + 4][l] = g0 * s24 - g1 * s12 + g2 * s6;
+          r[i * 6 + 5][l] = g2;
+        }
+      }
+      for (int xi = 0; xi < 36; xi++) {
+        float *restrict out = dst + xi * plane + c0;
+        if (lanes == L) {
+          for (int l = 0; l < L; l++) out[l] = r[xi][l];
+        } else {
+          for (long l = 0; l < lanes; l++) out[l] = r[xi][l];
+        }
       }
     }
   }

@@ -29,14 +29,15 @@ extension Conv2dGeometry {
   /// The shapes where Winograd was measured faster than the direct path (`convscope bench --winograd` at batch 1
   /// and 8, benchmarks/RESULTS.md): enough tiles that the 36 GEMMs are wide and the filter transform (∝ OC·C) is
   /// spread over many tiles, and no more input than twice the output channels, since the input transform costs
-  /// ∝ C per tile while the saving is ∝ OC·C (DenseNet's 128→32 loses at every size, ResNet's 64→64 at 56×56 and
-  /// ResNeSt's 32→32/64 stem convs gain; ResNet's 128→128 at 28×28 gains from batch 8, 392 tiles).
+  /// ∝ C per tile while the saving is ∝ OC·C (DenseNet's 128→32 loses at most sizes; ResNet's 64→64 at 56×56,
+  /// 128→128 at 28×28 from batch 8, and ResNeSt's 32→32/64 stem convs gain).
   package var winogradPays: Bool {
     winogradTiles >= Conv2dGeometry.winogradMinTiles && min(c, oc) >= Conv2dGeometry.winogradMinChannels
       && c <= 2 * oc
   }
-  /// Fewest tiles (over the batch) for `winogradPays`: 49 (128→128 at 28×28) and 128 (256→256 at 14×14, batch 8)
-  /// lose, 196 (64→64 at 56×56) gains.
+  /// Fewest tiles (over the batch) for `winogradPays`: 16 (256→256 at 14×14) and 4 (512→512 at 7×7) lose at batch
+  /// 1; 49 (128→128 at 28×28) gains, but at 40 the zoo's ResNeSt-200e leaves the PyTorch fixtures' 1e-4·max|logit|
+  /// (its deep stack of 3×3 convs at 40–64 tiles adds up Winograd's larger error), so small maps stay direct.
   package static let winogradMinTiles = 160
   /// Fewest input and output channels for `winogradPays`.
   package static let winogradMinChannels = 32

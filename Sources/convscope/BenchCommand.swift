@@ -76,7 +76,8 @@ struct BenchCommand: ParsableCommand {
     if model == nil && backward { fail("bench: --backward needs a MODEL") }
     if model == nil && perLayer { fail("bench: --per-layer needs a MODEL") }
     if let model {
-      guard !ops, !winograd else { fail("bench: give a MODEL or --ops/--winograd, not both") }
+      guard !ops else { fail("bench: give a MODEL or --ops, not both") }
+      guard !winograd else { fail("bench: give a MODEL or --winograd, not both") }
       guard batch >= 1 else { fail("bench: --batch must be at least 1, got \(batch)") }
       guard warmup >= 0 else { fail("bench: --warmup must be 0 or more, got \(warmup)") }
       if let inputSize, inputSize < 1 { fail("bench: --input-size must be at least 1, got \(inputSize)") }

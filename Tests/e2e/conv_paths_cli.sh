@@ -32,7 +32,7 @@ logits() { grep -oE '"logit":[-0-9.e]+' "$1" | tr '\n' ' '; }
 check "direct: bit-identical logits run to run" test "$(logits "$WORK/direct.run")" = "$(logits "$WORK/direct2.run")"
 CONVSCOPE_CONV=winograd timeout 60 "$BIN" bench --winograd --repeat 1 >"$WORK/table.md"
 check "bench --winograd exits 0" test $? -eq 0
-check "bench --winograd lists the shapes" test "$(grep -c '^| [0-9]' "$WORK/table.md")" -eq 10
+check "bench --winograd lists the shapes" test "$(grep -cE '^\| [0-9]+→' "$WORK/table.md")" -eq 10
 
 echo "conv_paths_cli: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
