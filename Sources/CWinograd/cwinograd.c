@@ -1,18 +1,15 @@
 // Winograd F(4×4, 3×3) transforms. The input and output transforms work on strips of up to STRIP tiles of one
 // tile row: the column transform runs along the strip's contiguous rows and the row transform over its tiles, both
-// loops the compiler vectorises; cloned for AVX2 and a baseline x86-64 build, picked at load time by the CPU.
+// loops the compiler vectorises; built for AVX2 and for baseline x86-64, the CPU's features choosing per call.
 #include "cwinograd.h"
 
-#if defined(__x86_64__) && defined(__clang__)
-#define CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define CLONES
-#endif
+// Each transform's body is written once, inlined into an AVX2 and a baseline entry point.
+#define BODY static inline __attribute__((always_inline))
 
 // Tiles per strip: a tile row is cut into strips of at most this many tiles (6 rows of 4·STRIP + 2 floats).
 #define STRIP 64
 
-CLONES void cwino_weights(const float *restrict w, long oc, long c, long o0, long o1, float *restrict u) {
+BODY void weights_body(const float *restrict w, long oc, long c, long o0, long o1, float *restrict u) {
   const long plane = oc * c;
   const float s6 = 1.0f / 6.0f, s12 = 1.0f / 12.0f, s24 = 1.0f / 24.0f;
   enum { L = 8 };  // input channels at a time, in the lanes of the arrays below
@@ -58,7 +55,7 @@ CLONES void cwino_weights(const float *restrict w, long oc, long c, long o0, lon
   }
 }
 
-CLONES void cwino_input(const float *x, long sample_stride, const cwino_layout *layout, long c0, long c1, long t0,
+BODY void input_body(const float *x, long sample_stride, const cwino_layout *layout, long c0, long c1, long t0,
                         long count, const float *scale, const float *shift, int relu, float *v) {
   const long h = layout->h, w = layout->w, pad = layout->pad, tiles_w = layout->tiles_w;
   const long per_sample = layout->tiles_h * tiles_w;
@@ -129,7 +126,7 @@ CLONES void cwino_input(const float *x, long sample_stride, const cwino_layout *
   }
 }
 
-CLONES void cwino_output(const float *m, long oc, const cwino_layout *layout, long o0, long o1, long t0, long count,
+BODY void output_body(const float *m, long oc, const cwino_layout *layout, long o0, long o1, long t0, long count,
                          float *y, long sample_stride, const float *scale, const float *bias, const float *residual,
                          long residual_stride, int relu) {
   const long oh = layout->out_h, ow = layout->out_w, tiles_w = layout->tiles_w;
@@ -192,4 +189,65 @@ CLONES void cwino_output(const float *m, long oc, const cwino_layout *layout, lo
       }
     }
   }
+}
+
+// The entry points. Not `target_clones`: its ifunc resolvers run before a sanitizer's runtime has started, and
+// under ThreadSanitizer the instrumented resolver crashes the process at load.
+#if defined(__x86_64__) && defined(__clang__)
+#define AVX2_TOO 1
+#define AVX2 __attribute__((target("avx2")))
+/// Whether the CPU has AVX2 (libgcc's cpu model, filled in by a constructor before main; read only).
+static int has_avx2(void) { return __builtin_cpu_supports("avx2"); }
+#else
+#define AVX2_TOO 0
+#define AVX2
+static int has_avx2(void) { return 0; }
+#endif
+
+AVX2 static void weights_avx2(const float *w, long oc, long c, long o0, long o1, float *u) {
+  weights_body(w, oc, c, o0, o1, u);
+}
+static void weights_baseline(const float *w, long oc, long c, long o0, long o1, float *u) {
+  weights_body(w, oc, c, o0, o1, u);
+}
+void cwino_weights(const float *w, long oc, long c, long o0, long o1, float *u) {
+  if (AVX2_TOO && has_avx2())
+    weights_avx2(w, oc, c, o0, o1, u);
+  else
+    weights_baseline(w, oc, c, o0, o1, u);
+}
+
+AVX2 static void input_avx2(const float *x, long sample_stride, const cwino_layout *layout, long c0, long c1, long t0,
+                            long count, const float *scale, const float *shift, int relu, float *v) {
+  input_body(x, sample_stride, layout, c0, c1, t0, count, scale, shift, relu, v);
+}
+static void input_baseline(const float *x, long sample_stride, const cwino_layout *layout, long c0, long c1, long t0,
+                           long count, const float *scale, const float *shift, int relu, float *v) {
+  input_body(x, sample_stride, layout, c0, c1, t0, count, scale, shift, relu, v);
+}
+void cwino_input(const float *x, long sample_stride, const cwino_layout *layout, long c0, long c1, long t0,
+                 long count, const float *scale, const float *shift, int relu, float *v) {
+  if (AVX2_TOO && has_avx2())
+    input_avx2(x, sample_stride, layout, c0, c1, t0, count, scale, shift, relu, v);
+  else
+    input_baseline(x, sample_stride, layout, c0, c1, t0, count, scale, shift, relu, v);
+}
+
+AVX2 static void output_avx2(const float *m, long oc, const cwino_layout *layout, long o0, long o1, long t0,
+                             long count, float *y, long sample_stride, const float *scale, const float *bias,
+                             const float *residual, long residual_stride, int relu) {
+  output_body(m, oc, layout, o0, o1, t0, count, y, sample_stride, scale, bias, residual, residual_stride, relu);
+}
+static void output_baseline(const float *m, long oc, const cwino_layout *layout, long o0, long o1, long t0,
+                            long count, float *y, long sample_stride, const float *scale, const float *bias,
+                            const float *residual, long residual_stride, int relu) {
+  output_body(m, oc, layout, o0, o1, t0, count, y, sample_stride, scale, bias, residual, residual_stride, relu);
+}
+void cwino_output(const float *m, long oc, const cwino_layout *layout, long o0, long o1, long t0, long count,
+                  float *y, long sample_stride, const float *scale, const float *bias, const float *residual,
+                  long residual_stride, int relu) {
+  if (AVX2_TOO && has_avx2())
+    output_avx2(m, oc, layout, o0, o1, t0, count, y, sample_stride, scale, bias, residual, residual_stride, relu);
+  else
+    output_baseline(m, oc, layout, o0, o1, t0, count, y, sample_stride, scale, bias, residual, residual_stride, relu);
 }
