@@ -9,6 +9,34 @@
 // Tiles per strip: a tile row is cut into strips of at most this many tiles (6 rows of 4·STRIP + 2 floats).
 #define STRIP 64
 
+/// A position in a block of tiles: its sample, tile row and tile column. The input and output transforms walk a
+/// block strip by strip: from the cursor to the end of its tile row, at most STRIP tiles and what is left.
+typedef struct tile_cursor {
+  long sample, ty, tx;
+} tile_cursor;
+
+/// The cursor at tile t of the batch (tiles numbered sample by sample, row by row).
+static inline tile_cursor cursor_at(const cwino_layout *layout, long t) {
+  const long per_sample = layout->tiles_h * layout->tiles_w;
+  return (tile_cursor){t / per_sample, (t % per_sample) / layout->tiles_w, t % layout->tiles_w};
+}
+
+/// The tiles of the strip starting at the cursor, with `left` tiles left in the block.
+static inline long strip_length(const cwino_layout *layout, tile_cursor at, long left) {
+  long run = layout->tiles_w - at.tx;
+  if (run > left) run = left;
+  return run > STRIP ? STRIP : run;
+}
+
+/// Moves the cursor past a strip of `run` tiles, to the next tile row (or sample) at a row's end.
+static inline void cursor_advance(const cwino_layout *layout, tile_cursor *at, long run) {
+  at->tx += run;
+  if (at->tx == layout->tiles_w) {
+    at->tx = 0;
+    if (++at->ty == layout->tiles_h) at->ty = 0, at->sample++;
+  }
+}
+
 BODY void weights_body(const float *restrict w, long oc, long c, long o0, long o1, float *restrict u) {
   const long plane = oc * c;
   const float s6 = 1.0f / 6.0f, s12 = 1.0f / 12.0f, s24 = 1.0f / 24.0f;
@@ -57,18 +85,16 @@ BODY void weights_body(const float *restrict w, long oc, long c, long o0, long o
 
 BODY void input_body(const float *x, long sample_stride, const cwino_layout *layout, long c0, long c1, long t0,
                         long count, const float *scale, const float *shift, int relu, float *v) {
-  const long h = layout->h, w = layout->w, pad = layout->pad, tiles_w = layout->tiles_w;
-  const long per_sample = layout->tiles_h * tiles_w;
+  const long h = layout->h, w = layout->w, pad = layout->pad;
   const long plane = layout->c * count;  // floats per ξ in v
   float d[6][4 * STRIP + 2];              // one strip of the 6 input rows, padded and mapped
   float e[6][4 * STRIP + 2];              // Bᵀ d
   for (long c = c0; c < c1; c++) {
     const float s = scale ? scale[c] : 1.0f, b = scale ? shift[c] : 0.0f;
-    long sample = t0 / per_sample, ty = (t0 % per_sample) / tiles_w, tx = t0 % tiles_w;
+    tile_cursor at = cursor_at(layout, t0);
     for (long t = 0; t < count;) {
-      long run = tiles_w - tx;
-      if (run > count - t) run = count - t;
-      if (run > STRIP) run = STRIP;
+      const long run = strip_length(layout, at, count - t);
+      const long sample = at.sample, ty = at.ty, tx = at.tx;
       const long width = 4 * run + 2, x0 = tx * 4 - pad;
       const float *src = x + sample * sample_stride + c * h * w;
       for (int i = 0; i < 6; i++) {
@@ -117,11 +143,7 @@ BODY void input_body(const float *x, long sample_stride, const cwino_layout *lay
         }
       }
       t += run;
-      tx += run;
-      if (tx == tiles_w) {
-        tx = 0;
-        if (++ty == layout->tiles_h) ty = 0, sample++;
-      }
+      cursor_advance(layout, &at, run);
     }
   }
 }
@@ -129,18 +151,16 @@ BODY void input_body(const float *x, long sample_stride, const cwino_layout *lay
 BODY void output_body(const float *m, long oc, const cwino_layout *layout, long o0, long o1, long t0, long count,
                          float *y, long sample_stride, const float *scale, const float *bias, const float *residual,
                          long residual_stride, int relu) {
-  const long oh = layout->out_h, ow = layout->out_w, tiles_w = layout->tiles_w;
-  const long per_sample = layout->tiles_h * tiles_w;
+  const long oh = layout->out_h, ow = layout->out_w;
   const long plane = oc * count;
   float e[4][6][STRIP];      // Aᵀ M
   float strip[4][4 * STRIP];  // the strip's 4 output rows
   for (long o = o0; o < o1; o++) {
     const float s = scale ? scale[o] : 1.0f, b = bias ? bias[o] : 0.0f;
-    long sample = t0 / per_sample, ty = (t0 % per_sample) / tiles_w, tx = t0 % tiles_w;
+    tile_cursor at = cursor_at(layout, t0);
     for (long t = 0; t < count;) {
-      long run = tiles_w - tx;
-      if (run > count - t) run = count - t;
-      if (run > STRIP) run = STRIP;
+      const long run = strip_length(layout, at, count - t);
+      const long sample = at.sample, ty = at.ty, tx = at.tx;
       const float *src = m + o * count + t;
       for (int j = 0; j < 6; j++) {  // Aᵀ M along ξ's rows, vectorised over the tiles
         const float *m0 = src + j * plane, *m1 = m0 + 6 * plane, *m2 = m1 + 6 * plane, *m3 = m2 + 6 * plane,
@@ -182,11 +202,7 @@ BODY void output_body(const float *m, long oc, const cwino_layout *layout, long 
         }
       }
       t += run;
-      tx += run;
-      if (tx == tiles_w) {
-        tx = 0;
-        if (++ty == layout->tiles_h) ty = 0, sample++;
-      }
+      cursor_advance(layout, &at, run);
     }
   }
 }
