@@ -29,9 +29,11 @@ let package = Package(
     .target(name: "CGEMM"),
     // Winograd F(4×4, 3×3)'s tile transforms, cloned for AVX2 and baseline x86-64.
     .target(name: "CWinograd"),
+    // The seeded weights' xoshiro256** stream, cut into pieces by jumping ahead and drawn in AVX2 lanes.
+    .target(name: "CRandom"),
 
     // MARK: - Layers of the design, bottom to top (ARCHITECTURE.md has the map)
-    .target(name: "TensorCore", dependencies: ["CBLAS", "CGEMM", "CWinograd"]),
+    .target(name: "TensorCore", dependencies: ["CBLAS", "CGEMM", "CWinograd", "CRandom"]),
     // The module graph: modules, layer configs, networks and their forward steps (no tensors).
     .target(name: "Graph"),
     // Static analysis of a graph at an input shape: shapes, params, MACs, memory, limits.

@@ -8,7 +8,7 @@ status=0
 # target → the project targets (and C shims) it may import; system modules (Foundation, Glibc, Dispatch,
 # XCTest) and ArgumentParser (convscope only) are checked separately below.
 declare -A allowed=(
-  [TensorCore]="CBLAS CGEMM CWinograd"
+  [TensorCore]="CBLAS CGEMM CWinograd CRandom"
   [Graph]=""
   [Analysis]="Graph"
   [Formats]="TensorCore CImage"
@@ -44,6 +44,7 @@ only() {
 only CBLAS Sources/TensorCore/GEMM.swift
 only CGEMM Sources/TensorCore/GEMM.swift
 only CWinograd Sources/TensorCore/Conv2d+Winograd.swift
+only CRandom Sources/TensorCore/SeededGenerator.swift
 only CNCurses Sources/Explorer/NCursesTerminal.swift
 only CImage Sources/Formats/RGBImage+Decode.swift
 

@@ -133,11 +133,12 @@ package enum WeightInit {
     let shapes = Dictionary(specs.map { ($0.key, $0.shape) }, uniquingKeysWith: { a, _ in a })
     let floats = specs.filter { !$0.isCounter }
     // Scalars ([] in PyTorch) are stored as [1]: TensorCore tensors have rank ≥ 1.
-    let made = try floats.map { try Tensor(uninitialized: $0.shape.isEmpty ? [1] : $0.shape) }
+    // One mapping for all of them: filling it faults once per huge page, not once per 4 KiB page.
+    let made = try Tensor.zerosInOneMapping(floats.map { $0.shape.isEmpty ? [1] : $0.shape })
     DispatchQueue.concurrentPerform(iterations: floats.count) { i in
       let t = made[i]
       fill(
-        UnsafeMutableBufferPointer(start: t.storage.base, count: t.count), spec: floats[i], shapes: shapes, seed: seed,
+        UnsafeMutableBufferPointer(start: t.sample(0), count: t.count), spec: floats[i], shapes: shapes, seed: seed,
         testStatistics: testStatistics)
     }
     return Dictionary(zip(floats.map(\.key), made), uniquingKeysWith: { a, _ in a })

@@ -277,6 +277,17 @@ package enum GEMM {
   /// taking time slices from the own kernel's threads on a machine with as many cores as threads.
   static func setThreads(_ n: Int) {
     openblas_set_num_threads(Int32(usesOwnKernel ? 1 : n))
+    if usesOwnKernel { stopIdleBLASWorkers() }
+  }
+
+  /// Ends OpenBLAS's worker threads, which it starts at load and which spin in sched_yield for ~0.1 s before
+  /// sleeping: beside the own kernel OpenBLAS runs single-threaded, and that spin took a core from the weights and
+  /// first pass of a fresh `run` on a 2-core machine. OpenBLAS starts its workers again by itself if a later call
+  /// runs threaded (the backend set back to OpenBLAS). Looked up at run time: builds without it (OpenMP) skip this.
+  private static func stopIdleBLASWorkers() {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") else { return }
+    let shutdown = unsafeBitCast(symbol, to: (@convention(c) () -> Int32).self)
+    _ = shutdown()
   }
 
   /// OpenBLAS's name for the kernel it picked for this CPU (e.g. `SkylakeX`, `Zen`).

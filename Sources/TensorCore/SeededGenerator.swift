@@ -1,3 +1,5 @@
+import CRandom
+
 /// A seeded random generator that gives the same numbers on every machine.
 ///
 /// The state is xoshiro256** (Blackman & Vigna, 2018), its four words filled from the seed by
@@ -38,20 +40,16 @@ package struct SeededGenerator: RandomNumberGenerator, Sendable {
     Float(next() >> 40) * 0x1p-24
   }
 
-  /// Fills `buffer` with low + span·u for successive uniforms u, as `nextUniform` draws them: the state stays
-  /// in registers through the loop, and the values are the ones `nextUniform` would give.
+  /// Fills `buffer` with low + span·u for successive uniforms u, the values `nextUniform` would give one by one.
+  /// Long buffers are cut into eight pieces, each started by jumping the state ahead, and drawn in AVX2 lanes.
   package mutating func fillUniform(_ buffer: UnsafeMutableBufferPointer<Float>, low: Float, span: Float) {
-    var (a, b, c, d) = (s0, s1, s2, s3)
-    for i in buffer.indices {
-      let result = rotl(b &* 5, 7) &* 9
-      let t = b << 17
-      c ^= a; d ^= b; b ^= c; a ^= d
-      c ^= t
-      d = rotl(d, 45)
-      let u = Float(result >> 40) * 0x1p-24
-      buffer[i] = low + span * u
+    guard let start = buffer.baseAddress else { return }
+    var state = (s0, s1, s2, s3)
+    withUnsafeMutableBytes(of: &state) { words in
+      guard let words = words.baseAddress?.assumingMemoryBound(to: UInt64.self) else { return }
+      crandom_fill_uniform(words, start, buffer.count, low, span)
     }
-    (s0, s1, s2, s3) = (a, b, c, d)
+    (s0, s1, s2, s3) = state
   }
 
   /// Standard normal (mean 0, std 1) by the Box–Muller transform; values come in pairs.

@@ -72,6 +72,26 @@ package struct Tensor: Sendable {
     try self.init(allocating: shape, zeroed: false, op: "Tensor(uninitialized:)")
   }
 
+  /// Zero-filled contiguous tensors of `shapes`, laid out one after another (each 64-byte aligned) in one storage
+  /// mapped with transparent huge pages: for a model's weights, written in full right after, so the first touches
+  /// fault once per 2 MiB. Where the system refuses the mapping, each tensor gets its own allocation.
+  package static func zerosInOneMapping(_ shapes: [[Int]]) throws -> [Tensor] {
+    for shape in shapes where shape.isEmpty || !shape.allSatisfy({ $0 >= 0 }) {
+      throw TensorError(op: "Tensor.zerosInOneMapping", "invalid shape \(formatShape(shape))")
+    }
+    let alignment = 64 / MemoryLayout<Float>.stride
+    var offsets: [Int] = []
+    var total = 0
+    for shape in shapes {
+      offsets.append(total)
+      total += (shape.reduce(1, *) + alignment - 1) / alignment * alignment
+    }
+    guard let storage = TensorStorage(mappingCount: total) else { return try shapes.map { try Tensor(zeros: $0) } }
+    return zip(shapes, offsets).map { shape, offset in
+      Tensor(storage: storage, offset: offset, shape: shape, batchStride: shape.dropFirst().reduce(1, *))
+    }
+  }
+
   /// First element of sample `n` (dimension 0); `sampleCount` contiguous elements follow.
   package func sample(_ n: Int) -> UnsafeMutablePointer<Float> {
     storage.base + offset + n * batchStride

@@ -37,4 +37,22 @@ final class SeededGeneratorTests: XCTestCase {
     XCTAssertEqual(mean, 1, accuracy: 0.05)
     XCTAssertEqual(std, 2, accuracy: 0.05)
   }
+
+  /// `fillUniform` cuts long buffers into eight pieces started by jumping the state ahead (AVX2 lanes where the CPU
+  /// has them): every value and the state after must be what drawing one by one gives, at the sizes around the
+  /// point where the lanes start and at sizes that leave each piece a ragged end.
+  func testFillUniformEqualsDrawingOneByOne() {
+    for (seed, count) in [(1, 0), (2, 1), (3, 65_535), (4, 65_536), (5, 65_537), (6, 524_295), (7, 1_000_003)] {
+      let (low, span): (Float, Float) = (-0.3 * Float(seed), 0.7 + Float(seed))
+      var one = SeededGenerator(seed: UInt64(seed))
+      let want = (0..<count).map { _ in low + span * one.nextUniform() }
+      var filled = SeededGenerator(seed: UInt64(seed))
+      let got = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        filled.fillUniform(buffer, low: low, span: span)
+        initialized = count
+      }
+      XCTAssertTrue(got == want, "values of a fill of \(count)")
+      XCTAssertEqual(filled.next(), one.next(), "state after a fill of \(count)")
+    }
+  }
 }

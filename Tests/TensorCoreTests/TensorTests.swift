@@ -16,6 +16,25 @@ final class TensorTests: XCTestCase {
     XCTAssertEqual(try Tensor(zeros: [0, 3]).count, 0)
   }
 
+  /// The weights' one mapping: every tensor zeroed, 64-byte aligned, with its own shape, apart from the others
+  /// (a write to one leaves the rest as they were), and usable by ops like any tensor.
+  func testZerosInOneMapping() throws {
+    let shapes = [[64, 3, 7, 7], [64], [1], [1000, 2048], [5, 3], [0]]
+    let tensors = try Tensor.zerosInOneMapping(shapes)
+    XCTAssertEqual(tensors.map(\.shape), shapes)
+    for t in tensors {
+      XCTAssertTrue(t.isContiguous)
+      XCTAssertEqual(UInt(bitPattern: t.sample(0)) % 64, 0, "alignment of \(t.shape)")
+      XCTAssertTrue(t.array.allSatisfy { $0 == 0 }, "zeros in \(t.shape)")
+    }
+    for (i, t) in tensors.enumerated() {
+      t.fill(Float(i + 1))
+      for u in tensors[..<i] where u.count > 0 { XCTAssertFalse(t.mayOverlap(u), "\(t.shape) overlaps \(u.shape)") }
+    }
+    for (i, t) in tensors.enumerated() { XCTAssertTrue(t.array.allSatisfy { $0 == Float(i + 1) }, "\(t.shape)") }
+    XCTAssertThrowsError(try Tensor.zerosInOneMapping([[2], [-1]]))
+  }
+
   func testReshapeAndFlatten() throws {
     let t = try Tensor(shape: [2, 3, 2, 2], data: (0..<24).map(Float.init))
     let r = try t.reshaped([4, -1])
