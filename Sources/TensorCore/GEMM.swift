@@ -13,7 +13,9 @@ import Foundation
 /// residual sums into its packing and stores. The rest (fully connected layers, Bᵀ) stays on OpenBLAS.
 package enum GEMM {
   /// Which implementation runs the products that `CGEMM` can take (`CONVSCOPE_GEMM`).
-  package enum Backend: String, Sendable, CaseIterable {
+  package enum Backend: String, Sendable, NamedSetting {
+    package static let variable = "CONVSCOPE_GEMM"
+
     /// The widest own kernel the CPU has (AVX-512, else AVX2 + FMA), OpenBLAS on other CPUs.
     case automatic
     /// The own AVX-512 kernel.
@@ -59,19 +61,10 @@ package enum GEMM {
   /// The backends this CPU can run, `automatic` first.
   package static var supportedBackends: [Backend] { Backend.allCases.filter(\.isSupported) }
 
-  /// A refused `CONVSCOPE_GEMM`.
-  package struct SettingError: Error, CustomStringConvertible {
-    package let description: String
-  }
-
   /// The backend `CONVSCOPE_GEMM` asks for (case-insensitive); nil when unset or empty. An unknown value, or a
   /// kernel this CPU lacks, is refused.
   package static func requested(_ text: String?) throws(SettingError) -> Backend? {
-    guard let text, !text.isEmpty else { return nil }
-    let names = Backend.allCases.map(\.rawValue).joined(separator: ", ")
-    guard let backend = Backend(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
-      throw SettingError(description: "CONVSCOPE_GEMM must be one of \(names), got '\(text)'")
-    }
+    guard let backend = try Backend.named(text) else { return nil }
     guard backend.isSupported else {
       throw SettingError(
         description:
@@ -83,14 +76,12 @@ package enum GEMM {
   }
 
   /// Refuses an invalid `CONVSCOPE_GEMM` (the command line checks it before any work).
-  package static func checkEnvironment() throws(SettingError) {
-    _ = try requested(ProcessInfo.processInfo.environment["CONVSCOPE_GEMM"])
-  }
+  package static func checkEnvironment() throws(SettingError) { _ = try requested(Backend.environmentText) }
 
   private static let lock = NSLock()
   nonisolated(unsafe) private static var backendSetting: Backend = {
     // An invalid setting was refused by the command line already; tests and benchmarks fall back to automatic.
-    (try? requested(ProcessInfo.processInfo.environment["CONVSCOPE_GEMM"])) ?? .automatic
+    (try? requested(Backend.environmentText)) ?? .automatic
   }()
 
   /// The own kernels this CPU and OS support (cpuid and XCR0).

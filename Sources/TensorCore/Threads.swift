@@ -16,11 +16,6 @@ package enum Threads {
     (try? requested(ProcessInfo.processInfo.environment["CONVSCOPE_THREADS"])) ?? cores
   }
 
-  /// A refused `CONVSCOPE_THREADS`.
-  package struct SettingError: Error, CustomStringConvertible {
-    package let description: String
-  }
-
   /// The thread count `CONVSCOPE_THREADS` asks for, capped at the cores available (more threads than cores
   /// only contend); nil when unset. Anything but a whole number from 1 is refused.
   package static func requested(_ text: String?) throws(SettingError) -> Int? {
