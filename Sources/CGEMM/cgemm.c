@@ -313,25 +313,26 @@ static void pack_b_avx2(const cgemm_b *b, long pc, long kc, long jc, long nc, fl
   }
 }
 
-/// micro_kernel_avx512 for an MR × 16 tile in ymm registers (MR ≤ 6).
+/// micro_kernel_avx512 for an MR × 16 tile in ymm registers (MR ≤ 6), or, with NV = 1, for the left half of a
+/// panel (MR × 8): a last panel with at most 8 columns left (N = 49, a 7×7 map, leaves 1) then costs half a tile.
 static inline __attribute__((always_inline)) void micro_kernel_avx2(
-    const int MR, long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc, int rows,
-    float alpha, float beta, const float *scale, const float *bias, const float *res, int relu, long cols) {
+    const int MR, const int NV, long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc,
+    int rows, float alpha, float beta, const float *scale, const float *bias, const float *res, int relu, long cols) {
   __m256 acc0[6], acc1[6];
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR; i++) acc0[i] = acc1[i] = _mm256_setzero_ps();
   for (long p = 0; p < kc; p++) {
-    const __m256 b0 = _mm256_load_ps(panel), b1 = _mm256_load_ps(panel + 8);
+    const __m256 b0 = _mm256_load_ps(panel), b1 = NV == 2 ? _mm256_load_ps(panel + 8) : b0;
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; i++) {
       const __m256 ai = _mm256_broadcast_ss(a + i * rs);
       acc0[i] = _mm256_fmadd_ps(ai, b0, acc0[i]);
-      acc1[i] = _mm256_fmadd_ps(ai, b1, acc1[i]);
+      if (NV == 2) acc1[i] = _mm256_fmadd_ps(ai, b1, acc1[i]);
     }
     a += ks;
     panel += 16;
   }
-  const int whole = cols >= 16;
+  const int whole = cols >= 8 * NV;
   const __m256i m0 = lanes8(cols), m1 = lanes8(cols - 8);
   const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
   for (int i = 0; i < rows; i++) {
@@ -340,9 +341,11 @@ static inline __attribute__((always_inline)) void micro_kernel_avx2(
     __m256 v1 = alpha == 1.0f ? acc1[i] : _mm256_mul_ps(va, acc1[i]);
     if (beta != 0.0f) {
       const __m256 c0 = whole ? _mm256_loadu_ps(ci) : _mm256_maskload_ps(ci, m0);
-      const __m256 c1 = whole ? _mm256_loadu_ps(ci + 8) : _mm256_maskload_ps(ci + 8, m1);
       v0 = beta == 1.0f ? _mm256_add_ps(v0, c0) : _mm256_fmadd_ps(vb, c0, v0);
-      v1 = beta == 1.0f ? _mm256_add_ps(v1, c1) : _mm256_fmadd_ps(vb, c1, v1);
+      if (NV == 2) {
+        const __m256 c1 = whole ? _mm256_loadu_ps(ci + 8) : _mm256_maskload_ps(ci + 8, m1);
+        v1 = beta == 1.0f ? _mm256_add_ps(v1, c1) : _mm256_fmadd_ps(vb, c1, v1);
+      }
     }
     if (scale) {
       const __m256 si = _mm256_set1_ps(scale[i]);
@@ -357,7 +360,7 @@ static inline __attribute__((always_inline)) void micro_kernel_avx2(
     if (res) {
       const float *ri = res + i * ldc;
       v0 = _mm256_add_ps(v0, whole ? _mm256_loadu_ps(ri) : _mm256_maskload_ps(ri, m0));
-      v1 = _mm256_add_ps(v1, whole ? _mm256_loadu_ps(ri + 8) : _mm256_maskload_ps(ri + 8, m1));
+      if (NV == 2) v1 = _mm256_add_ps(v1, whole ? _mm256_loadu_ps(ri + 8) : _mm256_maskload_ps(ri + 8, m1));
     }
     if (relu) {
       v0 = _mm256_max_ps(_mm256_setzero_ps(), v0);
@@ -365,10 +368,10 @@ static inline __attribute__((always_inline)) void micro_kernel_avx2(
     }
     if (whole) {
       _mm256_storeu_ps(ci, v0);
-      _mm256_storeu_ps(ci + 8, v1);
+      if (NV == 2) _mm256_storeu_ps(ci + 8, v1);
     } else {
       _mm256_maskstore_ps(ci, m0, v0);
-      _mm256_maskstore_ps(ci + 8, m1, v1);
+      if (NV == 2) _mm256_maskstore_ps(ci + 8, m1, v1);
     }
   }
 }
@@ -378,10 +381,15 @@ static int height_avx2(int rows) { return rows > 4 ? 6 : 4; }
 static void tile_avx2(int mr, long kc, const float *a, long rs, long ks, const float *panel, float *c, long ldc,
                       int rows, float alpha, float beta, const float *scale, const float *bias, const float *res,
                         int relu, long cols) {
-  if (mr == 6)
-    micro_kernel_avx2(6, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, scale, bias, res, relu, cols);
+  const int NV = cols > 8 ? 2 : 1;  // vectors per row the columns left need
+  if (mr == 6 && NV == 2)
+    micro_kernel_avx2(6, 2, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, scale, bias, res, relu, cols);
+  else if (mr == 6)
+    micro_kernel_avx2(6, 1, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, scale, bias, res, relu, cols);
+  else if (NV == 2)
+    micro_kernel_avx2(4, 2, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, scale, bias, res, relu, cols);
   else
-    micro_kernel_avx2(4, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, scale, bias, res, relu, cols);
+    micro_kernel_avx2(4, 1, kc, a, rs, ks, panel, c, ldc, rows, alpha, beta, scale, bias, res, relu, cols);
 }
 
 static void sgemm_avx2(int trans_a, long m, long n, long k, float alpha, const float *a, long lda,
