@@ -29,6 +29,9 @@ let package = Package(
     .target(name: "CGEMM"),
     // Winograd F(4×4, 3×3)'s tile transforms, cloned for AVX2 and baseline x86-64.
     .target(name: "CWinograd"),
+    // The activation statistics' loops over memory (extremes, sums, squares, histograms), built for AVX2 and
+    // baseline x86-64 and chosen per call by cpuid.
+    .target(name: "CStatistics"),
 
     // MARK: - Layers of the design, bottom to top (ARCHITECTURE.md has the map)
     .target(name: "TensorCore", dependencies: ["CBLAS", "CGEMM", "CWinograd"]),
@@ -39,7 +42,7 @@ let package = Package(
     // File formats: safetensors, .npy, PNG/JPEG decoding and preprocessing, class names.
     .target(name: "Formats", dependencies: ["TensorCore", "CImage"]),
     // Execution: the executor over a graph, weights, observers, statistics, scores.
-    .target(name: "Runtime", dependencies: ["TensorCore", "Graph", "Formats"]),
+    .target(name: "Runtime", dependencies: ["TensorCore", "Graph", "Formats", "CStatistics"]),
     // The zoo: builders of every model, the model value (ModelSpec) and the catalogue.
     .target(name: "Models", dependencies: ["Graph", "Analysis"]),
     // One forward-pass session: a model spec with its weights, input and executor.

@@ -12,7 +12,7 @@ declare -A allowed=(
   [Graph]=""
   [Analysis]="Graph"
   [Formats]="TensorCore CImage"
-  [Runtime]="TensorCore Graph Formats"
+  [Runtime]="TensorCore Graph Formats CStatistics"
   [Models]="Graph Analysis"
   [Session]="TensorCore Graph Analysis Formats Runtime Models"
   [Presentation]="TensorCore Graph Analysis Formats Runtime Models Session"
@@ -44,6 +44,7 @@ only() {
 only CBLAS Sources/TensorCore/GEMM.swift
 only CGEMM Sources/TensorCore/GEMM.swift
 only CWinograd Sources/TensorCore/Conv2d+Winograd.swift
+only CStatistics Sources/Runtime/ActivationStatistics.swift
 only CNCurses Sources/Explorer/NCursesTerminal.swift
 only CImage Sources/Formats/RGBImage+Decode.swift
 
