@@ -37,12 +37,16 @@ BODY v4d high_d(v8f v) { return __builtin_convertvector(__builtin_shufflevector(
 BODY double sum4(v4d v) { return (v[0] + v[1]) + (v[2] + v[3]); }
 
 BODY void extremes_body(const float *restrict x, long samples, long sample_stride, long channels, long plane,
-                        float *restrict lo, float *restrict hi, double *restrict sum) {
+                        float *restrict lo, float *restrict hi, double *restrict shift, double *restrict sum,
+                        double *restrict squares) {
   for (long c = 0; c < channels; c++) {
+    const float first = x[c * plane];
+    const double c0 = isfinite(first) ? first : 0;
+    const v4d c4 = {c0, c0, c0, c0};
     v8f l = splat(INFINITY), h = splat(-INFINITY);
-    v4d s0 = {0, 0, 0, 0}, s1 = {0, 0, 0, 0};
+    v4d s0 = {0, 0, 0, 0}, s1 = {0, 0, 0, 0}, q0 = {0, 0, 0, 0}, q1 = {0, 0, 0, 0};
     float tl = INFINITY, th = -INFINITY;
-    double ts = 0;
+    double ts = 0, tq = 0;
     for (long s = 0; s < samples; s++) {
       const float *restrict p = x + s * sample_stride + c * plane;
       long i = 0;
@@ -50,14 +54,18 @@ BODY void extremes_body(const float *restrict x, long samples, long sample_strid
         v8f v = load8(p + i);
         l = select_f(v < l, v, l);  // NaN compares false: ignored
         h = select_f(v > h, v, h);
-        s0 += low_d(v);
-        s1 += high_d(v);
+        const v4d d = low_d(v) - c4, e = high_d(v) - c4;
+        s0 += d;
+        s1 += e;
+        q0 += d * d;
+        q1 += e * e;
       }
       for (; i < plane; i++) {
         float v = p[i];
         if (v < tl) tl = v;
         if (v > th) th = v;
-        ts += v;
+        ts += v - c0;
+        tq += (v - c0) * (v - c0);
       }
     }
     for (int k = 0; k < 8; k++) {
@@ -66,7 +74,9 @@ BODY void extremes_body(const float *restrict x, long samples, long sample_strid
     }
     lo[c] = tl;
     hi[c] = th;
+    shift[c] = c0;
     sum[c] = sum4(s0 + s1) + ts;
+    squares[c] = sum4(q0 + q1) + tq;
   }
 }
 
@@ -114,7 +124,8 @@ BODY float map1(float v, float a, float m, float p, int affine, int relu) {
 
 /// One row of `n` values as one view: sums and squares about `shift`, zeros, histogram. `affine` and `relu` are
 /// constants at each call site, so each combination is a loop of its own.
-BODY void row_body(const float *restrict p, long n, float a, float m, float q, int affine, int relu, double shift,
+BODY void row_body(const float *restrict p, long n, float a, float m, float q, int affine, int relu, int moments,
+                   double shift,
                    const guess *g, const cstat_view *view, double *sum, double *squares, int64_t *zeros,
                    uint32_t *restrict h) {
   const v8f a8 = splat(a), m8 = splat(m), q8 = splat(q), zero = splat(0);
@@ -127,9 +138,11 @@ BODY void row_body(const float *restrict p, long n, float a, float m, float q, i
     v8f v = load8(p + i);
     if (affine) v = (v + a8) * m8 + q8;
     if (relu) v = (v8f)((v8i)v & ~(v < zero));
-    const v4d d = low_d(v) - c4, e = high_d(v) - c4;
-    sums += d + e;
-    squares4 += d * d + e * e;
+    if (moments) {
+      const v4d d = low_d(v) - c4, e = high_d(v) - c4;
+      sums += d + e;
+      squares4 += d * d + e * e;
+    }
     zeros8 -= (v == zero);
     if (g->fast) {
       // Bins guessed in Float: the error of g is below 64·3·2⁻²⁴ ≈ 1.2e-5 bins, so a lane whose g lies more than
@@ -166,8 +179,10 @@ BODY void row_body(const float *restrict p, long n, float a, float m, float q, i
     const long b = bin_of(v, view);
     if (b >= 0) h[b]++;
   }
-  *sum += sum4(sums) + tail_sum;
-  *squares += sum4(squares4) + tail_squares;
+  if (moments) {
+    *sum += sum4(sums) + tail_sum;
+    *squares += sum4(squares4) + tail_squares;
+  }
   int64_t z = tail_zeros;
   for (int k = 0; k < 8; k++) z += zeros8[k];
   *zeros += z;
@@ -191,16 +206,22 @@ BODY void moments_body(const float *restrict x, long samples, long sample_stride
         cstat_view *view = &views[v];
         const float a = view->pre ? view->pre[c] : 0, m = view->mul ? view->mul[c] : 1,
                     q = view->post ? view->post[c] : 0;
-        double *sum = &view->channel_sum[c], *squares = &view->channel_squares[c];
-        const double shift = view->shift[c];
-        if (view->affine && view->relu)
-          row_body(p, plane, a, m, q, 1, 1, shift, &g[v], view, sum, squares, &view->zeros, view->histogram);
-        else if (view->affine)
-          row_body(p, plane, a, m, q, 1, 0, shift, &g[v], view, sum, squares, &view->zeros, view->histogram);
-        else if (view->relu)
-          row_body(p, plane, a, m, q, 0, 1, shift, &g[v], view, sum, squares, &view->zeros, view->histogram);
+        const int moments = view->channel_sum != 0;
+        double *sum = moments ? &view->channel_sum[c] : 0, *squares = moments ? &view->channel_squares[c] : 0;
+        const double shift = moments ? view->shift[c] : 0;
+        int64_t *zeros = &view->zeros;
+        uint32_t *h = view->histogram;
+        // The combinations the sweep makes: ReLU views with their moments, the others (moments derived) without.
+        if (view->affine && view->relu && moments)
+          row_body(p, plane, a, m, q, 1, 1, 1, shift, &g[v], view, sum, squares, zeros, h);
+        else if (view->relu && moments)
+          row_body(p, plane, a, m, q, 0, 1, 1, shift, &g[v], view, sum, squares, zeros, h);
+        else if (view->affine && !view->relu && !moments)
+          row_body(p, plane, a, m, q, 1, 0, 0, shift, &g[v], view, sum, squares, zeros, h);
+        else if (!view->affine && !view->relu && !moments)
+          row_body(p, plane, a, m, q, 0, 0, 0, shift, &g[v], view, sum, squares, zeros, h);
         else
-          row_body(p, plane, a, m, q, 0, 0, shift, &g[v], view, sum, squares, &view->zeros, view->histogram);
+          row_body(p, plane, a, m, q, view->affine, view->relu, moments, shift, &g[v], view, sum, squares, zeros, h);
       }
     }
   }
@@ -228,21 +249,21 @@ static int has_avx2(void) { return 0; }
 int cstat_uses_avx2(void) { return AVX2_TOO && has_avx2(); }
 
 AVX2 static void extremes_avx2(const float *x, long samples, long sample_stride, long channels, long plane, float *lo,
-                               float *hi, double *sum) {
-  extremes_body(x, samples, sample_stride, channels, plane, lo, hi, sum);
+                               float *hi, double *shift, double *sum, double *squares) {
+  extremes_body(x, samples, sample_stride, channels, plane, lo, hi, shift, sum, squares);
 }
 
 static void extremes_baseline(const float *x, long samples, long sample_stride, long channels, long plane, float *lo,
-                              float *hi, double *sum) {
-  extremes_body(x, samples, sample_stride, channels, plane, lo, hi, sum);
+                              float *hi, double *shift, double *sum, double *squares) {
+  extremes_body(x, samples, sample_stride, channels, plane, lo, hi, shift, sum, squares);
 }
 
 void cstat_extremes(const float *x, long samples, long sample_stride, long channels, long plane, float *lo, float *hi,
-                    double *sum) {
+                    double *shift, double *sum, double *squares) {
   if (AVX2_TOO && has_avx2())
-    extremes_avx2(x, samples, sample_stride, channels, plane, lo, hi, sum);
+    extremes_avx2(x, samples, sample_stride, channels, plane, lo, hi, shift, sum, squares);
   else
-    extremes_baseline(x, samples, sample_stride, channels, plane, lo, hi, sum);
+    extremes_baseline(x, samples, sample_stride, channels, plane, lo, hi, shift, sum, squares);
 }
 
 AVX2 static void moments_avx2(const float *x, long samples, long sample_stride, long channels, long plane,

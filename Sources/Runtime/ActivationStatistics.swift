@@ -42,11 +42,12 @@ package struct ActivationStatistics: Equatable, Sendable {
 
   /// Statistics of several views of `tensor` at once, each a per-channel monotone map of it (`DerivedView`): the
   /// observers of a fused pass derive several nodes' outputs (a conv's through its batch norm's inverse, the ReLU
-  /// after it) from one stored tensor. The tensor is read once for its channels' extremes and sums; a monotone map
-  /// takes a channel's extremes to the view's (the same Float operations on the same values), so each row is then
-  /// made into every view once, in registers, for its sums, squares, zeros and histogram. Where some extreme is not
-  /// finite the views' extremes are read from their rows instead. Each view's numbers are those of `init(_:)` on a
-  /// tensor holding its values.
+  /// after it) from one stored tensor. The tensor is read once for its channels' extremes, sums and squares; a
+  /// monotone map takes a channel's extremes to the view's (the same Float operations on the same values), and an
+  /// affine one its sums and squares, so each row is then made into every view once, in registers, for its zeros and
+  /// histogram (and a ReLU view's sums and squares). Where some extreme is not finite the views' extremes are read
+  /// from their rows instead. Each view's numbers are those of `init(_:)` on a tensor holding its values, except an
+  /// affine view's mean and standard deviations, which differ from those of its rounded values by that rounding.
   package static func sweep(_ tensor: Tensor, views: [DerivedView]) -> [ActivationStatistics] {
     let shape = tensor.shape
     let n = shape[0]
@@ -57,11 +58,16 @@ package struct ActivationStatistics: Equatable, Sendable {
     let perChannel = Double(samples * plane)
     let base = UnsafePointer(tensor.sample(0))
     let stride = tensor.batchStride
-    // Pass 1: the source's extremes and sums per channel.
+    // Pass 1: the source's extremes, sums and squares per channel (about its first element).
     var sourceLo = [Float](repeating: .infinity, count: channels)
     var sourceHi = [Float](repeating: -.infinity, count: channels)
-    var sourceSum = [Double](repeating: 0, count: channels)
-    if count > 0 { cstat_extremes(base, samples, stride, channels, plane, &sourceLo, &sourceHi, &sourceSum) }
+    var sourceShift = [Double](repeating: 0, count: channels)
+    var sourceSum = sourceShift
+    var sourceSquares = sourceShift
+    if count > 0 {
+      cstat_extremes(
+        base, samples, stride, channels, plane, &sourceLo, &sourceHi, &sourceShift, &sourceSum, &sourceSquares)
+    }
     var lo = [Float](repeating: .infinity, count: views.count)
     var hi = [Float](repeating: -.infinity, count: views.count)
     for (v, view) in views.enumerated() {
@@ -73,16 +79,33 @@ package struct ActivationStatistics: Equatable, Sendable {
     if !(sourceLo + sourceHi + lo + hi).allSatisfy(\.isFinite) {
       (lo, hi) = Self.extremes(tensor, views: views)
     }
-    // Pass 2: each view's sums and squares about its channel's mapped source mean, zeros and histogram.
-    let shift = views.map { view in
+    // A view without a ReLU is an affine map per channel, v − map(c) = mul·(x − c): its sums and squares follow from
+    // the source's (the identity's are the source's; a map's differ from its rounded values' by their rounding,
+    // ~1e-7 of the values). A ReLU view, or a map whose shift or factor is not finite, is summed in pass 2 about its
+    // channel's mapped source mean.
+    let derived = views.map { view in
+      !view.relu
+        && (0..<channels).allSatisfy { c in
+          view.value(Float(sourceShift[c]), channel: c).isFinite && (view.mul?[c] ?? 1).isFinite
+        }
+    }
+    let shift = views.enumerated().map { v, view in
       (0..<channels).map { c in
-        let m = view.value(Float(perChannel > 0 ? sourceSum[c] / perChannel : 0), channel: c)
+        let m = view.value(
+          Float(derived[v] ? sourceShift[c] : perChannel > 0 ? sourceShift[c] + sourceSum[c] / perChannel : 0),
+          channel: c)
         return m.isFinite ? Double(m) : 0
       }
     }
-    let moments = Self.moments(
-      base, samples: samples, stride: stride, channels: channels, plane: plane, views: views, shift: shift, lo: lo,
-      hi: hi)
+    // Pass 2: zeros and histograms of every view, sums and squares of those not derived.
+    var moments = Self.moments(
+      base, samples: samples, stride: stride, channels: channels, plane: plane, views: views,
+      summed: derived.map { !$0 }, shift: shift, lo: lo, hi: hi)
+    for (v, view) in views.enumerated() where derived[v] {
+      let mul = view.mul ?? [Float](repeating: 1, count: channels)
+      moments.sums[v] = (0..<channels).map { Double(mul[$0]) * sourceSum[$0] }
+      moments.squares[v] = (0..<channels).map { Double(mul[$0]) * Double(mul[$0]) * sourceSquares[$0] }
+    }
     return views.indices.map { v in
       let (channelSum, channelSquares) = (moments.sums[v], moments.squares[v])
       let channelMean = (0..<channels).map { c in
@@ -131,11 +154,12 @@ package struct ActivationStatistics: Equatable, Sendable {
     defer { scratch.deallocate() }
     var lo = [Float](repeating: .infinity, count: views.count)
     var hi = [Float](repeating: -.infinity, count: views.count)
-    var (l, h, sum): (Float, Float, Double) = (.infinity, -.infinity, 0)
+    var (l, h, shift, sum, squares): (Float, Float, Double, Double, Double) = (.infinity, -.infinity, 0, 0, 0)
     for s in 0..<samples {
       for c in 0..<channels {
         for (v, view) in views.enumerated() where plane > 0 {
-          cstat_extremes(view.row(rows(s, c), channel: c, count: plane, into: scratch), 1, 0, 1, plane, &l, &h, &sum)
+          let row = view.row(rows(s, c), channel: c, count: plane, into: scratch)
+          cstat_extremes(row, 1, 0, 1, plane, &l, &h, &shift, &sum, &squares)
           (lo[v], hi[v]) = (Swift.min(lo[v], l), Swift.max(hi[v], h))
         }
       }
@@ -143,11 +167,11 @@ package struct ActivationStatistics: Equatable, Sendable {
     return (lo, hi)
   }
 
-  /// Pass 2 of `sweep`, in C: per view, per channel Σ (v − shift) and Σ (v − shift)², the exact zeros, and the
-  /// histogram over [lo, hi].
+  /// Pass 2 of `sweep`, in C: per view, the exact zeros and the histogram over [lo, hi], and where `summed`, per
+  /// channel Σ (v − shift) and Σ (v − shift)² (else zeros).
   private static func moments(
     _ base: UnsafePointer<Float>, samples: Int, stride: Int, channels: Int, plane: Int, views: [DerivedView],
-    shift: [[Double]], lo: [Float], hi: [Float]
+    summed: [Bool], shift: [[Double]], lo: [Float], hi: [Float]
   ) -> (sums: [[Double]], squares: [[Double]], zeros: [Int], histograms: [[Int]]) {
     let k = views.count
     // One block each for the maps (pre, mul, post per view), the Doubles (shift, sum, squares per view) and the
@@ -176,8 +200,9 @@ package struct ActivationStatistics: Equatable, Sendable {
       return cstat_view(
         pre: copy(view.pre, slot: 3 * v), mul: copy(view.mul, slot: 3 * v + 1), post: copy(view.post, slot: 3 * v + 2),
         affine: view.pre != nil || view.mul != nil || view.post != nil ? 1 : 0, relu: view.relu ? 1 : 0,
-        shift: UnsafePointer(shifts), lo: Double(lo[v]), hi: Double(hi[v]), bins: binCount, channel_sum: sums,
-        channel_squares: squares, zeros: 0, histogram: counts + 8 * binCount * v)
+        shift: UnsafePointer(shifts), lo: Double(lo[v]), hi: Double(hi[v]), bins: binCount,
+        channel_sum: summed[v] ? sums : nil, channel_squares: summed[v] ? squares : nil, zeros: 0,
+        histogram: counts + 8 * binCount * v)
     }
     if samples * channels * plane > 0 { cstat_moments(base, samples, stride, channels, plane, &specs, k) }
     return (

@@ -8,10 +8,12 @@
 
 #include <stdint.h>
 
-/// Per channel: the minimum and maximum (NaN ignored; +inf and −inf when the channel holds no number) and the sum
-/// in Double of the rows of all samples.
+/// Per channel: the minimum and maximum (NaN ignored; +inf and −inf when the channel holds no number), and Σ (x − c)
+/// and Σ (x − c)² in Double over the rows of all samples about c = the channel's first element (0 when that is not
+/// finite), a value within the channel's spread, so the squared deviation Σ (x − c)² − (Σ (x − c))²/n has no
+/// cancellation to speak of; c is written to `shift`.
 void cstat_extremes(const float *x, long samples, long sample_stride, long channels, long plane, float *lo, float *hi,
-                    double *sum);
+                    double *shift, double *sum, double *squares);
 
 /// One view of the rows and what the sweep adds up for it.
 typedef struct cstat_view {
@@ -25,8 +27,9 @@ typedef struct cstat_view {
   /// hi, else bin 0).
   double lo, hi;
   long bins;
-  /// Out, accumulated: per channel Σ (v − c) and Σ (v − c)²; the count of exact zeros; `histogram` holds 8 copies of
-  /// the bins (8 × bins counts, one copy per lane, so repeated increments of one bin do not wait on each other).
+  /// Out, accumulated: per channel Σ (v − c) and Σ (v − c)² (both NULL, and `shift` unread, when the caller derives
+  /// them); the count of exact zeros; `histogram` holds 8 copies of the bins (8 × bins counts, one copy per lane, so
+  /// repeated increments of one bin do not wait on each other).
   double *channel_sum, *channel_squares;
   int64_t zeros;
   uint32_t *histogram;
