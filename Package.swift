@@ -24,14 +24,14 @@ let package = Package(
     .target(
       name: "CImage",
       linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
+    // The activation statistics' loops over memory (extremes, sums, squares, histograms), built for AVX2 and
+    // baseline x86-64 and chosen per call by cpuid.
+    .target(name: "CStatistics"),
     // TensorCore's AVX-512 SGEMM: built for baseline x86-64, its kernels enable AVX-512 per function and
     // run only where cpuid says the CPU has it.
     .target(name: "CGEMM"),
     // Winograd F(4×4, 3×3)'s tile transforms, cloned for AVX2 and baseline x86-64.
     .target(name: "CWinograd"),
-    // The activation statistics' loops over memory (extremes, sums, squares, histograms), built for AVX2 and
-    // baseline x86-64 and chosen per call by cpuid.
-    .target(name: "CStatistics"),
 
     // MARK: - Layers of the design, bottom to top (ARCHITECTURE.md has the map)
     .target(name: "TensorCore", dependencies: ["CBLAS", "CGEMM", "CWinograd"]),

@@ -44,9 +44,9 @@ only() {
 only CBLAS Sources/TensorCore/GEMM.swift
 only CGEMM Sources/TensorCore/GEMM.swift
 only CWinograd Sources/TensorCore/Conv2d+Winograd.swift
-only CStatistics Sources/Runtime/ActivationStatistics.swift
 only CNCurses Sources/Explorer/NCursesTerminal.swift
 only CImage Sources/Formats/RGBImage+Decode.swift
+only CStatistics Sources/Runtime/ActivationStatistics.swift
 
 # No `default:` over our own enums: the few left are over bytes, Ints, Strings or C values, each commented.
 defaults=$(grep -rnE '^\s*default:' Sources --include=*.swift | grep -vE 'default:.*//' || true)
