@@ -24,6 +24,9 @@ let package = Package(
     .target(
       name: "CImage",
       linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
+    // The activation statistics' loops over memory (extremes, sums, squares, histograms), built for AVX2 and
+    // baseline x86-64 and chosen per call by cpuid.
+    .target(name: "CStatistics"),
     // TensorCore's AVX-512 SGEMM: built for baseline x86-64, its kernels enable AVX-512 per function and
     // run only where cpuid says the CPU has it.
     .target(name: "CGEMM"),
@@ -41,7 +44,7 @@ let package = Package(
     // File formats: safetensors, .npy, PNG/JPEG decoding and preprocessing, class names.
     .target(name: "Formats", dependencies: ["TensorCore", "CImage"]),
     // Execution: the executor over a graph, weights, observers, statistics, scores.
-    .target(name: "Runtime", dependencies: ["TensorCore", "Graph", "Formats"]),
+    .target(name: "Runtime", dependencies: ["TensorCore", "Graph", "Formats", "CStatistics"]),
     // The zoo: builders of every model, the model value (ModelSpec) and the catalogue.
     .target(name: "Models", dependencies: ["Graph", "Analysis"]),
     // One forward-pass session: a model spec with its weights, input and executor.

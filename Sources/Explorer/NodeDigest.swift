@@ -49,10 +49,14 @@ package struct NodeDigest: Equatable, Sendable {
   package static func thumbnails(of tensor: Tensor, means: [Double], channels: [Int]? = nil) -> [FeatureThumbnail] {
     guard tensor.rank == 4, tensor.shape[2] * tensor.shape[3] > 1 else { return [] }
     let (c, h, w) = (tensor.shape[1], tensor.shape[2], tensor.shape[3])
-    let ranked = (0..<min(c, means.count)).sorted { means[$0] != means[$1] ? means[$0] > means[$1] : $0 < $1 }
-    // (position in tensor, channel of the output)
-    let chosen =
-      channels.map { Array($0.enumerated().prefix(thumbnailCount)) } ?? ranked.prefix(thumbnailCount).map { ($0, $0) }
+    // (position in tensor, channel of the output); every channel ranked only when the observer did not choose them
+    let chosen: [(Int, Int)]
+    if let channels {
+      chosen = Array(channels.enumerated().prefix(thumbnailCount))
+    } else {
+      let ranked = (0..<min(c, means.count)).sorted { means[$0] != means[$1] ? means[$0] > means[$1] : $0 < $1 }
+      chosen = ranked.prefix(thumbnailCount).map { ($0, $0) }
+    }
     // Box-average to at most side × side, keeping the aspect ratio.
     let scale = max(1, (max(h, w) + thumbnailSide - 1) / thumbnailSide)
     let (th, tw) = ((h + scale - 1) / scale, (w + scale - 1) / scale)

@@ -5,13 +5,17 @@ import TensorCore
 
 /// How a node's output is derived, element by element, from the tensor a fused group stores (or reads):
 /// v ↦ (v + pre[c]) · mul[c] + post[c] per channel c, then max(·, 0) when `relu`. The identity is the stored tensor.
-struct DerivedView {
-  var pre: [Float]?
-  var mul: [Float]?
-  var post: [Float]?
-  var relu = false
+package struct DerivedView: Sendable {
+  package var pre: [Float]?
+  package var mul: [Float]?
+  package var post: [Float]?
+  package var relu = false
 
-  static let stored = DerivedView()
+  package init(pre: [Float]? = nil, mul: [Float]? = nil, post: [Float]? = nil, relu: Bool = false) {
+    (self.pre, self.mul, self.post, self.relu) = (pre, mul, post, relu)
+  }
+
+  package static let stored = DerivedView()
   static let relu = DerivedView(relu: true)
 
   /// A conv's own output from its output with the batch norm folded in (y = W∗x · s + b, the conv's bias folded into
@@ -82,10 +86,7 @@ extension Executor {
       defer { scratch.deallocate() }
       statistics =
         wanted.contains { $0.node.observe.contains(.statistics) }
-        ? ActivationStatistics.sweep(
-          shape: tensor.shape, views: wanted.count, source: rows,
-          map: { v, c, x in wanted[v].view.value(x, channel: c) }
-        ) { v, s, c in wanted[v].view.row(rows(s, c), channel: c, count: plane, into: scratch) } : []
+        ? ActivationStatistics.sweep(tensor, views: wanted.map(\.view)) : []
       for (v, report) in wanted.enumerated() {
         let view = report.view
         record(
@@ -109,8 +110,15 @@ extension Executor {
   func preview(shape: [Int], means: [Double], rows: (Int, Int) -> UnsafePointer<Float>) -> (Tensor, [Int])? {
     guard shape.count == 4, shape[2] * shape[3] > 1, previewChannels > 0 else { return nil }
     let plane = shape[2] * shape[3]
-    let ranked = (0..<min(shape[1], means.count)).sorted { means[$0] != means[$1] ? means[$0] > means[$1] : $0 < $1 }
-    let chosen = Array(ranked.prefix(previewChannels))
+    // The first `previewChannels` of that order, kept by insertion (a sort of every channel, for six of up to 2048,
+    // was a visible share of the observed pass).
+    let first = { (a: Int, b: Int) in means[a] != means[b] ? means[a] > means[b] : a < b }
+    var chosen: [Int] = []
+    chosen.reserveCapacity(previewChannels + 1)
+    for c in 0..<min(shape[1], means.count) where chosen.count < previewChannels || first(c, chosen[chosen.count - 1]) {
+      chosen.insert(c, at: chosen.firstIndex { first(c, $0) } ?? chosen.count)
+      if chosen.count > previewChannels { chosen.removeLast() }
+    }
     guard let copy = try? Tensor(uninitialized: [1, chosen.count, shape[2], shape[3]]) else { return nil }
     for (k, c) in chosen.enumerated() { (copy.sample(0) + k * plane).update(from: rows(0, c), count: plane) }
     return (copy, chosen)
@@ -121,29 +129,10 @@ extension Executor {
     guard node.observe.contains(.norms) else { return }
     for case let (role, tensor?) in [(Observation.Role.shortcut, shortcut), (.branch, branch)] {
       observations.append(
-        Observation(path: node.path, role: role, shape: tensor.shape, tensor: nil, statistics: nil, norm: l2(tensor)))
+        Observation(
+          path: node.path, role: role, shape: tensor.shape, tensor: nil, statistics: nil,
+          norm: ActivationStatistics.l2(tensor)))
     }
-  }
-
-  /// ‖t‖₂, eight lanes in Double.
-  private func l2(_ t: Tensor) -> Double {
-    var sums = SIMD8<Double>()
-    var tail = 0.0
-    let per = t.sampleCount
-    for n in 0..<t.shape[0] {
-      let p = t.sample(n)
-      var i = 0
-      while i + 8 <= per {
-        let v = SIMD8<Double>(UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self))
-        sums += v * v
-        i += 8
-      }
-      while i < per {
-        tail += Double(p[i]) * Double(p[i])
-        i += 1
-      }
-    }
-    return (sums.sum() + tail).squareRoot()
   }
 
   /// Statistics of `tensor`, reused when the last tensor summarised is this one, unchanged since (a block's

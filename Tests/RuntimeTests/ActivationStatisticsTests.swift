@@ -107,3 +107,66 @@ extension ActivationStatisticsTests {
     XCTAssertEqual(s.max, hi)
   }
 }
+
+extension ActivationStatisticsTests {
+  /// The sweep's views (a per-channel affine map, a ReLU, both) match statistics of the mapped values computed by
+  /// plain loops (an affine map's moments within its rounding), on the AVX2 code and the baseline x86-64 code of `CStatistics`, in rows whose lengths leave tails
+  /// after the 8-wide loops; and the L2 norm matches its plain sum.
+  func testViewsMatchPlainLoopsOnBothKernels() throws {
+    let (n, c, h, w) = (2, 5, 7, 9)
+    var values = WeightInit.uniform(seed: 11, key: "views", count: n * c * h * w, low: -3, high: 5)
+    for i in stride(from: 0, to: values.count, by: 5) { values[i] = 0 }
+    let tensor = try Tensor(shape: [n, c, h, w], data: values)
+    let pre: [Float] = [0.5, -1, 0, 2, 0.25]
+    let mul: [Float] = [1.5, -0.75, 2, 1, -3]
+    let post: [Float] = [0.1, 0, -0.2, 1, 0]
+    let views = [
+      DerivedView.stored, DerivedView(pre: pre, mul: mul, post: post), DerivedView(relu: true),
+      DerivedView(mul: mul, post: post, relu: true),
+    ]
+    let plane = h * w
+    /// Value i of `values` as view v, with the Float operations the views define.
+    func mapped(_ v: Int, _ i: Int) -> Float {
+      let ch = (i / plane) % c
+      let view = views[v]
+      let x = (values[i] + (view.pre?[ch] ?? 0)) * (view.mul?[ch] ?? 1) + (view.post?[ch] ?? 0)
+      return view.relu ? max(x, 0) : x
+    }
+    defer { _ = ActivationStatistics.kernels(baseline: false) }
+    for baseline in [false, true] {
+      let kernels = ActivationStatistics.kernels(baseline: baseline)
+      if baseline { XCTAssertEqual(kernels, "baseline x86-64") }
+      let statistics = ActivationStatistics.sweep(tensor, views: views)
+      for v in views.indices {
+        let x = values.indices.map { mapped(v, $0) }
+        let s = statistics[v]
+        let d = x.map(Double.init)
+        let mean = d.reduce(0, +) / Double(d.count)
+        let std = (d.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(d.count)).squareRoot()
+        let what = "view \(v), \(kernels)"
+        // An affine view without a ReLU (view 1) has its sums and squares carried over from the stored tensor's
+        // (v − map(c) = mul·(x − c)), not summed from its Float-rounded values: they differ by that rounding, at most
+        // ~2⁻²³ of each value, so its moments are held to 1e-6 of the largest |value|; every other number is exact.
+        let moments = v == 1 ? 1e-6 * Double(max(abs(x.min()!), abs(x.max()!))) : 1e-12
+        XCTAssertEqual(s.min, x.min(), what)
+        XCTAssertEqual(s.max, x.max(), what)
+        XCTAssertEqual(s.mean, mean, accuracy: moments, what)
+        XCTAssertEqual(s.std, std, accuracy: moments, what)
+        XCTAssertEqual(s.zeroFraction, Double(x.filter { $0 == 0 }.count) / Double(x.count), what)
+        let (lo, hi) = (Double(s.min), Double(s.max))
+        var bins = [Int](repeating: 0, count: 64)
+        for value in d { bins[min(Int((value - lo) / (hi - lo) * 64), 63)] += 1 }
+        XCTAssertEqual(s.histogram, bins, what)
+        for ch in 0..<c {
+          let channel = (0..<n).flatMap { sample in (0..<plane).map { d[(sample * c + ch) * plane + $0] } }
+          let m = channel.reduce(0, +) / Double(channel.count)
+          XCTAssertEqual(s.channelMean[ch], m, accuracy: moments, what)
+          let sd = (channel.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(channel.count)).squareRoot()
+          XCTAssertEqual(s.channelStd[ch], sd, accuracy: moments, what)
+        }
+      }
+      let norm = values.map { Double($0) * Double($0) }.reduce(0, +).squareRoot()
+      XCTAssertEqual(ActivationStatistics.l2(tensor), norm, accuracy: 1e-12 * norm, kernels)
+    }
+  }
+}
