@@ -190,9 +190,10 @@ AVX2 static void store4(const lanes4 *x, uint64_t states[][4], int first) {
     for (int k = 0; k < 4; k++) states[first + l][k] = w[k][l];
 }
 
-/// `steps` draws of each of eight lanes, lane j writing out + j·pitch + i for draw i: eight draws of every lane at
-/// a time, transposed in registers so each lane's eight values go out in one store.
-AVX2 static void fill_lanes_avx2(uint64_t states[LANES][4], float *out, size_t pitch, size_t steps, float low,
+/// The first draws of each of eight lanes, eight at a time while `steps` allows, lane j writing out + j·pitch + i
+/// for draw i (transposed in registers so each lane's eight values go out in one store); returns how many each
+/// drew, the lanes' states moved on by as many. The caller draws the rest one by one.
+AVX2 static size_t fill_lanes_avx2(uint64_t states[LANES][4], float *out, size_t pitch, size_t steps, float low,
                                  float span) {
   lanes4 a = load4(states, 0), b = load4(states, 4);
   const __m256 scale = _mm256_set1_ps(0x1p-24f), spans = _mm256_set1_ps(span), lows = _mm256_set1_ps(low);
@@ -225,7 +226,7 @@ AVX2 static void fill_lanes_avx2(uint64_t states[LANES][4], float *out, size_t p
   }
   store4(&a, states, 0);
   store4(&b, states, 4);
-  for (int j = 0; j < LANES; j++) fill_scalar(states[j], out + (size_t)j * pitch + i, steps - i, low, span);
+  return i;
 }
 
 // Below this many values the jumps (tens of microseconds) cost more than the lanes save.
@@ -248,9 +249,9 @@ void crandom_fill_uniform(uint64_t state[4], float *out, size_t n, float low, fl
     apply(&jump, states[j]);
     if (j + 1 < LANES) jump = multiply(jump, step);
   }
-  fill_lanes_avx2(states, out, piece, last, low, span);
-  // The first seven lanes' last few values, one by one; lane 7 has ended where the whole fill ends.
-  for (int j = 0; j < LANES - 1; j++)
-    fill_scalar(states[j], out + (size_t)j * piece + last, piece - last, low, span);
+  const size_t drawn = fill_lanes_avx2(states, out, piece, last, low, span);
+  // Each lane's last values, one by one; lane 7 then ends where the whole fill ends.
+  for (int j = 0; j < LANES; j++)
+    fill_scalar(states[j], out + (size_t)j * piece + drawn, (j < LANES - 1 ? piece : last) - drawn, low, span);
   memcpy(state, states[LANES - 1], sizeof states[0]);
 }

@@ -33,6 +33,13 @@ package struct Tensor: Sendable {
     self.batchStride = batchStride
   }
 
+  /// Throws unless `shape` has at least one dimension and none negative.
+  private static func check(_ shape: [Int], op: String) throws {
+    guard !shape.isEmpty, shape.allSatisfy({ $0 >= 0 }) else {
+      throw TensorError(op: op, "invalid shape \(shape.map(String.init).joined(separator: "×"))")
+    }
+  }
+
   /// A tensor of zeros.
   package init(zeros shape: [Int]) throws {
     try self.init(allocating: shape, zeroed: true, op: "Tensor(zeros:)")
@@ -40,9 +47,7 @@ package struct Tensor: Sendable {
 
   /// A new contiguous tensor of `shape`, after checking it.
   private init(allocating shape: [Int], zeroed: Bool, op: String) throws {
-    guard !shape.isEmpty, shape.allSatisfy({ $0 >= 0 }) else {
-      throw TensorError(op: op, "invalid shape \(shape.map(String.init).joined(separator: "×"))")
-    }
+    try Self.check(shape, op: op)
     self.init(
       storage: TensorStorage(count: shape.reduce(1, *), zeroed: zeroed), offset: 0, shape: shape,
       batchStride: shape.dropFirst().reduce(1, *))
@@ -76,9 +81,7 @@ package struct Tensor: Sendable {
   /// mapped with transparent huge pages: for a model's weights, written in full right after, so the first touches
   /// fault once per 2 MiB. Where the system refuses the mapping, each tensor gets its own allocation.
   package static func zerosInOneMapping(_ shapes: [[Int]]) throws -> [Tensor] {
-    for shape in shapes where shape.isEmpty || !shape.allSatisfy({ $0 >= 0 }) {
-      throw TensorError(op: "Tensor.zerosInOneMapping", "invalid shape \(formatShape(shape))")
-    }
+    for shape in shapes { try check(shape, op: "Tensor.zerosInOneMapping") }
     let alignment = 64 / MemoryLayout<Float>.stride
     var offsets: [Int] = []
     var total = 0
